@@ -1,0 +1,12 @@
+#pragma once
+// Subcommands of bnn-cli. Each takes the arguments after its own name and returns the exit code.
+// Each lives in its own cmd_*.cpp.
+
+namespace bnn::cli {
+
+int dataCheck(int argc, char** argv);   // bnn-cli data check DIR      (cmd_data.cpp)
+int run(int argc, char** argv);         // bnn-cli run [options]       (cmd_run.cpp)
+int bench(int argc, char** argv);       // bnn-cli bench [options]     (cmd_bench.cpp)
+int report(int argc, char** argv);      // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
+
+}  // namespace bnn::cli

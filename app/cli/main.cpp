@@ -1,0 +1,39 @@
+// bnn-cli: the headless front end of BNN Explorer.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "commands.h"
+
+static void usage(FILE* out) {
+  std::fputs(
+      "usage: bnn-cli <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  data check DIR        validate a folder of MNIST-style IDX files (raw or .gz)\n"
+      "  run [options]         sample a Bayesian MLP with SGLD / SGHMC (see bnn-cli run --help)\n"
+      "  bench [options]       time gradients, test passes and full schedules\n"
+      "  report RUN_DIR        uncertainty summary and CSV tables of a saved run\n",
+      out);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "data") {
+    if (argc < 3 || std::strcmp(argv[2], "check") != 0) {
+      std::fputs("bnn-cli data: expected 'check DIR'\n", stderr);
+      return 2;
+    }
+    return bnn::cli::dataCheck(argc - 3, argv + 3);
+  }
+  if (cmd == "run") return bnn::cli::run(argc - 2, argv + 2);
+  if (cmd == "bench") return bnn::cli::bench(argc - 2, argv + 2);
+  if (cmd == "report") return bnn::cli::report(argc - 2, argv + 2);
+  std::fprintf(stderr, "bnn-cli: unknown command '%s'\n", cmd.c_str());
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,51 @@
+#pragma once
+// Streaming posterior predictive over a fixed set of test images (no weights stored).
+// For each image i and class k: logSum(i,k) = log sum_s p_s(k | x_i) (log-sum-exp, double),
+// the exact sample count S, sum_s sum_k p_s log p_s per image (for the entropy split) and the
+// vote count of each class (argmax of each sample). p̄ = exp(logSum - log S).
+// Not thread-safe: one chain owns it; copy it to hand it to another thread.
+
+#include <cstdint>
+#include <vector>
+
+namespace bnn {
+
+class PredictiveAccumulator {
+ public:
+  PredictiveAccumulator() = default;
+  PredictiveAccumulator(int64_t numImages, int numClasses) { reset(numImages, numClasses); }
+  void reset(int64_t numImages, int numClasses);
+
+  /// Adds one posterior sample: logProbs is numImages x numClasses, row-major (one row per
+  /// image), normalised log-probabilities of that sample.
+  void add(const float* logProbs);
+
+  int64_t numImages() const { return m_numImages; }
+  int numClasses() const { return m_numClasses; }
+  int64_t sampleCount() const { return m_count; }
+
+  /// p̄(k | x_i) for all images, row-major numImages x numClasses. Empty when no sample yet.
+  std::vector<float> meanProbabilities() const;
+  /// Ensemble accuracy: argmax p̄ against labels (NaN when no sample).
+  double accuracy(const uint8_t* labels) const;
+  /// Mean negative log predictive likelihood -1/N sum_i log p̄(y_i | x_i) in nats.
+  double negLogLikelihood(const uint8_t* labels) const;
+
+  const std::vector<double>& logSum() const { return m_logSum; }       // numImages x numClasses
+  const std::vector<double>& sumPLogP() const { return m_sumPLogP; }   // numImages
+  const std::vector<uint32_t>& votes() const { return m_votes; }       // numImages x numClasses
+
+  /// Restores a saved state (used when reading results back). Sizes must match.
+  void restore(int64_t numImages, int numClasses, int64_t count, std::vector<double> logSum,
+               std::vector<double> sumPLogP, std::vector<uint32_t> votes);
+
+ private:
+  int64_t m_numImages = 0;
+  int m_numClasses = 0;
+  int64_t m_count = 0;
+  std::vector<double> m_logSum;
+  std::vector<double> m_sumPLogP;
+  std::vector<uint32_t> m_votes;
+};
+
+}  // namespace bnn
