@@ -22,6 +22,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::InvalidConfig: return "invalid-config";
     case ErrorCode::BadFormat: return "bad-format";
     case ErrorCode::Io: return "io";
+    case ErrorCode::NotADirectory: return "not-a-directory";
   }
   return "unknown";
 }
@@ -46,6 +47,7 @@ static const char* describe(ErrorCode code) {
     case ErrorCode::InvalidConfig: return "invalid configuration";
     case ErrorCode::BadFormat: return "bad format";
     case ErrorCode::Io: return "input/output error";
+    case ErrorCode::NotADirectory: return "not a directory, expected a folder";
   }
   return "error";
 }

@@ -28,6 +28,7 @@ enum class ErrorCode {
   InvalidConfig,    // run configuration rejected
   BadFormat,        // a result file that cannot be parsed
   Io,               // write failure
+  NotADirectory,    // a folder was expected
 };
 
 /// Stable machine name of a code, e.g. "truncated-header".
