@@ -1,0 +1,148 @@
+// bnn-cli report RUN_DIR [--threshold t] [--out DIR]: the uncertainty summary of a saved run and
+// its tables as CSV, computed by core/analysis (the same code as the desktop explorer).
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+#include "analysis/uncertainty.h"
+#include "commands.h"
+#include "run/result_io.h"
+#include "run/run_result.h"
+
+namespace {
+
+void reportUsage(FILE* out) {
+  std::fputs(
+      "usage: bnn-cli report RUN_DIR [--threshold t] [--out DIR]\n"
+      "\n"
+      "Prints the uncertainty summary of a saved run and writes into DIR (default RUN_DIR/report):\n"
+      "  per_digit.csv          uncertain test images (max p̄ < t) per true digit and their share\n"
+      "  threshold_curve.csv    accuracy on retained (max p̄ >= t) and % dropped, t in linspace(0.1, 1, 90)\n"
+      "  risk_coverage.csv      error rate among the most confident images vs coverage\n"
+      "  uncertain_ranked.csv   every test image, least confident (lowest max p̄) first\n"
+      "\n"
+      "  --threshold t   certainty threshold in [0, 1] (default 0.95)\n"
+      "  --out DIR       output folder (created if missing)\n",
+      out);
+}
+
+bool writeText(const std::filesystem::path& path, const std::string& text, std::string& why) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) {
+    why = path.string() + ": cannot open for writing: " + std::strerror(errno);
+    return false;
+  }
+  f << text;
+  f.close();
+  if (!f) {
+    why = path.string() + ": write failed";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace bnn::cli {
+
+int report(int argc, char** argv) {
+  std::string runDir, outDir;
+  double threshold = 0.95;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      reportUsage(stdout);
+      return 0;
+    }
+    if (arg == "--threshold" || arg == "--out") {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bnn-cli report: %s needs a value\n", arg.c_str());
+        return 2;
+      }
+      const std::string value = argv[++i];
+      if (arg == "--out") {
+        outDir = value;
+        continue;
+      }
+      char* end = nullptr;
+      threshold = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !std::isfinite(threshold) || threshold < 0 ||
+          threshold > 1) {
+        std::fprintf(stderr, "bnn-cli report: --threshold: expected a number in [0, 1], found '%s'\n",
+                     value.c_str());
+        return 2;
+      }
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') {
+      std::fprintf(stderr, "bnn-cli report: unknown option '%s'\n", arg.c_str());
+      return 2;
+    }
+    if (!runDir.empty()) {
+      std::fprintf(stderr, "bnn-cli report: one RUN_DIR expected, found '%s' and '%s'\n",
+                   runDir.c_str(), arg.c_str());
+      return 2;
+    }
+    runDir = arg;
+  }
+  if (runDir.empty()) {
+    reportUsage(stderr);
+    return 2;
+  }
+
+  auto loaded = readRunResult(runDir);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "bnn-cli report: %s\n", loaded.error().message().c_str());
+    return 1;
+  }
+  const RunResult& run = loaded.value();
+  auto analysis = analyzeUncertainty(run);
+  if (!analysis.ok()) {
+    std::fprintf(stderr, "bnn-cli report: %s: %s\n", runDir.c_str(),
+                 analysis.error().message().c_str());
+    return 1;
+  }
+  const UncertaintyAnalysis& a = analysis.value();
+
+  const auto summary = summarizeUncertainty(a, threshold, run.lastPointwiseAccuracy);
+  const auto curve = thresholdCurve(a, defaultThresholds());
+  const auto drop99 = smallestDropReaching(curve, 0.99);
+  const auto rc = riskCoverage(a);
+  const auto perClass = perClassUncertainty(a, threshold);
+
+  const std::filesystem::path out =
+      outDir.empty() ? std::filesystem::path(runDir) / "report" : std::filesystem::path(outDir);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) {
+    std::fprintf(stderr, "bnn-cli report: %s: cannot create folder: %s\n", out.string().c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  std::string why;
+  if (!writeText(out / "per_digit.csv", perClassCsv(perClass, threshold), why) ||
+      !writeText(out / "threshold_curve.csv", thresholdCurveCsv(curve), why) ||
+      !writeText(out / "risk_coverage.csv", riskCoverageCsv(rc), why) ||
+      !writeText(out / "uncertain_ranked.csv",
+                 rankedImagesCsv(a, rankedImages(a, UncertaintyOrder::MaxProbAscending)), why)) {
+    std::fprintf(stderr, "bnn-cli report: %s\n", why.c_str());
+    return 1;
+  }
+
+  std::printf("run                         %s\n", runDir.c_str());
+  if (!run.config.name.empty()) std::printf("name                        %s\n", run.config.name.c_str());
+  std::fputs(summaryText(summary, drop99, rc.aurc).c_str(), stdout);
+  std::printf("uncertain per true digit   ");
+  for (size_t c = 0; c < perClass.uncertain.size(); ++c)
+    std::printf(" %zu:%lld", c, static_cast<long long>(perClass.uncertain[c]));
+  std::printf("\ntables written to           %s\n", out.string().c_str());
+  return 0;
+}
+
+}  // namespace bnn::cli
