@@ -1,0 +1,720 @@
+#include "run/result_io.h"
+
+#include <stdlib.h>  // mkdtemp
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+#include "util/npy.h"
+
+namespace bnn {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kFormat = "bnn-explorer-run";
+constexpr int kVersion = 1;
+constexpr const char* kCurveHeader =
+    "phase,step,grad_evals,wall_seconds,pointwise_accuracy,ensemble_accuracy,samples";
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+Error makeError(ErrorCode code, const std::string& path, std::string detail,
+                std::string expected = {}, std::string found = {}, int64_t offset = -1) {
+  Error e;
+  e.code = code;
+  e.path = path;
+  e.offset = offset;
+  e.expected = std::move(expected);
+  e.found = std::move(found);
+  e.detail = std::move(detail);
+  return e;
+}
+
+std::optional<Phase> phaseFromString(const std::string& s) {
+  for (Phase p : {Phase::Warmup, Phase::Sampling})
+    if (s == toString(p)) return p;
+  return std::nullopt;
+}
+
+std::optional<RunStatus> runStatusFromString(const std::string& s) {
+  for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled,
+                       RunStatus::Diverged, RunStatus::Failed})
+    if (s == toString(st)) return st;
+  return std::nullopt;
+}
+
+std::string formatDouble(double v) {
+  if (std::isnan(v)) return "nan";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// NaN and infinities are not JSON numbers: written as null, read back as NaN.
+json jsonNumber(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+std::string shapeText(std::initializer_list<int64_t> s) { return npyShapeText(std::vector<int64_t>(s)); }
+
+std::string joinPath(const fs::path& dir, const char* file) { return (dir / file).string(); }
+
+Status writeText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return makeError(ErrorCode::Io, path, "cannot create file");
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return makeError(ErrorCode::Io, path, "write failed");
+  return okStatus();
+}
+
+Result<std::string> readText(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return makeError(ErrorCode::MissingFile, path, {});
+  if (fs::is_directory(st)) return makeError(ErrorCode::IsDirectory, path, {});
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(ErrorCode::Unreadable, path, {});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return makeError(ErrorCode::Unreadable, path, {});
+  return ss.str();
+}
+
+Result<json> readJsonObject(const std::string& path) {
+  Result<std::string> text = readText(path);
+  if (!text) return text.error();
+  if (text->empty()) return makeError(ErrorCode::Empty, path, {});
+  json j;
+  try {
+    j = json::parse(*text);
+  } catch (const json::parse_error& e) {
+    return makeError(ErrorCode::BadFormat, path, "invalid JSON", {}, {},
+                     e.byte > 0 ? static_cast<int64_t>(e.byte) - 1 : 0);
+  } catch (const json::exception&) {
+    return makeError(ErrorCode::BadFormat, path, "invalid JSON");
+  }
+  if (!j.is_object())
+    return makeError(ErrorCode::BadFormat, path, {}, "a JSON object", j.type_name());
+  return j;
+}
+
+// Typed access to JSON members with errors naming the file and the key.
+class JsonReader {
+ public:
+  explicit JsonReader(std::string path) : m_path(std::move(path)) {}
+  const std::optional<Error>& error() const { return m_error; }
+
+  const json* member(const json& obj, const std::string& key, const std::string& where = {}) {
+    if (m_error) return nullptr;
+    const auto it = obj.find(key);
+    if (it == obj.end()) {
+      fail("missing key '" + where + key + "'");
+      return nullptr;
+    }
+    return &*it;
+  }
+  const json* object(const json& obj, const std::string& key) {
+    const json* v = member(obj, key);
+    if (v && !v->is_object()) return wrongType(key, "an object", *v);
+    return v;
+  }
+  std::string string(const json& obj, const std::string& key, const std::string& where = {}) {
+    const json* v = member(obj, key, where);
+    if (!v) return {};
+    if (!v->is_string()) {
+      wrongType(where + key, "a string", *v);
+      return {};
+    }
+    return v->get<std::string>();
+  }
+  // A number, or null for NaN.
+  double number(const json& obj, const std::string& key, const std::string& where = {}) {
+    const json* v = member(obj, key, where);
+    if (!v) return kNaN;
+    if (v->is_null()) return kNaN;
+    if (!v->is_number()) {
+      wrongType(where + key, "a number or null", *v);
+      return kNaN;
+    }
+    return v->get<double>();
+  }
+  int64_t integer(const json& obj, const std::string& key, const std::string& where = {},
+                  int64_t min = std::numeric_limits<int64_t>::min()) {
+    const json* v = member(obj, key, where);
+    if (!v) return 0;
+    if (!v->is_number_integer() ||
+        (v->is_number_unsigned() &&
+         v->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
+      wrongType(where + key, "an integer", *v);
+      return 0;
+    }
+    const int64_t x = v->get<int64_t>();
+    if (x < min) {
+      fail("key '" + where + key + "'", "an integer >= " + std::to_string(min), std::to_string(x));
+      return 0;
+    }
+    return x;
+  }
+  void fail(std::string detail, std::string expected = {}, std::string found = {}) {
+    if (!m_error)
+      m_error = makeError(ErrorCode::BadFormat, m_path, std::move(detail), std::move(expected),
+                          std::move(found));
+  }
+
+ private:
+  const json* wrongType(const std::string& key, const std::string& expected, const json& v) {
+    fail("key '" + key + "'", expected, v.dump().substr(0, 60));
+    return nullptr;
+  }
+
+  std::string m_path;
+  std::optional<Error> m_error;
+};
+
+// RunConfig field as JSON (natural JSON types where they exist).
+json configValue(const RunConfig& c, const ParamSpec& s) {
+  using T = ParamSpec::Type;
+  if (s.key == "seed") return json(static_cast<uint64_t>(c.seed));
+  const std::string text = getParam(c, s.key);
+  switch (s.type) {
+    case T::Real: {
+      double v = 0;
+      std::from_chars(text.data(), text.data() + text.size(), v);
+      return jsonNumber(v);
+    }
+    case T::Int: return json(std::stoll(text));
+    case T::Bool: return json(text == "true");
+    case T::IntList: return json(c.hidden);
+    case T::Choice:
+    case T::Text: return json(text);
+  }
+  return json(text);
+}
+
+// Text form of a JSON config value for setParam; nullopt when the JSON type is wrong.
+std::optional<std::string> configText(const json& v, const ParamSpec& s) {
+  using T = ParamSpec::Type;
+  if (s.key == "seed") {
+    if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+    if (v.is_string()) return v.get<std::string>();
+    return std::nullopt;
+  }
+  switch (s.type) {
+    case T::Real:
+      if (v.is_null()) return std::string("nan");
+      if (!v.is_number()) return std::nullopt;
+      return formatDouble(v.get<double>());
+    case T::Int:
+      if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
+      if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+      return std::nullopt;
+    case T::Bool:
+      if (!v.is_boolean()) return std::nullopt;
+      return std::string(v.get<bool>() ? "true" : "false");
+    case T::IntList: {
+      if (!v.is_array()) return std::nullopt;
+      std::string s;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_number_integer()) return std::nullopt;
+        if (i > 0) s += ",";
+        s += v[i].is_number_unsigned() ? std::to_string(v[i].get<uint64_t>())
+                                       : std::to_string(v[i].get<int64_t>());
+      }
+      return s;
+    }
+    case T::Choice:
+    case T::Text:
+      if (!v.is_string()) return std::nullopt;
+      return v.get<std::string>();
+  }
+  return std::nullopt;
+}
+
+bool predictiveIsEmpty(const PredictiveAccumulator& p) {
+  return p.numImages() == 0 && p.numClasses() == 0 && p.sampleCount() == 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+std::string configJson(const RunResult& r) {
+  json j = json::object();
+  j["format"] = kFormat;
+  j["version"] = kVersion;
+  for (const ParamSpec& s : runParamSpecs()) j[s.key] = configValue(r.config, s);
+  j["dataset"] = {
+      {"name", r.datasetName},
+      {"directory", r.datasetDirectory},
+      {"test_images", static_cast<int64_t>(r.testLabels.size())},
+      {"image_rows", r.imageRows},
+      {"image_cols", r.imageCols},
+  };
+  j["outcome"] = {
+      {"status", toString(r.outcome.status)},
+      {"message", r.outcome.message},
+      {"step", r.outcome.step},
+  };
+  j["timings"] = {
+      {"total_seconds", jsonNumber(r.timings.totalSeconds)},
+      {"gradient_seconds", jsonNumber(r.timings.gradientSeconds)},
+      {"update_seconds", jsonNumber(r.timings.updateSeconds)},
+      {"eval_seconds", jsonNumber(r.timings.evalSeconds)},
+      {"grad_evals", r.timings.gradEvals},
+      {"test_passes", r.timings.testPasses},
+      {"threads", r.timings.threads},
+  };
+  j["last_pointwise_accuracy"] = jsonNumber(r.lastPointwiseAccuracy);
+  j["sample_count"] = r.predictive.sampleCount();
+  j["num_classes"] = r.predictive.numClasses();
+  return j.dump(2) + "\n";
+}
+
+std::string summaryJson(const RunResult& r) {
+  const PredictiveAccumulator& p = r.predictive;
+  const bool usable = p.sampleCount() > 0 && p.numImages() > 0 &&
+                      p.numImages() == static_cast<int64_t>(r.testLabels.size());
+  const double ensemble = usable ? p.accuracy(r.testLabels.data()) : kNaN;
+  const double last = r.lastPointwiseAccuracy;
+  const double certain = usable ? certainShare(p, 0.95) : kNaN;
+  const double nll = usable ? p.negLogLikelihood(r.testLabels.data()) : kNaN;
+  json j = {
+      {"ensemble_accuracy", jsonNumber(ensemble)},
+      {"last_sample_accuracy", jsonNumber(last)},
+      {"difference", jsonNumber(ensemble - last)},
+      {"certain_share_095", jsonNumber(certain)},
+      {"nll", jsonNumber(nll)},
+      {"samples", p.sampleCount()},
+      {"status", toString(r.outcome.status)},
+  };
+  return j.dump(2) + "\n";
+}
+
+std::string curveCsv(const std::vector<CurvePoint>& curve) {
+  std::string s = kCurveHeader;
+  s += '\n';
+  for (const CurvePoint& c : curve) {
+    s += toString(c.phase);
+    s += ',' + std::to_string(c.step);
+    s += ',' + std::to_string(c.gradEvals);
+    s += ',' + formatDouble(c.wallSeconds);
+    s += ',' + formatDouble(c.pointwiseAccuracy);
+    s += ',' + formatDouble(c.ensembleAccuracy);
+    s += ',' + std::to_string(c.samples);
+    s += '\n';
+  }
+  return s;
+}
+
+Status writeContents(const RunResult& r, const fs::path& dir) {
+  const int64_t n = static_cast<int64_t>(r.testLabels.size());
+  const PredictiveAccumulator& p = r.predictive;
+  const int64_t rows = p.numImages();
+  const int64_t cols = p.numClasses();
+
+  if (Status s = writeText(joinPath(dir, "config.json"), configJson(r)); !s) return s;
+  if (Status s = writeText(joinPath(dir, "summary.json"), summaryJson(r)); !s) return s;
+  if (Status s = writeText(joinPath(dir, "curve.csv"), curveCsv(r.curve)); !s) return s;
+
+  std::vector<float> mean = p.meanProbabilities();
+  if (static_cast<int64_t>(mean.size()) != rows * cols)  // no sample yet: p̄ undefined
+    mean.assign(static_cast<size_t>(rows * cols), std::numeric_limits<float>::quiet_NaN());
+  if (Status s = writeNpy(joinPath(dir, "predictive.npy"), {rows, cols}, mean); !s) return s;
+  if (Status s = writeNpy(joinPath(dir, "log_sum.npy"), {rows, cols}, p.logSum()); !s) return s;
+  if (Status s = writeNpy(joinPath(dir, "sum_plogp.npy"), {rows}, p.sumPLogP()); !s) return s;
+  if (Status s = writeNpy(joinPath(dir, "votes.npy"), {rows, cols}, p.votes()); !s) return s;
+  if (Status s = writeNpy(joinPath(dir, "test_labels.npy"), {n}, r.testLabels); !s) return s;
+  if (!r.testImages.empty()) {
+    if (Status s = writeNpy(joinPath(dir, "test_images.npy"), {n, r.imageRows, r.imageCols},
+                            r.testImages);
+        !s)
+      return s;
+  }
+  return okStatus();
+}
+
+// An existing folder may be replaced only when it is empty or holds a saved run.
+bool isReplaceable(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_empty(dir, ec) && !ec) return true;
+  Result<json> j = readJsonObject(joinPath(dir, "config.json"));
+  if (!j) return false;
+  const auto it = j->find("format");
+  return it != j->end() && it->is_string() && it->get<std::string>() == kFormat;
+}
+
+std::string errnoText(int err) { return std::strerror(err); }
+
+// Creates a unique empty sibling folder "<base><suffix>XXXXXX".
+Result<fs::path> makeUniqueDir(const fs::path& base, const char* suffix) {
+  std::string tmpl = base.string() + suffix + "XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data()))
+    return makeError(ErrorCode::Io, base.string(),
+                     "cannot create folder " + tmpl + ": " + errnoText(errno));
+  return fs::path(buf.data());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::string& text) {
+  std::vector<CurvePoint> curve;
+  size_t pos = 0;
+  int line = 0;
+  bool sawHeader = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string row = text.substr(pos, end - pos);
+    if (!row.empty() && row.back() == '\r') row.pop_back();
+    const int64_t offset = static_cast<int64_t>(pos);
+    ++line;
+    pos = end + 1;
+    const std::string where = "line " + std::to_string(line);
+    if (!sawHeader) {
+      if (row != kCurveHeader)
+        return makeError(ErrorCode::BadFormat, path, where, std::string("header '") + kCurveHeader + "'",
+                         "'" + row.substr(0, 100) + "'", offset);
+      sawHeader = true;
+      continue;
+    }
+    if (row.empty()) {
+      if (pos >= text.size()) break;  // trailing newline
+      return makeError(ErrorCode::BadFormat, path, where, "7 comma-separated fields", "an empty line",
+                       offset);
+    }
+    std::vector<std::string> f;
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = row.find(',', start);
+      f.push_back(row.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (f.size() != 7)
+      return makeError(ErrorCode::BadFormat, path, where, "7 comma-separated fields",
+                       std::to_string(f.size()) + " fields", offset);
+    auto bad = [&](const char* column, const std::string& v, const char* expected) {
+      return makeError(ErrorCode::BadFormat, path, where + ", column " + column, expected,
+                       "'" + v.substr(0, 40) + "'", offset);
+    };
+    auto toInt = [](const std::string& v, int64_t& out) {
+      const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+      return !v.empty() && r.ec == std::errc() && r.ptr == v.data() + v.size();
+    };
+    auto toReal = [](const std::string& v, double& out) {
+      if (v == "nan" || v == "NaN" || v.empty()) {
+        out = kNaN;
+        return true;
+      }
+      const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+      return r.ec == std::errc() && r.ptr == v.data() + v.size();
+    };
+    CurvePoint c;
+    const std::optional<Phase> phase = phaseFromString(f[0]);
+    if (!phase) return bad("phase", f[0], "a phase name");
+    c.phase = *phase;
+    if (!toInt(f[1], c.step)) return bad("step", f[1], "an integer");
+    if (!toInt(f[2], c.gradEvals)) return bad("grad_evals", f[2], "an integer");
+    if (!toReal(f[3], c.wallSeconds)) return bad("wall_seconds", f[3], "a number");
+    if (!toReal(f[4], c.pointwiseAccuracy)) return bad("pointwise_accuracy", f[4], "a number or nan");
+    if (!toReal(f[5], c.ensembleAccuracy)) return bad("ensemble_accuracy", f[5], "a number or nan");
+    if (!toInt(f[6], c.samples)) return bad("samples", f[6], "an integer");
+    curve.push_back(c);
+  }
+  if (!sawHeader)
+    return makeError(ErrorCode::Empty, path, {}, std::string("header '") + kCurveHeader + "'",
+                     "an empty file");
+  return curve;
+}
+
+Result<NpyArray> readArray(const fs::path& dir, const char* file, NpyType type, int rank) {
+  const std::string path = joinPath(dir, file);
+  Result<NpyArray> a = readNpy(path, type, rank);
+  if (!a && a.error().code == ErrorCode::NotFound)
+    return makeError(ErrorCode::MissingFile, path, {});
+  return a;
+}
+
+Error shapeMismatch(const fs::path& dir, const char* file, const std::string& expected,
+                    const std::vector<int64_t>& found, const std::string& why) {
+  return makeError(ErrorCode::BadDimensions, joinPath(dir, file), why, "shape " + expected,
+                   "shape " + npyShapeText(found));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+Status writeRunResult(const RunResult& r, const std::string& directory) {
+  if (directory.empty()) return makeError(ErrorCode::Io, directory, "no destination folder given");
+  fs::path dest(directory);
+  if (dest.filename().empty()) dest = dest.parent_path();  // trailing separator
+  if (dest.empty() || dest.filename() == "." || dest.filename() == "..")
+    return makeError(ErrorCode::Io, directory, "not a usable folder name");
+
+  // The data must be consistent before anything is written.
+  const int64_t n = static_cast<int64_t>(r.testLabels.size());
+  const PredictiveAccumulator& p = r.predictive;
+  if (!predictiveIsEmpty(p) && p.numImages() != n)
+    return makeError(ErrorCode::BadDimensions, directory,
+                     "the predictive and the test labels cover different images",
+                     std::to_string(n) + " images", std::to_string(p.numImages()));
+  if (!r.testImages.empty() &&
+      (r.imageRows <= 0 || r.imageCols <= 0 ||
+       static_cast<int64_t>(r.testImages.size()) != n * r.imageRows * r.imageCols))
+    return makeError(ErrorCode::BadDimensions, directory, "test images",
+                     shapeText({n, r.imageRows, r.imageCols}) + " bytes",
+                     std::to_string(r.testImages.size()) + " bytes");
+
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dest, ec);
+  const bool exists = !ec && fs::exists(st);
+  if (exists) {
+    if (!fs::is_directory(st))
+      return makeError(ErrorCode::NotADirectory, dest.string(), "exists and is not a folder");
+    if (!isReplaceable(dest))
+      return makeError(ErrorCode::Io, dest.string(),
+                       "exists and is neither empty nor a saved run; not replaced");
+  }
+
+  Result<fs::path> tmp = makeUniqueDir(dest, ".tmp-");
+  if (!tmp) return tmp.error();
+  auto discardTemp = [&] {
+    std::error_code ignore;
+    fs::remove_all(*tmp, ignore);
+  };
+
+  if (Status s = writeContents(r, *tmp); !s) {
+    discardTemp();
+    return s;
+  }
+
+  std::optional<fs::path> old;
+  if (exists) {
+    Result<fs::path> aside = makeUniqueDir(dest, ".old-");
+    if (!aside) {
+      discardTemp();
+      return aside.error();
+    }
+    old = *aside;
+    fs::rename(dest, *old, ec);  // replaces the empty placeholder
+    if (ec) {
+      std::error_code ignore;
+      fs::remove(*old, ignore);
+      discardTemp();
+      return makeError(ErrorCode::Io, dest.string(), "cannot move the old folder aside: " + ec.message());
+    }
+  }
+  fs::rename(*tmp, dest, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    if (old) {
+      std::error_code ignore;
+      fs::rename(*old, dest, ignore);
+    }
+    discardTemp();
+    return makeError(ErrorCode::Io, dest.string(), "cannot move the new folder into place: " + why);
+  }
+  if (old) {
+    std::error_code ignore;
+    fs::remove_all(*old, ignore);  // the new result is in place; a leftover is harmless
+  }
+  return okStatus();
+}
+
+Result<RunResult> readRunResult(const std::string& directory) {
+  const fs::path dir(directory);
+  std::error_code ec;
+  const fs::file_status st = fs::status(dir, ec);
+  if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, directory, {});
+  if (!fs::is_directory(st)) return makeError(ErrorCode::NotADirectory, directory, {});
+
+  RunResult r;
+
+  // config.json
+  const std::string configPath = joinPath(dir, "config.json");
+  Result<json> cj = readJsonObject(configPath);
+  if (!cj) return cj.error();
+  const json& c = *cj;
+  JsonReader jr(configPath);
+  if (jr.string(c, "format") != kFormat && !jr.error())
+    return makeError(ErrorCode::BadFormat, configPath, {}, std::string("format \"") + kFormat + "\"",
+                     "\"" + c["format"].get<std::string>() + "\"");
+  if (jr.error()) return *jr.error();
+  const int64_t version = jr.integer(c, "version");
+  if (jr.error()) return *jr.error();
+  if (version != kVersion)
+    return makeError(ErrorCode::BadFormat, configPath, {}, "version " + std::to_string(kVersion),
+                     "version " + std::to_string(version));
+
+  for (const ParamSpec& s : runParamSpecs()) {
+    const json* v = jr.member(c, s.key);
+    if (!v) return *jr.error();
+    const std::optional<std::string> text = configText(*v, s);
+    if (!text)
+      return makeError(ErrorCode::BadFormat, configPath, "key '" + s.key + "'",
+                       "a value of the parameter's type", v->dump().substr(0, 60));
+    if (std::optional<std::string> why = setParam(r.config, s.key, *text))
+      return makeError(ErrorCode::InvalidConfig, configPath, *why);
+  }
+
+  const json* dataset = jr.object(c, "dataset");
+  const json* outcome = jr.object(c, "outcome");
+  const json* timings = jr.object(c, "timings");
+  if (jr.error()) return *jr.error();
+  r.datasetName = jr.string(*dataset, "name", "dataset.");
+  r.datasetDirectory = jr.string(*dataset, "directory", "dataset.");
+  const int64_t declaredImages = jr.integer(*dataset, "test_images", "dataset.", 0);
+  const int64_t rowsPx = jr.integer(*dataset, "image_rows", "dataset.", 0);
+  const int64_t colsPx = jr.integer(*dataset, "image_cols", "dataset.", 0);
+  if (!jr.error() && (rowsPx > 65536 || colsPx > 65536))
+    jr.fail("key 'dataset.image_rows' / 'dataset.image_cols'", "at most 65536",
+            std::to_string(rowsPx) + " x " + std::to_string(colsPx));
+  r.imageRows = static_cast<int>(rowsPx);
+  r.imageCols = static_cast<int>(colsPx);
+
+  const std::string statusText = jr.string(*outcome, "status", "outcome.");
+  r.outcome.message = jr.string(*outcome, "message", "outcome.");
+  r.outcome.step = jr.integer(*outcome, "step", "outcome.");
+  if (jr.error()) return *jr.error();
+  const std::optional<RunStatus> status = runStatusFromString(statusText);
+  if (!status)
+    return makeError(ErrorCode::BadFormat, configPath, "key 'outcome.status'", "a run status",
+                     "'" + statusText + "'");
+  r.outcome.status = *status;
+
+  r.timings.totalSeconds = jr.number(*timings, "total_seconds", "timings.");
+  r.timings.gradientSeconds = jr.number(*timings, "gradient_seconds", "timings.");
+  r.timings.updateSeconds = jr.number(*timings, "update_seconds", "timings.");
+  r.timings.evalSeconds = jr.number(*timings, "eval_seconds", "timings.");
+  r.timings.gradEvals = jr.integer(*timings, "grad_evals", "timings.");
+  r.timings.testPasses = jr.integer(*timings, "test_passes", "timings.");
+  const int64_t threads = jr.integer(*timings, "threads", "timings.", 0);
+  if (!jr.error() && threads > std::numeric_limits<int>::max())
+    jr.fail("key 'timings.threads'", "a thread count", std::to_string(threads));
+  r.timings.threads = static_cast<int>(threads);
+  r.lastPointwiseAccuracy = jr.number(c, "last_pointwise_accuracy");
+  const int64_t sampleCount = jr.integer(c, "sample_count", {}, 0);
+  const int64_t numClasses = jr.integer(c, "num_classes", {}, 0);
+  if (jr.error()) return *jr.error();
+
+  // summary.json (derived values; checked, not restored)
+  const std::string summaryPath = joinPath(dir, "summary.json");
+  Result<json> sj = readJsonObject(summaryPath);
+  if (!sj) return sj.error();
+  {
+    JsonReader sr(summaryPath);
+    for (const char* key : {"ensemble_accuracy", "last_sample_accuracy", "difference",
+                            "certain_share_095", "nll"})
+      sr.number(*sj, key);
+    const int64_t samples = sr.integer(*sj, "samples");
+    const std::string st2 = sr.string(*sj, "status");
+    if (sr.error()) return *sr.error();
+    if (samples != sampleCount)
+      return makeError(ErrorCode::BadFormat, summaryPath, "key 'samples' disagrees with config.json",
+                       std::to_string(sampleCount), std::to_string(samples));
+    if (st2 != statusText)
+      return makeError(ErrorCode::BadFormat, summaryPath, "key 'status' disagrees with config.json",
+                       "'" + statusText + "'", "'" + st2 + "'");
+  }
+
+  // curve.csv
+  const std::string curvePath = joinPath(dir, "curve.csv");
+  Result<std::string> curveText = readText(curvePath);
+  if (!curveText) return curveText.error();
+  Result<std::vector<CurvePoint>> curve = parseCurve(curvePath, *curveText);
+  if (!curve) return curve.error();
+  r.curve = std::move(*curve);
+
+  // Arrays.
+  Result<NpyArray> labels = readArray(dir, "test_labels.npy", NpyType::UInt8, 1);
+  if (!labels) return labels.error();
+  const int64_t n = labels->shape[0];
+  if (n != declaredImages)
+    return shapeMismatch(dir, "test_labels.npy", shapeText({declaredImages}), labels->shape,
+                         "config.json declares " + std::to_string(declaredImages) + " test images");
+
+  Result<NpyArray> logSum = readArray(dir, "log_sum.npy", NpyType::Float64, 2);
+  if (!logSum) return logSum.error();
+  const int64_t rows = logSum->shape[0];
+  const int64_t cols = logSum->shape[1];
+  const bool emptyPredictive = rows == 0 && cols == 0 && sampleCount == 0;
+  if (!emptyPredictive && (rows != n || cols != numClasses))
+    return shapeMismatch(dir, "log_sum.npy", shapeText({n, numClasses}), logSum->shape,
+                         "rows must match test_labels.npy, columns num_classes in config.json");
+
+  Result<NpyArray> sumPLogP = readArray(dir, "sum_plogp.npy", NpyType::Float64, 1);
+  if (!sumPLogP) return sumPLogP.error();
+  if (sumPLogP->shape[0] != rows)
+    return shapeMismatch(dir, "sum_plogp.npy", shapeText({rows}), sumPLogP->shape,
+                         "must match log_sum.npy");
+
+  Result<NpyArray> votes = readArray(dir, "votes.npy", NpyType::UInt32, 2);
+  if (!votes) return votes.error();
+  if (votes->shape != logSum->shape)
+    return shapeMismatch(dir, "votes.npy", npyShapeText(logSum->shape), votes->shape,
+                         "must match log_sum.npy");
+
+  Result<NpyArray> mean = readArray(dir, "predictive.npy", NpyType::Float32, 2);
+  if (!mean) return mean.error();
+  if (mean->shape != logSum->shape)
+    return shapeMismatch(dir, "predictive.npy", npyShapeText(logSum->shape), mean->shape,
+                         "must match log_sum.npy");
+
+  std::vector<uint32_t> voteValues = votes->values<uint32_t>();
+  for (int64_t i = 0; i < rows; ++i) {
+    uint64_t total = 0;
+    for (int64_t k = 0; k < cols; ++k) total += voteValues[static_cast<size_t>(i * cols + k)];
+    if (total > static_cast<uint64_t>(sampleCount))
+      return makeError(ErrorCode::BadFormat, joinPath(dir, "votes.npy"),
+                       "image " + std::to_string(i) + " has more votes than samples",
+                       "at most " + std::to_string(sampleCount), std::to_string(total));
+  }
+
+  r.testLabels = labels->values<uint8_t>();
+  for (size_t i = 0; i < r.testLabels.size(); ++i)
+    if (cols > 0 && r.testLabels[i] >= cols)
+      return makeError(ErrorCode::LabelOutOfRange, joinPath(dir, "test_labels.npy"),
+                       "image " + std::to_string(i), "0.." + std::to_string(cols - 1),
+                       std::to_string(r.testLabels[i]));
+
+  const std::string imagesPath = joinPath(dir, "test_images.npy");
+  if (fs::exists(imagesPath, ec)) {
+    Result<NpyArray> images = readNpy(imagesPath, NpyType::UInt8, 3);
+    if (!images) return images.error();
+    if (images->shape != std::vector<int64_t>{n, rowsPx, colsPx})
+      return shapeMismatch(dir, "test_images.npy", shapeText({n, rowsPx, colsPx}), images->shape,
+                           "must match test_labels.npy and the image size in config.json");
+    r.testImages = std::move(images->data);
+  }
+
+  if (!emptyPredictive) {
+    try {
+      r.predictive.restore(rows, static_cast<int>(cols), sampleCount, logSum->values<double>(),
+                           sumPLogP->values<double>(), std::move(voteValues));
+    } catch (const std::exception& e) {
+      return makeError(ErrorCode::BadFormat, joinPath(dir, "log_sum.npy"),
+                       std::string("cannot restore the predictive: ") + e.what());
+    }
+  }
+  return r;
+}
+
+}  // namespace bnn
