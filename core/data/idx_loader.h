@@ -5,6 +5,7 @@
 // the byte offset where relevant and "expected X, found Y". Never allocates more than the file
 // can justify. Functions are thread-safe (no shared state).
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,27 @@ struct IdxArray {
   std::vector<uint8_t> data;   // product(dims) bytes
 };
 
+/// What was read from one IDX file, for reports such as `bnn-cli data check`.
+struct IdxFileInfo {
+  std::string path;
+  bool gzipped = false;    // the content was gzip-compressed
+  uint64_t fileBytes = 0;  // size on disk
+  uint64_t dataBytes = 0;  // size after decompression
+  std::string md5;         // MD5 of the decompressed content (empty when not computed)
+};
+
 /// Reads a file fully; transparently gunzips when the content starts with the gzip magic
 /// (whatever the file name). Errors: NotFound, IsDirectory, Unreadable, Empty, CorruptGzip.
 Result<std::vector<uint8_t>> readFileBytes(const std::string& path);
+
+/// readFileBytes that also reports whether the file was gzip-compressed and its size on disk
+/// (either pointer may be null).
+Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped,
+                                           uint64_t* fileBytes);
+
+/// Parses IDX content already in memory (consumed); `path` only names it in errors.
+/// `expectedRank` <= 0 accepts any rank.
+Result<IdxArray> parseIdx(std::vector<uint8_t> bytes, const std::string& path, int expectedRank);
 
 /// Parses one IDX file (unsigned byte items) of `expectedRank` dimensions (3 images, 1 labels).
 Result<IdxArray> readIdx(const std::string& path, int expectedRank);
@@ -31,20 +50,37 @@ Result<IdxArray> readIdx(const std::string& path, int expectedRank);
 Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath,
                               int numClasses = 10);
 
+/// loadImageSet that also describes both files, MD5 included (either pointer may be null;
+/// MD5 is computed only for a non-null one). The infos are filled as far as reading got.
+Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath,
+                              int numClasses, IdxFileInfo* imagesInfo, IdxFileInfo* labelsInfo);
+
 /// File names looked for in a dataset folder, in order of preference, for one of the four files
 /// ("train-images", "train-labels", "t10k-images", "t10k-labels"): the raw IDX name, the same
 /// with ".gz", and the dotted variant ("train-images.idx3-ubyte").
 std::vector<std::string> candidateFileNames(const std::string& stem);
 
+/// Path of the first candidate for `stem` that exists in `directory`, else MissingFile naming
+/// the names looked for.
+Result<std::string> findDatasetFile(const std::string& directory, const std::string& stem);
+
+/// Checks that `directory` exists and is a folder (NotFound, NotADirectory, Unreadable).
+Status checkDatasetDirectory(const std::string& directory);
+
+/// "MNIST" when canonical, "Fashion-MNIST" when the folder path contains "fashion"
+/// (case-insensitive), else the folder's base name.
+std::string datasetName(const std::string& directory, bool canonicalMnist);
+
 /// Loads a folder holding the four MNIST-style files (raw or .gz).
-/// Errors: NotFound / IsDirectory for the folder itself, MissingFile naming the file looked for,
+/// Errors: NotFound / NotADirectory for the folder itself, MissingFile naming the file looked for,
 /// or any error of loadImageSet. Computes canonicalMnist from the MD5 of the (decompressed) bytes.
 Result<Dataset> loadDataset(const std::string& directory);
 
 /// MD5 of a byte buffer as 32 lowercase hex digits.
 std::string md5Hex(const uint8_t* data, size_t size);
 
-/// Canonical MD5 sums of the four raw MNIST files, keyed by stem ("train-images", ...).
+/// Canonical MD5 sums of the four raw MNIST files, keyed by stem ("train-images", ...);
+/// "" for any other stem.
 const char* canonicalMnistMd5(const std::string& stem);
 
 }  // namespace bnn
