@@ -1,0 +1,486 @@
+// Run configuration: enum names, presets (the example's exact settings), parameter specs,
+// strict text parsing with range checks, round trips and whole-config validation.
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "run/run_config.h"
+
+using namespace bnn;
+
+namespace {
+
+std::map<std::string, std::string> allParams(const RunConfig& c) {
+  std::map<std::string, std::string> m;
+  for (const ParamSpec& s : runParamSpecs()) m[s.key] = getParam(c, s.key);
+  return m;
+}
+
+// A configuration far from the defaults in every field.
+RunConfig unusualConfig() {
+  RunConfig c;
+  c.name = "Deep SGHMC, cold";
+  c.sampler = SamplerKind::Sghmc;
+  c.sghmcForm = SghmcForm::Ma;
+  c.stepSize = 1.2345678901234567e-7;
+  c.batchSize = 60000;
+  c.batchMode = BatchMode::Epochs;
+  c.leapfrogSteps = 1000;
+  c.alpha = 0.3333333333333333;
+  c.beta = 0.1;
+  c.temperature = 0.015625;
+  c.freshBatchPerInnerStep = true;
+  c.samplingPhaseUsesSgld = true;
+  c.warmupSteps = 10000000;
+  c.evalEvery = 7;
+  c.samplingSteps = 0;
+  c.thinning = 1;
+  c.hidden = {400, 400, 1, 4096};
+  c.priorSigma = 1e-300;
+  c.init = InitKind::Prior;
+  c.seed = 18446744073709551615ull;
+  return c;
+}
+
+}  // namespace
+
+class TestRunConfig : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void enumNames();
+  void gradientsPerStepCounts();
+  void presetList();
+  void presets_data();
+  void presets();
+  void specKeys();
+  void roundTrip_data();
+  void roundTrip();
+  void roundTripWholeConfig();
+  void accepted_data();
+  void accepted();
+  void refused_data();
+  void refused();
+  void refusalMessage();
+  void validateConfig_data();
+  void validateConfig();
+  void validateRanges();
+};
+
+void TestRunConfig::enumNames() {
+  QCOMPARE(std::string(toString(SamplerKind::Sgld)), std::string("sgld"));
+  QCOMPARE(std::string(toString(SamplerKind::Sghmc)), std::string("sghmc"));
+  QCOMPARE(std::string(toString(SghmcForm::Chen)), std::string("chen"));
+  QCOMPARE(std::string(toString(SghmcForm::Ma)), std::string("ma"));
+  QCOMPARE(std::string(toString(InitKind::LecunNormal)), std::string("lecun-normal"));
+  QCOMPARE(std::string(toString(InitKind::Prior)), std::string("prior"));
+  QCOMPARE(std::string(toString(BatchMode::WithReplacement)), std::string("with-replacement"));
+  QCOMPARE(std::string(toString(BatchMode::Epochs)), std::string("epochs"));
+
+  QVERIFY(samplerKindFromString("sghmc") == SamplerKind::Sghmc);
+  QVERIFY(sghmcFormFromString("ma") == SghmcForm::Ma);
+  QVERIFY(initKindFromString("prior") == InitKind::Prior);
+  QVERIFY(batchModeFromString("epochs") == BatchMode::Epochs);
+  QVERIFY(!samplerKindFromString("SGLD"));
+  QVERIFY(!samplerKindFromString(""));
+  QVERIFY(!sghmcFormFromString("chen "));
+  QVERIFY(!initKindFromString("lecun"));
+  QVERIFY(!batchModeFromString("replacement"));
+}
+
+void TestRunConfig::gradientsPerStepCounts() {
+  RunConfig c;
+  c.sampler = SamplerKind::Sgld;
+  c.leapfrogSteps = 10;
+  QCOMPARE(gradientsPerStep(c, false), int64_t(1));
+  QCOMPARE(gradientsPerStep(c, true), int64_t(1));
+  c.sampler = SamplerKind::Sghmc;
+  QCOMPARE(gradientsPerStep(c, false), int64_t(10));
+  QCOMPARE(gradientsPerStep(c, true), int64_t(10));
+  c.samplingPhaseUsesSgld = true;
+  QCOMPARE(gradientsPerStep(c, false), int64_t(10));
+  QCOMPARE(gradientsPerStep(c, true), int64_t(1));
+}
+
+void TestRunConfig::presetList() {
+  const std::vector<std::string> names = presetNames();
+  QCOMPARE(names.size(), size_t(3));
+  QCOMPARE(names[0], std::string("example-sgld"));
+  QCOMPARE(names[1], std::string("example-sghmc"));
+  QCOMPARE(names[2], std::string("example-sghmc-as-published"));
+  QVERIFY(!presetConfig("example"));
+  QVERIFY(!presetConfig(""));
+  QCOMPARE(presetTitle("nonsense"), std::string());
+  for (const std::string& n : names) {
+    const std::optional<RunConfig> c = presetConfig(n);
+    QVERIFY(c);
+    QCOMPARE(c->name, presetTitle(n));
+    const std::optional<std::string> why = validate(*c);
+    QVERIFY2(!why, why ? why->c_str() : "");
+  }
+}
+
+void TestRunConfig::presets_data() {
+  QTest::addColumn<QString>("preset");
+  QTest::addColumn<QString>("title");
+  QTest::addColumn<int>("sampler");
+  QTest::addColumn<int>("form");
+  QTest::addColumn<double>("stepSize");
+  QTest::addColumn<bool>("samplingSgld");
+  QTest::addColumn<qint64>("gradsWarmup");
+  QTest::addColumn<qint64>("gradsSampling");
+
+  QTest::newRow("example-sgld") << "example-sgld" << "Example SGLD" << int(SamplerKind::Sgld)
+                                << int(SghmcForm::Chen) << 4.5e-5 << false << qint64(1) << qint64(1);
+  QTest::newRow("example-sghmc") << "example-sghmc" << "Example SGHMC" << int(SamplerKind::Sghmc)
+                                 << int(SghmcForm::Chen) << 4.5e-6 << false << qint64(10)
+                                 << qint64(10);
+  QTest::newRow("example-sghmc-as-published")
+      << "example-sghmc-as-published" << "Example SGHMC as published" << int(SamplerKind::Sghmc)
+      << int(SghmcForm::Ma) << 4.5e-6 << true << qint64(10) << qint64(1);
+}
+
+void TestRunConfig::presets() {
+  QFETCH(QString, preset);
+  QFETCH(QString, title);
+  QFETCH(int, sampler);
+  QFETCH(int, form);
+  QFETCH(double, stepSize);
+  QFETCH(bool, samplingSgld);
+  QFETCH(qint64, gradsWarmup);
+  QFETCH(qint64, gradsSampling);
+
+  const std::optional<RunConfig> oc = presetConfig(preset.toStdString());
+  QVERIFY(oc);
+  const RunConfig& c = *oc;
+  QCOMPARE(presetTitle(preset.toStdString()), title.toStdString());
+  QCOMPARE(c.name, title.toStdString());
+  QCOMPARE(int(c.sampler), sampler);
+  if (c.sampler == SamplerKind::Sghmc) QCOMPARE(int(c.sghmcForm), form);
+  QCOMPARE(c.stepSize, stepSize);  // exact
+  QCOMPARE(c.samplingPhaseUsesSgld, samplingSgld);
+  QCOMPARE(gradientsPerStep(c, false), int64_t(gradsWarmup));
+  QCOMPARE(gradientsPerStep(c, true), int64_t(gradsSampling));
+
+  // Shared by all three: the example's schedule, model, prior, minibatching and seed.
+  QCOMPARE(c.batchSize, 512);
+  QCOMPARE(c.batchMode, BatchMode::WithReplacement);
+  QCOMPARE(c.warmupSteps, int64_t(2340));
+  QCOMPARE(c.evalEvery, int64_t(100));
+  QCOMPARE(c.samplingSteps, int64_t(1000));
+  QCOMPARE(c.thinning, int64_t(1));
+  QCOMPARE(c.hidden, std::vector<int>{500});
+  QCOMPARE(c.priorSigma, 1.0);
+  QCOMPARE(c.init, InitKind::LecunNormal);
+  QCOMPARE(c.seed, uint64_t(0));
+  QCOMPARE(c.temperature, 1.0);
+  QCOMPARE(c.freshBatchPerInnerStep, false);
+  if (c.sampler == SamplerKind::Sghmc) {
+    QCOMPARE(c.leapfrogSteps, 10);
+    QCOMPARE(c.alpha, 0.01);
+    QCOMPARE(c.beta, 0.0);
+  }
+  QCOMPARE(getParam(c, "step-size"), std::string(stepSize == 4.5e-5 ? "4.5e-05" : "4.5e-06"));
+}
+
+void TestRunConfig::specKeys() {
+  const std::vector<std::string> expected{
+      "name",     "sampler",    "sghmc-form", "step-size", "batch-size",
+      "batch-mode", "leapfrog-steps", "alpha", "beta", "temperature",
+      "fresh-batch-per-inner-step", "sampling-phase-sgld", "warmup", "eval-every", "samples",
+      "thinning", "hidden", "prior-sigma", "init", "seed"};
+  const std::vector<ParamSpec>& specs = runParamSpecs();
+  QCOMPARE(specs.size(), expected.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ParamSpec& s = specs[i];
+    QCOMPARE(s.key, expected[i]);
+    QVERIFY2(!s.label.empty(), s.key.c_str());
+    QVERIFY2(s.tooltip.find("Example") != std::string::npos, s.key.c_str());
+    QCOMPARE(findParamSpec(s.key), &s);
+    if (s.type == ParamSpec::Type::Choice) QVERIFY2(s.choices.size() >= 2, s.key.c_str());
+    if (s.type == ParamSpec::Type::Int || s.type == ParamSpec::Type::Real ||
+        s.type == ParamSpec::Type::IntList)
+      QVERIFY2(s.min <= s.max && s.max > 0, s.key.c_str());
+  }
+  QVERIFY(findParamSpec("step") == nullptr);
+  QCOMPARE(findParamSpec("step-size")->type, ParamSpec::Type::Real);
+  QVERIFY(findParamSpec("step-size")->min > 0);  // (0, 1]: the smallest positive double
+  QCOMPARE(findParamSpec("step-size")->max, 1.0);
+  QCOMPARE(findParamSpec("batch-size")->min, 1.0);
+  QCOMPARE(findParamSpec("batch-size")->max, 60000.0);
+  QCOMPARE(findParamSpec("leapfrog-steps")->max, 1000.0);
+  QCOMPARE(findParamSpec("warmup")->max, 1e7);
+  QCOMPARE(findParamSpec("hidden")->type, ParamSpec::Type::IntList);
+  QCOMPARE(findParamSpec("hidden")->max, 4096.0);
+  QCOMPARE(findParamSpec("sampler")->choices, (std::vector<std::string>{"sgld", "sghmc"}));
+  QCOMPARE(findParamSpec("init")->choices, (std::vector<std::string>{"lecun-normal", "prior"}));
+  QCOMPARE(findParamSpec("fresh-batch-per-inner-step")->type, ParamSpec::Type::Bool);
+  QCOMPARE(findParamSpec("step-size")->tooltip,
+           std::string("Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC)."));
+}
+
+void TestRunConfig::roundTrip_data() {
+  QTest::addColumn<QString>("key");
+  for (const ParamSpec& s : runParamSpecs()) QTest::newRow(s.key.c_str()) << QString::fromStdString(s.key);
+}
+
+void TestRunConfig::roundTrip() {
+  QFETCH(QString, key);
+  const std::string k = key.toStdString();
+  for (const RunConfig& source : {unusualConfig(), *presetConfig("example-sghmc"), RunConfig{}}) {
+    const std::string text = getParam(source, k);
+    RunConfig target = *presetConfig("example-sgld");
+    const std::optional<std::string> err = setParam(target, k, text);
+    QVERIFY2(!err, err ? err->c_str() : "");
+    QCOMPARE(getParam(target, k), text);
+  }
+}
+
+void TestRunConfig::roundTripWholeConfig() {
+  const RunConfig source = unusualConfig();
+  RunConfig target;
+  for (const ParamSpec& s : runParamSpecs()) QVERIFY(!setParam(target, s.key, getParam(source, s.key)));
+  QCOMPARE(target.name, source.name);
+  QCOMPARE(target.sampler, source.sampler);
+  QCOMPARE(target.sghmcForm, source.sghmcForm);
+  QCOMPARE(target.stepSize, source.stepSize);
+  QCOMPARE(target.batchSize, source.batchSize);
+  QCOMPARE(target.batchMode, source.batchMode);
+  QCOMPARE(target.leapfrogSteps, source.leapfrogSteps);
+  QCOMPARE(target.alpha, source.alpha);
+  QCOMPARE(target.beta, source.beta);
+  QCOMPARE(target.temperature, source.temperature);
+  QCOMPARE(target.freshBatchPerInnerStep, source.freshBatchPerInnerStep);
+  QCOMPARE(target.samplingPhaseUsesSgld, source.samplingPhaseUsesSgld);
+  QCOMPARE(target.warmupSteps, source.warmupSteps);
+  QCOMPARE(target.evalEvery, source.evalEvery);
+  QCOMPARE(target.samplingSteps, source.samplingSteps);
+  QCOMPARE(target.thinning, source.thinning);
+  QCOMPARE(target.hidden, source.hidden);
+  QCOMPARE(target.priorSigma, source.priorSigma);
+  QCOMPARE(target.init, source.init);
+  QCOMPARE(target.seed, source.seed);
+}
+
+void TestRunConfig::accepted_data() {
+  QTest::addColumn<QString>("key");
+  QTest::addColumn<QString>("value");
+  QTest::addColumn<QString>("stored");  // getParam afterwards
+
+  QTest::newRow("step-size 4.5e-5") << "step-size" << "4.5e-5" << "4.5e-05";
+  QTest::newRow("step-size 1") << "step-size" << "1" << "1";
+  QTest::newRow("step-size 0.001") << "step-size" << "0.001" << "0.001";
+  QTest::newRow("step-size 1e-300") << "step-size" << "1e-300" << "1e-300";
+  QTest::newRow("alpha 0") << "alpha" << "0" << "0";
+  QTest::newRow("alpha 1") << "alpha" << "1" << "1";
+  QTest::newRow("temperature 1000") << "temperature" << "1000" << "1000";
+  QTest::newRow("batch-size 1") << "batch-size" << "1" << "1";
+  QTest::newRow("batch-size 60000") << "batch-size" << "60000" << "60000";
+  QTest::newRow("warmup 0") << "warmup" << "0" << "0";
+  QTest::newRow("warmup 10000000") << "warmup" << "10000000" << "10000000";
+  QTest::newRow("samples 0") << "samples" << "0" << "0";
+  QTest::newRow("hidden 500") << "hidden" << "500" << "500";
+  QTest::newRow("hidden 400,400") << "hidden" << "400,400" << "400,400";
+  QTest::newRow("hidden 400, 400") << "hidden" << "400, 400" << "400,400";
+  QTest::newRow("hidden 8 layers") << "hidden" << "1,2,3,4,5,6,7,4096" << "1,2,3,4,5,6,7,4096";
+  QTest::newRow("bool yes") << "fresh-batch-per-inner-step" << "yes" << "true";
+  QTest::newRow("bool on") << "fresh-batch-per-inner-step" << "on" << "true";
+  QTest::newRow("bool 1") << "fresh-batch-per-inner-step" << "1" << "true";
+  QTest::newRow("bool TRUE") << "fresh-batch-per-inner-step" << "TRUE" << "true";
+  QTest::newRow("bool off") << "sampling-phase-sgld" << "off" << "false";
+  QTest::newRow("bool no") << "sampling-phase-sgld" << "no" << "false";
+  QTest::newRow("bool 0") << "sampling-phase-sgld" << "0" << "false";
+  QTest::newRow("seed 0") << "seed" << "0" << "0";
+  QTest::newRow("seed max") << "seed" << "18446744073709551615" << "18446744073709551615";
+  QTest::newRow("sampler sghmc") << "sampler" << "sghmc" << "sghmc";
+  QTest::newRow("sghmc-form ma") << "sghmc-form" << "ma" << "ma";
+  QTest::newRow("batch-mode epochs") << "batch-mode" << "epochs" << "epochs";
+  QTest::newRow("init prior") << "init" << "prior" << "prior";
+  QTest::newRow("name empty") << "name" << "" << "";
+  QTest::newRow("name text") << "name" << "SGLD, h = 1e-4" << "SGLD, h = 1e-4";
+}
+
+void TestRunConfig::accepted() {
+  QFETCH(QString, key);
+  QFETCH(QString, value);
+  QFETCH(QString, stored);
+  RunConfig c = *presetConfig("example-sgld");
+  const std::optional<std::string> err = setParam(c, key.toStdString(), value.toStdString());
+  QVERIFY2(!err, err ? err->c_str() : "");
+  QCOMPARE(getParam(c, key.toStdString()), stored.toStdString());
+}
+
+void TestRunConfig::refused_data() {
+  QTest::addColumn<QString>("key");
+  QTest::addColumn<QString>("value");
+  QTest::addColumn<QString>("range");  // must appear in the message
+
+  QTest::newRow("step-size abc") << "step-size" << "abc" << "(0, 1]";
+  QTest::newRow("step-size empty") << "step-size" << "" << "(0, 1]";
+  QTest::newRow("step-size 0") << "step-size" << "0" << "(0, 1]";
+  QTest::newRow("step-size -1") << "step-size" << "-1" << "(0, 1]";
+  QTest::newRow("step-size 1.5") << "step-size" << "1.5" << "(0, 1]";
+  QTest::newRow("step-size nan") << "step-size" << "nan" << "(0, 1]";
+  QTest::newRow("step-size inf") << "step-size" << "inf" << "(0, 1]";
+  QTest::newRow("step-size trailing text") << "step-size" << "4.5e-5x" << "(0, 1]";
+  QTest::newRow("step-size leading space") << "step-size" << " 0.1" << "(0, 1]";
+  QTest::newRow("step-size hex") << "step-size" << "0x1p-3" << "(0, 1]";
+  QTest::newRow("alpha 1.01") << "alpha" << "1.01" << "[0, 1]";
+  QTest::newRow("beta -0.1") << "beta" << "-0.1" << "[0, 1]";
+  QTest::newRow("temperature 0") << "temperature" << "0" << "(0, 1000]";
+  QTest::newRow("prior-sigma 1001") << "prior-sigma" << "1001" << "(0, 1000]";
+  QTest::newRow("batch-size 1.5") << "batch-size" << "1.5" << "1..60000";
+  QTest::newRow("batch-size 0") << "batch-size" << "0" << "1..60000";
+  QTest::newRow("batch-size 60001") << "batch-size" << "60001" << "1..60000";
+  QTest::newRow("batch-size 5e2") << "batch-size" << "5e2" << "1..60000";
+  QTest::newRow("batch-size +5") << "batch-size" << "+5" << "1..60000";
+  QTest::newRow("batch-size huge") << "batch-size" << "99999999999999999999999" << "1..60000";
+  QTest::newRow("leapfrog-steps 0") << "leapfrog-steps" << "0" << "1..1000";
+  QTest::newRow("leapfrog-steps 1001") << "leapfrog-steps" << "1001" << "1..1000";
+  QTest::newRow("warmup -1") << "warmup" << "-1" << "0..10^7";
+  QTest::newRow("warmup 10000001") << "warmup" << "10000001" << "0..10^7";
+  QTest::newRow("eval-every 0") << "eval-every" << "0" << "1..10^7";
+  QTest::newRow("samples abc") << "samples" << "abc" << "0..10^7";
+  QTest::newRow("thinning 0") << "thinning" << "0" << "1..10^7";
+  QTest::newRow("hidden 0") << "hidden" << "0" << "1..4096";
+  QTest::newRow("hidden 500,,10") << "hidden" << "500,,10" << "1..4096";
+  QTest::newRow("hidden empty") << "hidden" << "" << "1..4096";
+  QTest::newRow("hidden trailing comma") << "hidden" << "500," << "1..4096";
+  QTest::newRow("hidden 4097") << "hidden" << "4097" << "1..4096";
+  QTest::newRow("hidden 9 layers") << "hidden" << "1,2,3,4,5,6,7,8,9" << "1 to 8";
+  QTest::newRow("hidden 1.5") << "hidden" << "1.5" << "1..4096";
+  QTest::newRow("seed -1") << "seed" << "-1" << "0..18446744073709551615";
+  QTest::newRow("seed 2^64") << "seed" << "18446744073709551616" << "0..18446744073709551615";
+  QTest::newRow("seed 1e3") << "seed" << "1e3" << "0..18446744073709551615";
+  QTest::newRow("sampler foo") << "sampler" << "foo" << "sgld or sghmc";
+  QTest::newRow("sampler SGLD") << "sampler" << "SGLD" << "sgld or sghmc";
+  QTest::newRow("sghmc-form empty") << "sghmc-form" << "" << "chen or ma";
+  QTest::newRow("init lecun") << "init" << "lecun" << "lecun-normal or prior";
+  QTest::newRow("batch-mode random") << "batch-mode" << "random" << "with-replacement or epochs";
+  QTest::newRow("bool maybe") << "fresh-batch-per-inner-step" << "maybe" << "true or false";
+  QTest::newRow("bool empty") << "sampling-phase-sgld" << "" << "true or false";
+  QTest::newRow("name newline") << "name" << "two\nlines" << "one line";
+}
+
+void TestRunConfig::refused() {
+  QFETCH(QString, key);
+  QFETCH(QString, value);
+  QFETCH(QString, range);
+  RunConfig c = unusualConfig();
+  const auto before = allParams(c);
+  const std::optional<std::string> err = setParam(c, key.toStdString(), value.toStdString());
+  QVERIFY(err);
+  const QString msg = QString::fromStdString(*err);
+  QVERIFY2(msg.startsWith(key + ": "), qPrintable(msg));
+  QVERIFY2(msg.contains(range), qPrintable(msg));
+  QVERIFY2(msg.contains("found '" + value + "'"), qPrintable(msg));
+  QVERIFY2(!msg.contains('\n') || value.contains('\n'), qPrintable(msg));
+  QVERIFY(allParams(c) == before);  // unchanged
+}
+
+void TestRunConfig::refusalMessage() {
+  RunConfig c;
+  QCOMPARE(setParam(c, "step-size", "abc").value_or(""),
+           std::string("step-size: expected a number in (0, 1], found 'abc'"));
+  QCOMPARE(setParam(c, "batch-size", "1.5").value_or(""),
+           std::string("batch-size: expected an integer in 1..60000, found '1.5'"));
+  QCOMPARE(setParam(c, "sampler", "foo").value_or(""),
+           std::string("sampler: expected one of sgld or sghmc, found 'foo'"));
+  QCOMPARE(setParam(c, "no-such-key", "1").value_or(""), std::string("no-such-key: unknown parameter"));
+  QCOMPARE(getParam(c, "no-such-key"), std::string());
+}
+
+void TestRunConfig::validateConfig_data() {
+  QTest::addColumn<QString>("preset");
+  QTest::addColumn<QStringList>("settings");  // key=value applied with setParam
+  QTest::addColumn<QString>("problem");       // expected message start; empty: valid
+
+  QTest::newRow("example-sgld") << "example-sgld" << QStringList() << "";
+  QTest::newRow("example-sghmc") << "example-sghmc" << QStringList() << "";
+  QTest::newRow("example-sghmc-as-published") << "example-sghmc-as-published" << QStringList()
+                                              << "";
+  QTest::newRow("chen beta = alpha") << "example-sghmc" << QStringList{"beta=0.01"} << "";
+  QTest::newRow("chen beta > alpha") << "example-sghmc" << QStringList{"beta=0.02"} << "beta:";
+  QTest::newRow("ma beta small") << "example-sghmc-as-published" << QStringList{"beta=1"} << "";
+  QTest::newRow("ma h*T*beta > 2 alpha")
+      << "example-sghmc-as-published"
+      << QStringList{"step-size=1", "temperature=10", "beta=0.5", "alpha=0.01"} << "beta:";
+  QTest::newRow("sgld ignores beta > alpha") << "example-sgld" << QStringList{"beta=0.5"} << "";
+  QTest::newRow("thinning > samples") << "example-sgld" << QStringList{"samples=10", "thinning=11"}
+                                      << "thinning:";
+  QTest::newRow("thinning = samples") << "example-sgld" << QStringList{"samples=10", "thinning=10"}
+                                      << "";
+  QTest::newRow("no samples, thinning 1") << "example-sgld" << QStringList{"samples=0"} << "";
+  QTest::newRow("no samples, thinning 2") << "example-sgld"
+                                          << QStringList{"samples=0", "thinning=2"} << "thinning:";
+  QTest::newRow("sampling-phase-sgld with sgld")
+      << "example-sgld" << QStringList{"sampling-phase-sgld=true"} << "sampling-phase-sgld:";
+  QTest::newRow("fresh batch with sgld")
+      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=true"}
+      << "fresh-batch-per-inner-step:";
+  QTest::newRow("fresh batch with sghmc")
+      << "example-sghmc" << QStringList{"fresh-batch-per-inner-step=true"} << "";
+  QTest::newRow("eval-every beyond warm-up") << "example-sgld"
+                                             << QStringList{"warmup=10", "eval-every=100"} << "";
+}
+
+void TestRunConfig::validateConfig() {
+  QFETCH(QString, preset);
+  QFETCH(QStringList, settings);
+  QFETCH(QString, problem);
+  RunConfig c = *presetConfig(preset.toStdString());
+  for (const QString& s : settings) {
+    const qsizetype eq = s.indexOf('=');
+    const std::optional<std::string> err =
+        setParam(c, s.left(eq).toStdString(), s.mid(eq + 1).toStdString());
+    QVERIFY2(!err, err ? err->c_str() : "");
+  }
+  const std::optional<std::string> why = validate(c);
+  if (problem.isEmpty()) {
+    QVERIFY2(!why, why ? why->c_str() : "");
+  } else {
+    QVERIFY(why);
+    QVERIFY2(QString::fromStdString(*why).startsWith(problem), why->c_str());
+    QVERIFY(why->find('\n') == std::string::npos);
+  }
+}
+
+// Fields set directly (not through setParam) are range-checked too.
+void TestRunConfig::validateRanges() {
+  const RunConfig base = *presetConfig("example-sgld");
+  auto problem = [](const RunConfig& c) { return validate(c).value_or(""); };
+  RunConfig c = base;
+  c.stepSize = 0;
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("step-size:"));
+  c = base;
+  c.stepSize = std::numeric_limits<double>::quiet_NaN();
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("step-size:"));
+  c = base;
+  c.hidden = {};
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  c = base;
+  c.hidden = std::vector<int>(9, 10);
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  c = base;
+  c.hidden = {500, 0};
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  c = base;
+  c.batchSize = 0;
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("batch-size:"));
+  c = base;
+  c.evalEvery = 0;
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("eval-every:"));
+  c = base;
+  c.temperature = -1;
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("temperature:"));
+  c = base;
+  c.name = "a\nb";
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("name:"));
+}
+
+QTEST_GUILESS_MAIN(TestRunConfig)
+#include "tst_run_config.moc"
