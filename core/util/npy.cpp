@@ -93,7 +93,7 @@ class HeaderParser {
       if (key == "descr") {
         const size_t at = m_pos;
         if (!parseString(descr)) return fail("a quoted dtype string for 'descr'");
-        descrOffset = m_base + static_cast<int64_t>(at);
+        descrOffset = m_base + static_cast<int64_t>(at) + 1;  // first character of the dtype
         haveDescr = true;
       } else if (key == "fortran_order") {
         if (m_s.compare(m_pos, 4, "True") == 0) {
