@@ -19,6 +19,10 @@ class PredictiveAccumulator {
   /// Adds one posterior sample: logProbs is numImages x numClasses, row-major (one row per
   /// image), normalised log-probabilities of that sample.
   void add(const float* logProbs);
+  /// The two halves of add(), for filling disjoint row ranges in parallel: addRows for rows
+  /// [rowBegin, rowEnd) (logProbs points at row rowBegin), then countSample() once.
+  void addRows(const float* logProbs, int64_t rowBegin, int64_t rowEnd);
+  void countSample() { ++m_count; }
 
   int64_t numImages() const { return m_numImages; }
   int numClasses() const { return m_numClasses; }

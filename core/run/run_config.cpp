@@ -197,8 +197,9 @@ std::vector<ParamSpec> makeSpecs() {
                    "friction alpha*h; with h = 4.5e-6 it barely moves. Example as published: ma.",
                    T::Choice, 0, 0, {"chen", "ma"}));
   v.push_back(spec("step-size", "Step size h",
-                   "Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC).", T::Real,
-                   kTiny, 1.0));
+                   "Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC). Too large a "
+                   "value makes the chain diverge; the run then stops and says at which step.",
+                   T::Real, kTiny, 100.0));
   v.push_back(spec("batch-size", "Batch size n",
                    "Training examples per minibatch gradient; the likelihood term is scaled by "
                    "N/n. Example: 512.",

@@ -208,8 +208,8 @@ void TestRunConfig::specKeys() {
   }
   QVERIFY(findParamSpec("step") == nullptr);
   QCOMPARE(findParamSpec("step-size")->type, ParamSpec::Type::Real);
-  QVERIFY(findParamSpec("step-size")->min > 0);  // (0, 1]: the smallest positive double
-  QCOMPARE(findParamSpec("step-size")->max, 1.0);
+  QVERIFY(findParamSpec("step-size")->min > 0);  // (0, 100]: the smallest positive double
+  QCOMPARE(findParamSpec("step-size")->max, 100.0);
   QCOMPARE(findParamSpec("batch-size")->min, 1.0);
   QCOMPARE(findParamSpec("batch-size")->max, 60000.0);
   QCOMPARE(findParamSpec("leapfrog-steps")->max, 1000.0);
@@ -220,7 +220,8 @@ void TestRunConfig::specKeys() {
   QCOMPARE(findParamSpec("init")->choices, (std::vector<std::string>{"lecun-normal", "prior"}));
   QCOMPARE(findParamSpec("fresh-batch-per-inner-step")->type, ParamSpec::Type::Bool);
   QCOMPARE(findParamSpec("step-size")->tooltip,
-           std::string("Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC)."));
+           std::string("Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC). Too large "
+                       "a value makes the chain diverge; the run then stops and says at which step."));
 }
 
 void TestRunConfig::roundTrip_data() {
@@ -319,16 +320,16 @@ void TestRunConfig::refused_data() {
   QTest::addColumn<QString>("value");
   QTest::addColumn<QString>("range");  // must appear in the message
 
-  QTest::newRow("step-size abc") << "step-size" << "abc" << "(0, 1]";
-  QTest::newRow("step-size empty") << "step-size" << "" << "(0, 1]";
-  QTest::newRow("step-size 0") << "step-size" << "0" << "(0, 1]";
-  QTest::newRow("step-size -1") << "step-size" << "-1" << "(0, 1]";
-  QTest::newRow("step-size 1.5") << "step-size" << "1.5" << "(0, 1]";
-  QTest::newRow("step-size nan") << "step-size" << "nan" << "(0, 1]";
-  QTest::newRow("step-size inf") << "step-size" << "inf" << "(0, 1]";
-  QTest::newRow("step-size trailing text") << "step-size" << "4.5e-5x" << "(0, 1]";
-  QTest::newRow("step-size leading space") << "step-size" << " 0.1" << "(0, 1]";
-  QTest::newRow("step-size hex") << "step-size" << "0x1p-3" << "(0, 1]";
+  QTest::newRow("step-size abc") << "step-size" << "abc" << "(0, 100]";
+  QTest::newRow("step-size empty") << "step-size" << "" << "(0, 100]";
+  QTest::newRow("step-size 0") << "step-size" << "0" << "(0, 100]";
+  QTest::newRow("step-size -1") << "step-size" << "-1" << "(0, 100]";
+  QTest::newRow("step-size 150") << "step-size" << "150" << "(0, 100]";
+  QTest::newRow("step-size nan") << "step-size" << "nan" << "(0, 100]";
+  QTest::newRow("step-size inf") << "step-size" << "inf" << "(0, 100]";
+  QTest::newRow("step-size trailing text") << "step-size" << "4.5e-5x" << "(0, 100]";
+  QTest::newRow("step-size leading space") << "step-size" << " 0.1" << "(0, 100]";
+  QTest::newRow("step-size hex") << "step-size" << "0x1p-3" << "(0, 100]";
   QTest::newRow("alpha 1.01") << "alpha" << "1.01" << "[0, 1]";
   QTest::newRow("beta -0.1") << "beta" << "-0.1" << "[0, 1]";
   QTest::newRow("temperature 0") << "temperature" << "0" << "(0, 1000]";
@@ -385,7 +386,7 @@ void TestRunConfig::refused() {
 void TestRunConfig::refusalMessage() {
   RunConfig c;
   QCOMPARE(setParam(c, "step-size", "abc").value_or(""),
-           std::string("step-size: expected a number in (0, 1], found 'abc'"));
+           std::string("step-size: expected a number in (0, 100], found 'abc'"));
   QCOMPARE(setParam(c, "batch-size", "1.5").value_or(""),
            std::string("batch-size: expected an integer in 1..60000, found '1.5'"));
   QCOMPARE(setParam(c, "sampler", "foo").value_or(""),

@@ -1,0 +1,67 @@
+#pragma once
+// Multi-layer perceptron with ReLU hidden layers and a log-softmax output, float32.
+// All parameters of a network live in one contiguous vector: for each layer l in order,
+// W_l (in_l x out_l, row-major: row k holds the weights leaving input k) then b_l (out_l).
+// The first layer consumes sparse input (SparseBatch); deeper layers are dense Eigen products.
+//
+// Mlp is immutable and thread-safe; each thread evaluating it needs its own MlpWorkspace.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "nn/sparse_batch.h"
+
+namespace bnn {
+
+using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct MlpShape {
+  std::vector<int> sizes;  // {input, hidden..., output}, e.g. {784, 500, 10}
+
+  int numLayers() const { return static_cast<int>(sizes.size()) - 1; }
+  int64_t numParams() const;
+  int64_t weightOffset(int layer) const;  // W_layer
+  int64_t biasOffset(int layer) const;    // b_layer
+};
+
+/// Scratch buffers of one evaluation (activations per layer). Grows on first use, then reused.
+struct MlpWorkspace {
+  std::vector<RowMatrixXf> z;   // pre-activations per layer: rows x out_l
+  std::vector<RowMatrixXf> a;   // activations per hidden layer (ReLU(z))
+  std::vector<RowMatrixXf> dz;  // gradients w.r.t. z
+  RowMatrixXf da;               // scratch for dA
+};
+
+class Mlp {
+ public:
+  explicit Mlp(MlpShape shape);
+  const MlpShape& shape() const { return m_shape; }
+  int64_t numParams() const { return m_shape.numParams(); }
+  int numClasses() const { return m_shape.sizes.back(); }
+
+  /// gsum = Σ_i ∇θ log p(y_i | x_i, θ) over the rows of x (x must have its CSC part built);
+  /// returns Σ_i log p(y_i | x_i, θ). `parallel`: split the first layer over column blocks.
+  double logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
+                               float* gsum, MlpWorkspace& ws, bool parallel = true) const;
+
+  /// out (x.rows x numClasses, row-major) = log p(· | x_i, θ).
+  void logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,
+                        bool parallel = false) const;
+
+ private:
+  void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const;
+  MlpShape m_shape;
+};
+
+/// out[r, c0..c1) = bias[c0..c1) + Σ_e val[e] * M[idx[e], c0..c1) for a list of sparse entries.
+/// M is row-major with leading dimension ldm; `bias` may be null (then starts from 0).
+/// The building block of the first layer's forward product (rows = images) and of its weight
+/// gradient (rows = pixels, M = dZ1). Vectorised with AVX-512 where available.
+template <class Index>
+void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const float* M,
+                         int64_t ldm, const float* bias, float* out, int c0, int c1);
+
+}  // namespace bnn

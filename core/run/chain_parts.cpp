@@ -1,0 +1,156 @@
+#include "run/chain_parts.h"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/parallel.h"
+#include "util/philox.h"
+
+namespace bnn {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+// Standard normal for (draw, index) from the first two words of one Philox block.
+float normalAt(const RandomStream& s, uint64_t draw, uint64_t index) {
+  uint32_t b[4];
+  s.bits(draw, index, b);
+  const float u1 = uniformOpen0(b[0]), u2 = uniformOpen0(b[1]);
+  return std::sqrt(-2.0f * std::log(u1)) * std::cos(6.28318530717958647692f * u2);
+}
+constexpr int64_t kTestChunk = 500;  // images per test-set chunk (fixed partition)
+}  // namespace
+
+MlpShape mlpShapeFor(const RunConfig& c, const Dataset& d) {
+  MlpShape s;
+  s.sizes.push_back(d.train.pixelsPerImage());
+  for (int h : c.hidden) s.sizes.push_back(h);
+  s.sizes.push_back(d.numClasses);
+  return s;
+}
+
+std::vector<float> initialParameters(const MlpShape& shape, InitKind kind, double priorSigma,
+                                     RandomStream stream) {
+  std::vector<float> theta(static_cast<size_t>(shape.numParams()), 0.0f);
+  if (kind == InitKind::Prior) {
+    stream.normals(0, 0, shape.numParams(), theta.data());
+    for (float& t : theta) t *= static_cast<float>(priorSigma);
+    return theta;
+  }
+  // Truncated LeCun normal (flax default): z ~ N(0,1) restricted to |z| <= 2 (rejection, the
+  // attempt number is the draw), scaled by sqrt(1/fan_in) / 0.87962566 so the std is sqrt(1/fan_in).
+  for (int l = 0; l < shape.numLayers(); ++l) {
+    const int64_t off = shape.weightOffset(l);
+    const int64_t count = int64_t{shape.sizes[l]} * shape.sizes[l + 1];
+    const float scale = static_cast<float>(std::sqrt(1.0 / shape.sizes[l]) / 0.87962566103423978);
+    for (int64_t j = 0; j < count; ++j) {
+      const uint64_t index = static_cast<uint64_t>(off + j);
+      float z = normalAt(stream, 0, index);
+      for (uint64_t attempt = 1; std::fabs(z) > 2.0f; ++attempt) z = normalAt(stream, attempt, index);
+      theta[static_cast<size_t>(off + j)] = scale * z;
+    }
+  }
+  return theta;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+MlpTarget::MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, BatchMode mode,
+                     double priorSigma, RandomStream batchStream)
+    : m_mlp(mlp), m_train(train), m_batchSize(batchSize), m_mode(mode),
+      m_priorPrecision(1.0 / (priorSigma * priorSigma)), m_stream(batchStream),
+      m_indices(static_cast<size_t>(batchSize)), m_labels(static_cast<size_t>(batchSize)) {}
+
+void MlpTarget::nextMinibatch() {
+  const auto N = static_cast<uint32_t>(m_train.count);
+  if (m_mode == BatchMode::WithReplacement) {
+    m_stream.uniformInts(m_draw++, 0, m_batchSize, N, m_indices.data());
+  } else {
+    if (m_permutation.empty() || m_epochPos + m_batchSize > static_cast<int64_t>(N)) {
+      // New epoch: Fisher-Yates shuffle driven by the batch stream (draw = high bit + epoch).
+      m_permutation.resize(N);
+      for (uint32_t i = 0; i < N; ++i) m_permutation[i] = i;
+      const uint64_t draw = (uint64_t{1} << 62) + m_epoch++;
+      for (uint32_t i = N - 1; i > 0; --i) {
+        uint32_t b[4];
+        m_stream.bits(draw, i, b);
+        const auto j = static_cast<uint32_t>((uint64_t{b[0]} * (i + 1)) >> 32);
+        std::swap(m_permutation[i], m_permutation[j]);
+      }
+      m_epochPos = 0;
+    }
+    std::copy_n(m_permutation.begin() + m_epochPos, m_batchSize, m_indices.begin());
+    m_epochPos += m_batchSize;
+  }
+  m_batch.gather(m_train, m_indices.data(), m_batchSize);
+  m_batch.buildColumns();
+  for (int i = 0; i < m_batchSize; ++i) m_labels[static_cast<size_t>(i)] = m_train.labels[m_indices[static_cast<size_t>(i)]];
+}
+
+void MlpTarget::dataGradient(const float* theta, float* gsum) {
+  const auto t0 = Clock::now();
+  m_lastLogLik = m_mlp.logLikelihoodGradient(theta, m_batch, m_labels.data(), gsum, m_ws, true);
+  m_gradSeconds += secondsSince(t0);
+  ++m_gradEvals;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct TestEvaluator::Scratch {
+  tbb::enumerable_thread_specific<MlpWorkspace> workspaces;
+};
+
+TestEvaluator::TestEvaluator(const Mlp& mlp, const ImageSet& test)
+    : m_mlp(mlp), m_test(test), m_scratch(std::make_unique<Scratch>()) {
+  for (int64_t s = 0; s < test.count; s += kTestChunk) {
+    m_chunkStart.push_back(s);
+    m_chunks.emplace_back();
+    m_chunks.back().gatherRange(test, s, std::min(kTestChunk, test.count - s));
+  }
+  m_chunkStart.push_back(test.count);
+  m_logProbs.resize(static_cast<size_t>(test.count * mlp.numClasses()));
+  m_correct.resize(m_chunks.size());
+  m_chunkBad.resize(m_chunks.size());
+}
+
+TestEvaluator::~TestEvaluator() = default;
+
+double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumulate) {
+  const int k = m_mlp.numClasses();
+  parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
+    const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
+    float* out = m_logProbs.data() + r0 * k;
+    m_mlp.logProbabilities(theta, m_chunks[c], out, m_scratch->workspaces.local(), false);
+    int64_t correct = 0;
+    uint8_t bad = 0;
+    for (int64_t i = r0; i < r1; ++i) {
+      const float* r = out + (i - r0) * k;
+      int best = 0;
+      for (int j = 0; j < k; ++j) {
+        bad |= !std::isfinite(r[j]);
+        if (r[j] > r[best]) best = j;
+      }
+      correct += best == m_test.labels[static_cast<size_t>(i)];
+    }
+    m_correct[c] = correct;
+    m_chunkBad[c] = bad;
+  });
+  m_nonFinite = std::any_of(m_chunkBad.begin(), m_chunkBad.end(), [](uint8_t b) { return b != 0; });
+  // A sample enters the predictive only when all of it is finite.
+  if (accumulate && !m_nonFinite) {
+    parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
+      const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
+      accumulate->addRows(m_logProbs.data() + r0 * k, r0, r1);
+    });
+    accumulate->countSample();
+  }
+  int64_t correct = 0;
+  for (int64_t c : m_correct) correct += c;
+  return m_test.count ? static_cast<double>(correct) / static_cast<double>(m_test.count) : 0.0;
+}
+
+}  // namespace bnn

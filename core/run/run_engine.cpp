@@ -1,0 +1,355 @@
+#include "run/run_engine.h"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <thread>
+
+#include "run/chain_parts.h"
+#include "util/philox.h"
+
+namespace bnn {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string formatStep(double h) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", h);
+  return buf;
+}
+
+SamplerSettings samplerSettings(const RunConfig& c, bool samplingPhase) {
+  SamplerSettings s;
+  s.kind = (samplingPhase && c.samplingPhaseUsesSgld) ? SamplerKind::Sgld : c.sampler;
+  s.form = c.sghmcForm;
+  s.stepSize = c.stepSize;
+  s.temperature = c.temperature;
+  s.leapfrogSteps = c.leapfrogSteps;
+  s.alpha = c.alpha;
+  s.beta = c.beta;
+  s.freshBatchPerInnerStep = c.freshBatchPerInnerStep;
+  return s;
+}
+
+class ChainLoop {
+ public:
+  ChainLoop(const RunConfig& c, const Dataset& d, ChainObserver* obs, const std::atomic<bool>* cancel)
+      : m_c(c), m_d(d), m_obs(obs), m_cancel(cancel) {}
+
+  RunResult run() {
+    RunResult r;
+    r.config = m_c;
+    r.datasetName = m_d.name;
+    r.datasetDirectory = m_d.directory;
+    r.imageRows = m_d.test.rows;
+    r.imageCols = m_d.test.cols;
+    r.testLabels = m_d.test.labels;
+    r.testImages = m_d.test.pixels;
+    r.timings.threads = tbb::this_task_arena::max_concurrency();
+    m_start = Clock::now();
+    try {
+      loop(r);
+    } catch (const std::exception& e) {
+      r.outcome = {RunStatus::Failed, std::string("run failed: ") + e.what(), m_globalStep};
+    } catch (...) {
+      r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
+    }
+    r.timings.totalSeconds = seconds();
+    report(true);
+    return r;
+  }
+
+ private:
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - m_start).count(); }
+  bool cancelled() const { return m_cancel && m_cancel->load(std::memory_order_relaxed); }
+
+  void loop(RunResult& r) {
+    if (auto why = validate(m_c)) {
+      r.outcome = {RunStatus::Failed, "invalid configuration: " + *why, -1};
+      return;
+    }
+    if (m_d.train.count < m_c.batchSize && m_c.batchMode == BatchMode::Epochs) {
+      r.outcome = {RunStatus::Failed, "batch size exceeds the training set", -1};
+      return;
+    }
+    const MlpShape shape = mlpShapeFor(m_c, m_d);
+    const Mlp mlp(shape);
+    std::vector<float> theta = initialParameters(shape, m_c.init, m_c.priorSigma,
+                                                 RandomStream(streamKey(m_c.seed, kInitStream)));
+    MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma,
+                     RandomStream(streamKey(m_c.seed, kBatchStream)));
+    TestEvaluator eval(mlp, m_d.test);
+    r.predictive.reset(m_d.test.count, m_d.numClasses);
+
+    std::unique_ptr<Sampler> warm = makeSampler(samplerSettings(m_c, false), shape.numParams(),
+                                                RandomStream(streamKey(m_c.seed, kNoiseStream)));
+    std::unique_ptr<Sampler> samp;
+    if (m_c.samplingPhaseUsesSgld)
+      samp = makeSampler(samplerSettings(m_c, true), shape.numParams(),
+                         RandomStream(streamKey(m_c.seed, kSamplingNoiseStream)));
+    Sampler* sampler = warm.get();
+
+    m_warmSteps = m_c.warmupSteps;
+    m_sampSteps = m_c.samplingSteps;
+    m_gradsPerWarm = gradientsPerStep(m_c, false);
+    m_gradsPerSamp = gradientsPerStep(m_c, true);
+    m_phase = Phase::Warmup;
+    report(true);
+
+    auto evalSeconds = [&](auto&& f) {
+      const auto t0 = Clock::now();
+      const double acc = f();
+      r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      ++r.timings.testPasses;
+      return acc;
+    };
+    auto diverged = [&](Phase phase, int64_t s) {
+      r.outcome = {RunStatus::Diverged,
+                   std::string("diverged at ") + (phase == Phase::Warmup ? "warm-up" : "sampling") +
+                       " step " + std::to_string(s) + " with step size h = " + formatStep(m_c.stepSize),
+                   m_globalStep};
+    };
+    auto stepOnce = [&](Sampler* smp) {
+      const auto t0 = Clock::now();
+      const double g0 = target.gradientSeconds();
+      const bool ok = smp->step(theta.data(), target);
+      const double total = std::chrono::duration<double>(Clock::now() - t0).count();
+      r.timings.updateSeconds += total - (target.gradientSeconds() - g0);
+      r.timings.gradientSeconds = target.gradientSeconds();
+      r.timings.gradEvals = m_gradEvals = target.gradientEvaluations();
+      ++m_globalStep;
+      return ok;
+    };
+
+    // Warm-up: W steps, pointwise test accuracy every K steps (after step 0, K, 2K, ...).
+    for (int64_t s = 0; s < m_warmSteps; ++s) {
+      if (cancelled()) { r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep}; return; }
+      if (!stepOnce(sampler)) { diverged(Phase::Warmup, s); return; }
+      m_step = s + 1;
+      if (s % m_c.evalEvery == 0) {
+        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
+        if (eval.lastHadNonFinite()) { diverged(Phase::Warmup, s); return; }
+        CurvePoint p{Phase::Warmup, s, m_gradEvals, seconds(), acc};
+        r.curve.push_back(p);
+        m_lastError = 100.0 * (1.0 - acc);
+        if (m_obs) m_obs->curvePointRecorded(p);
+        r.lastPointwiseAccuracy = acc;
+      }
+      maybeReport();
+    }
+    m_warmDone = seconds();
+
+    // Sampling: S steps; every `thinning`-th state is added to the predictive.
+    if (samp) sampler = samp.get();
+    m_phase = Phase::Sampling;
+    m_step = 0;
+    report(true);
+    bool lastEvaluated = false;
+    for (int64_t s = 0; s < m_sampSteps; ++s) {
+      if (cancelled()) { r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep}; return; }
+      if (!stepOnce(sampler)) { diverged(Phase::Sampling, s); return; }
+      m_step = s + 1;
+      lastEvaluated = false;
+      if ((s + 1) % m_c.thinning == 0) {
+        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
+        if (eval.lastHadNonFinite()) { diverged(Phase::Sampling, s); return; }
+        CurvePoint p{Phase::Sampling, s, m_gradEvals, seconds(), acc,
+                     r.predictive.accuracy(m_d.test.labels.data()), r.predictive.sampleCount()};
+        r.curve.push_back(p);
+        r.lastPointwiseAccuracy = acc;
+        lastEvaluated = true;
+        m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
+        if (m_obs) {
+          m_obs->curvePointRecorded(p);
+          m_obs->predictiveUpdated(r.predictive);
+        }
+      }
+      maybeReport();
+    }
+    if (!lastEvaluated) {
+      r.lastPointwiseAccuracy = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
+    }
+    r.outcome = {RunStatus::Completed, "completed", m_globalStep};
+  }
+
+  void maybeReport() {
+    if (std::chrono::duration<double>(Clock::now() - m_lastReport).count() >= 0.1) report(false);
+  }
+
+  void report(bool) {
+    m_lastReport = Clock::now();
+    if (!m_obs) return;
+    ChainProgress p;
+    p.phase = m_phase;
+    p.step = m_step;
+    p.phaseSteps = m_phase == Phase::Warmup ? m_warmSteps : m_sampSteps;
+    p.gradEvals = m_gradEvals;
+    p.wallSeconds = seconds();
+    p.currentErrorPercent = m_lastError;
+    // Rates: steps per second within the current phase; the remaining sampling steps are
+    // estimated from the warm-up cost per gradient plus the measured evaluation cost.
+    const double phaseStart = m_phase == Phase::Warmup ? 0.0 : m_warmDone;
+    const double phaseElapsed = p.wallSeconds - phaseStart;
+    p.stepsPerSecond = phaseElapsed > 0 && m_step > 0 ? m_step / phaseElapsed : 0.0;
+    if (p.stepsPerSecond > 0) {
+      const double perStep = 1.0 / p.stepsPerSecond;
+      if (m_phase == Phase::Warmup) {
+        const double perGrad = perStep / std::max<int64_t>(1, m_gradsPerWarm);
+        p.etaSeconds = (m_warmSteps - m_step) * perStep + m_sampSteps * perGrad * m_gradsPerSamp +
+                       (m_sampSteps / std::max<int64_t>(1, m_c.thinning)) * perGrad * 10.0;
+      } else {
+        p.etaSeconds = (m_sampSteps - m_step) * perStep;
+      }
+    }
+    m_obs->progressed(p);
+  }
+
+  const RunConfig& m_c;
+  const Dataset& m_d;
+  ChainObserver* m_obs;
+  const std::atomic<bool>* m_cancel;
+  Clock::time_point m_start, m_lastReport;
+  Phase m_phase = Phase::Warmup;
+  int64_t m_step = 0, m_globalStep = 0, m_gradEvals = 0;
+  int64_t m_warmSteps = 0, m_sampSteps = 0, m_gradsPerWarm = 1, m_gradsPerSamp = 1;
+  double m_warmDone = 0;
+  double m_lastError = std::numeric_limits<double>::quiet_NaN();
+};
+
+}  // namespace
+
+RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
+                   const std::atomic<bool>* cancel) {
+  return ChainLoop(config, data, observer, cancel).run();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+class JobImpl final : public ChainJob {
+ public:
+  JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, int concurrency)
+      : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs) {
+    // A driver thread per chain executing in its own arena: a chain never waits behind another.
+    m_thread = std::thread([this, concurrency] {
+      tbb::task_arena arena(std::max(1, concurrency));
+      RunResult r = arena.execute([&] { return runChain(m_config, *m_data, m_obs, &m_stop); });
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_result = std::move(r);
+        m_finished = true;
+      }
+      m_cv.notify_all();
+    });
+  }
+  ~JobImpl() override {
+    requestStop();
+    if (m_thread.joinable()) m_thread.join();
+  }
+  void requestStop() override { m_stop.store(true); }
+  bool isFinished() const override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_finished;
+  }
+  void wait() override {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_cv.wait(lock, [this] { return m_finished; });
+  }
+  RunResult result() const override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_result;
+  }
+  const RunConfig& config() const override { return m_config; }
+
+ private:
+  RunConfig m_config;
+  std::shared_ptr<const Dataset> m_data;
+  ChainObserver* m_obs;
+  std::atomic<bool> m_stop{false};  // cleared before the driver starts
+  mutable std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_finished = false;
+  RunResult m_result;
+  std::thread m_thread;
+};
+
+}  // namespace
+
+struct WorkerPool::Impl {
+  int threads = 1;
+  std::unique_ptr<tbb::global_control> limit;
+  std::mutex mutex;
+  std::vector<std::shared_ptr<ChainJob>> jobs;
+
+  int running() {
+    int n = 0;
+    for (auto& j : jobs) n += !j->isFinished();
+    return n;
+  }
+};
+
+WorkerPool::WorkerPool(int threads) : m_impl(std::make_unique<Impl>()) {
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  m_impl->threads = threads > 0 ? threads : hw;
+  m_impl->limit = std::make_unique<tbb::global_control>(
+      tbb::global_control::max_allowed_parallelism, static_cast<size_t>(m_impl->threads));
+}
+
+WorkerPool::~WorkerPool() {
+  stopAll();
+  waitAll();
+}
+
+int WorkerPool::threads() const { return m_impl->threads; }
+
+std::shared_ptr<ChainJob> WorkerPool::submit(const RunConfig& config, std::shared_ptr<const Dataset> data,
+                                             ChainObserver* observer) {
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  // One chain alone uses all threads; chains started together share them.
+  const int share = std::max(1, m_impl->threads / (m_impl->running() + 1));
+  auto job = std::make_shared<JobImpl>(config, std::move(data), observer, share);
+  m_impl->jobs.push_back(job);
+  return job;
+}
+
+void WorkerPool::stopAll() {
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  for (auto& j : m_impl->jobs) j->requestStop();
+}
+
+void WorkerPool::waitAll() {
+  std::vector<std::shared_ptr<ChainJob>> jobs;
+  {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    jobs = m_impl->jobs;
+  }
+  for (auto& j : jobs) j->wait();
+}
+
+std::vector<RunResult> runChains(const std::vector<RunConfig>& configs, std::shared_ptr<const Dataset> data,
+                                 int threads, const std::vector<ChainObserver*>& observers,
+                                 const std::atomic<bool>* cancel) {
+  WorkerPool pool(threads);
+  std::vector<std::shared_ptr<ChainJob>> jobs;
+  for (size_t i = 0; i < configs.size(); ++i)
+    jobs.push_back(pool.submit(configs[i], data, i < observers.size() ? observers[i] : nullptr));
+  std::vector<RunResult> results;
+  for (auto& j : jobs) {
+    while (!j->isFinished()) {
+      if (cancel && cancel->load()) pool.stopAll();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    results.push_back(j->result());
+  }
+  return results;
+}
+
+}  // namespace bnn

@@ -1,0 +1,29 @@
+#include "samplers/sampler.h"
+
+#include <atomic>
+
+#include "util/parallel.h"
+
+namespace bnn {
+
+std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise,
+                                     uint64_t firstDraw) {
+  switch (s.kind) {
+    case SamplerKind::Sgld: return makeSgld(s, dim, noise, firstDraw);
+    case SamplerKind::Sghmc: return makeSghmc(s, dim, noise, firstDraw);
+  }
+  return nullptr;
+}
+
+namespace detail {
+bool forEachUpdateBlock(int64_t dim, const std::function<bool(int64_t, int64_t, int64_t)>& body) {
+  std::atomic<bool> ok{true};
+  parallelBlocks(updateBlocks(dim), [&](int64_t b) {
+    const int64_t begin = b * kUpdateBlock, end = std::min(dim, begin + kUpdateBlock);
+    if (!body(begin, end, b)) ok.store(false, std::memory_order_relaxed);
+  });
+  return ok.load();
+}
+}  // namespace detail
+
+}  // namespace bnn

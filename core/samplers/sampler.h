@@ -1,0 +1,85 @@
+#pragma once
+// Stochastic-gradient MCMC samplers. A sampler moves θ one step using a GradientTarget (which
+// supplies minibatch gradients) and its own deterministic noise stream. New samplers (pSGLD,
+// SGNHT, cyclical schedules) are one file each implementing Sampler plus a factory.
+//
+// Equations (h step size, T temperature, ĝ = ∇log p(θ) + (N/n) Σ_{i∈B} ∇log p(y_i|x_i,θ)):
+//   SGLD:        θ' = θ + h ĝ + sqrt(2 T h) ξ
+//   SGHMC Chen:  p ~ N(0, h T I); L times: θ += p; p = (1-α) p + h ĝ(θ) + sqrt(2 h T (α-β)) ξ
+//   SGHMC Ma:    p ~ N(0, I);     L times: θ_old = θ; θ += h p;
+//                                 p = (1-α h) p + h ĝ(θ_old) + sqrt(h T (2α - h T β)) ξ
+// (T = 1 gives exactly the reference equations.)
+//
+// A Sampler is used by one thread at a time; its inner loops run in parallel blocks on the
+// calling thread's TBB arena with results independent of the thread count.
+
+#include <cstdint>
+#include <memory>
+#include <functional>
+#include <vector>
+
+#include "run/run_config.h"
+#include "util/random_stream.h"
+
+namespace bnn {
+
+/// Supplies the data term of the gradient on the current minibatch.
+class GradientTarget {
+ public:
+  virtual ~GradientTarget() = default;
+  virtual int64_t dim() const = 0;
+  /// Chooses the next minibatch.
+  virtual void nextMinibatch() = 0;
+  /// gsum = Σ_{i∈B} ∇θ log p(y_i | x_i, θ) on the current minibatch (unscaled).
+  virtual void dataGradient(const float* theta, float* gsum) = 0;
+  /// N / n: the factor in front of the minibatch sum.
+  virtual double dataScale() const = 0;
+  /// 1 / σ² of the N(0, σ²) prior (∇ log p(θ) = -θ / σ²); 0 for a flat prior.
+  virtual double priorPrecision() const = 0;
+};
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  virtual const char* name() const = 0;
+  virtual int gradientsPerStep() const = 0;
+  /// One step (draws its own minibatch(es) from the target). Returns false when θ is no longer
+  /// finite (divergence); θ is then left as computed.
+  virtual bool step(float* theta, GradientTarget& target) = 0;
+};
+
+struct SamplerSettings {
+  SamplerKind kind = SamplerKind::Sgld;
+  SghmcForm form = SghmcForm::Chen;
+  double stepSize = 1e-4;
+  double temperature = 1.0;
+  int leapfrogSteps = 10;
+  double alpha = 0.01;
+  double beta = 0.0;
+  bool freshBatchPerInnerStep = false;
+};
+
+/// `noise` is the sampler's own stream; `firstDraw` lets a sampler continue a stream that an
+/// earlier sampler of the same chain used (draw numbers never repeat within a chain).
+std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise,
+                                     uint64_t firstDraw = 0);
+
+std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw);
+std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw);
+
+namespace detail {
+/// Fixed partition of a parameter vector into blocks for fused updates.
+constexpr int64_t kUpdateBlock = 8192;
+inline int64_t updateBlocks(int64_t dim) { return (dim + kUpdateBlock - 1) / kUpdateBlock; }
+/// Runs body(begin, end, blockIndex) over the fixed blocks in parallel; returns false when any
+/// call returned false.
+/// 1 when x is NaN or ±Inf (bit test; vectorises, unlike a float reduction).
+inline uint32_t nonFinite(float x) {
+  uint32_t u;
+  __builtin_memcpy(&u, &x, sizeof u);
+  return (u & 0x7F800000u) == 0x7F800000u;
+}
+bool forEachUpdateBlock(int64_t dim, const std::function<bool(int64_t, int64_t, int64_t)>& body);
+}  // namespace detail
+
+}  // namespace bnn

@@ -1,0 +1,105 @@
+// SGHMC in two parametrisations (see sampler.h):
+//  Chen et al. 2014 form:  p ~ N(0, hT); L times: θ += p; p = (1-α)p + h ĝ(θ) + sqrt(2hT(α-β)) ξ
+//  Ma et al. 2015 scaling: p ~ N(0, 1);  L times: θ_old = θ; θ += h p;
+//                          p = (1-αh)p + h ĝ(θ_old) + sqrt(hT(2α - hTβ)) ξ
+// The minibatch is drawn once per step (BlackJAX) or for every inner step (Chen's algorithm).
+#include <cmath>
+#include <vector>
+
+#include "samplers/sampler.h"
+
+namespace bnn {
+
+namespace {
+
+class Sghmc final : public Sampler {
+ public:
+  Sghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw)
+      : m_s(s), m_noise(noise), m_draw(firstDraw), m_gsum(static_cast<size_t>(dim)),
+        m_p(static_cast<size_t>(dim)) {}
+
+  const char* name() const override { return "SGHMC"; }
+  int gradientsPerStep() const override { return m_s.leapfrogSteps; }
+
+  bool step(float* theta, GradientTarget& target) override {
+    const int64_t dim = static_cast<int64_t>(m_p.size());
+    const double h = m_s.stepSize, T = m_s.temperature, a = m_s.alpha, be = m_s.beta;
+    const bool chen = m_s.form == SghmcForm::Chen;
+    float* p = m_p.data();
+    const float* g = m_gsum.data();
+
+    // Momentum resampled at the start of every step.
+    const float pScale = static_cast<float>(chen ? std::sqrt(h * T) : 1.0);
+    const uint64_t resampleDraw = m_draw++;
+    detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
+      m_noise.normals(resampleDraw, b, e - b, p + b);
+      for (int64_t j = b; j < e; ++j) p[j] *= pScale;
+      return true;
+    });
+
+    const float hf = static_cast<float>(h);
+    const float decay = static_cast<float>(chen ? 1.0 - a : 1.0 - a * h);
+    const float sigma = static_cast<float>(chen ? std::sqrt(2.0 * h * T * (a - be))
+                                                : std::sqrt(h * T * (2.0 * a - h * T * be)));
+    const float prec = static_cast<float>(target.priorPrecision());
+    const float scale = static_cast<float>(target.dataScale());
+
+    target.nextMinibatch();
+    for (int l = 0; l < m_s.leapfrogSteps; ++l) {
+      if (l > 0 && m_s.freshBatchPerInnerStep) target.nextMinibatch();
+      const uint64_t draw = m_draw++;
+      bool ok = true;
+      if (chen) {
+        // θ += p, then the gradient at the new position drives p.
+        ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
+          for (int64_t j = b; j < e; ++j) theta[j] += p[j];
+          return true;
+        });
+        target.dataGradient(theta, m_gsum.data());
+        ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
+          float xi[detail::kUpdateBlock];
+          m_noise.normals(draw, b, e - b, xi);
+          uint32_t bad = 0;
+          for (int64_t j = b; j < e; ++j) {
+            const float ghat = scale * g[j] - prec * theta[j];
+            p[j] = decay * p[j] + hf * ghat + sigma * xi[j - b];
+            bad |= detail::nonFinite(p[j]) | detail::nonFinite(theta[j]);
+          }
+          return bad == 0;
+        });
+      } else {
+        // Gradient at the old position; then θ += h p and p updated with that gradient.
+        target.dataGradient(theta, m_gsum.data());
+        ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
+          float xi[detail::kUpdateBlock];
+          m_noise.normals(draw, b, e - b, xi);
+          uint32_t bad = 0;
+          for (int64_t j = b; j < e; ++j) {
+            const float ghat = scale * g[j] - prec * theta[j];
+            theta[j] += hf * p[j];
+            p[j] = decay * p[j] + hf * ghat + sigma * xi[j - b];
+            bad |= detail::nonFinite(p[j]) | detail::nonFinite(theta[j]);
+          }
+          return bad == 0;
+        });
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+ private:
+  SamplerSettings m_s;
+  RandomStream m_noise;
+  uint64_t m_draw;
+  std::vector<float> m_gsum;
+  std::vector<float> m_p;
+};
+
+}  // namespace
+
+std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw) {
+  return std::make_unique<Sghmc>(s, dim, noise, firstDraw);
+}
+
+}  // namespace bnn

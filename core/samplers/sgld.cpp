@@ -1,0 +1,57 @@
+// SGLD (Welling & Teh 2011 in BlackJAX's parametrisation): θ' = θ + h ĝ(θ) + sqrt(2 T h) ξ.
+#include <cmath>
+#include <vector>
+
+#include "samplers/sampler.h"
+
+namespace bnn {
+
+namespace {
+
+class Sgld final : public Sampler {
+ public:
+  Sgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw)
+      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(firstDraw),
+        m_gsum(static_cast<size_t>(dim)) {}
+
+  const char* name() const override { return "SGLD"; }
+  int gradientsPerStep() const override { return 1; }
+
+  bool step(float* theta, GradientTarget& target) override {
+    const int64_t dim = static_cast<int64_t>(m_gsum.size());
+    target.nextMinibatch();
+    target.dataGradient(theta, m_gsum.data());
+    const float h = static_cast<float>(m_h);
+    const float prec = static_cast<float>(target.priorPrecision());
+    const float scale = static_cast<float>(target.dataScale());
+    const float sigma = static_cast<float>(std::sqrt(2.0 * m_T * m_h));
+    const uint64_t draw = m_draw++;
+    const float* g = m_gsum.data();
+    // Fused: noise, gradient estimate and update in one pass over each block.
+    return detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
+      float xi[detail::kUpdateBlock];
+      m_noise.normals(draw, b, e - b, xi);
+      uint32_t bad = 0;
+      for (int64_t j = b; j < e; ++j) {
+        const float ghat = scale * g[j] - prec * theta[j];
+        theta[j] += h * ghat + sigma * xi[j - b];
+        bad |= detail::nonFinite(theta[j]);
+      }
+      return bad == 0;
+    });
+  }
+
+ private:
+  double m_h, m_T;
+  RandomStream m_noise;
+  uint64_t m_draw;
+  std::vector<float> m_gsum;
+};
+
+}  // namespace
+
+std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw) {
+  return std::make_unique<Sgld>(s, dim, noise, firstDraw);
+}
+
+}  // namespace bnn

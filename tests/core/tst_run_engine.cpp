@@ -1,0 +1,187 @@
+// The run engine on small synthetic data: learning, determinism across thread counts,
+// cancellation, divergence, several chains at once.
+#include <QtTest>
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "data/synthetic.h"
+#include "run/run_engine.h"
+
+using namespace bnn;
+
+namespace {
+
+std::shared_ptr<const Dataset> data() {
+  static auto d = std::make_shared<const Dataset>(makeSyntheticDataset(2000, 500, 7));
+  return d;
+}
+
+RunConfig tiny(SamplerKind kind) {
+  RunConfig c;
+  c.name = "tiny";
+  c.sampler = kind;
+  c.stepSize = kind == SamplerKind::Sgld ? 2e-3 : 2e-4;
+  c.batchSize = 64;
+  c.leapfrogSteps = 3;
+  c.warmupSteps = 60;
+  c.evalEvery = 10;
+  c.samplingSteps = 30;
+  c.hidden = {160};
+  c.seed = 5;
+  return c;
+}
+
+bool bitEqual(const RunResult& a, const RunResult& b) {
+  if (a.curve.size() != b.curve.size()) return false;
+  for (size_t i = 0; i < a.curve.size(); ++i) {
+    const auto &p = a.curve[i], &q = b.curve[i];
+    if (p.step != q.step || p.gradEvals != q.gradEvals || p.samples != q.samples) return false;
+    if (std::memcmp(&p.pointwiseAccuracy, &q.pointwiseAccuracy, sizeof(double)) != 0) return false;
+    if (std::memcmp(&p.ensembleAccuracy, &q.ensembleAccuracy, sizeof(double)) != 0) return false;
+  }
+  return a.predictive.logSum() == b.predictive.logSum() && a.predictive.votes() == b.predictive.votes() &&
+         a.predictive.sumPLogP() == b.predictive.sumPLogP();
+}
+
+class CountingObserver : public ChainObserver {
+ public:
+  void progressed(const ChainProgress&) override { ++progress; }
+  void curvePointRecorded(const CurvePoint&) override { ++points; }
+  void predictiveUpdated(const PredictiveAccumulator& p) override { lastCount = p.sampleCount(); }
+  std::atomic<int> progress{0}, points{0};
+  std::atomic<int64_t> lastCount{0};
+};
+
+}  // namespace
+
+class TestRunEngine : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void chainLearnsAndRecordsCurves_data() {
+    QTest::addColumn<int>("kind");
+    QTest::newRow("SGLD") << int(SamplerKind::Sgld);
+    QTest::newRow("SGHMC") << int(SamplerKind::Sghmc);
+  }
+  void chainLearnsAndRecordsCurves() {
+    QFETCH(int, kind);
+    const RunConfig c = tiny(static_cast<SamplerKind>(kind));
+    CountingObserver obs;
+    const RunResult r = runChain(c, *data(), &obs, nullptr);
+    QCOMPARE(r.outcome.status, RunStatus::Completed);
+    // Warm-up points at steps 0, 10, ..., 50, then one point per sampling step.
+    int warm = 0, samp = 0;
+    for (const auto& p : r.curve) (p.phase == Phase::Warmup ? warm : samp)++;
+    QCOMPARE(warm, 6);
+    QCOMPARE(samp, 30);
+    QCOMPARE(r.curve.front().step, int64_t{0});
+    QCOMPARE(r.curve.back().samples, int64_t{30});
+    QCOMPARE(r.predictive.sampleCount(), int64_t{30});
+    QCOMPARE(obs.points.load(), 36);
+    QCOMPARE(obs.lastCount.load(), int64_t{30});
+    QVERIFY(obs.progress.load() >= 3);
+    const int64_t gps = c.sampler == SamplerKind::Sgld ? 1 : c.leapfrogSteps;
+    QCOMPARE(r.timings.gradEvals, (c.warmupSteps + c.samplingSteps) * gps);
+    QCOMPARE(r.curve.back().gradEvals, r.timings.gradEvals);
+    QVERIFY2(r.ensembleAccuracy() > 0.8, qPrintable(QString::number(r.ensembleAccuracy())));
+    QVERIFY(r.curve.back().wallSeconds >= r.curve.front().wallSeconds);
+    QCOMPARE(r.testLabels.size(), size_t{500});
+  }
+
+  void sameSeedSameBitsWhateverTheThreadCount() {
+    for (SamplerKind kind : {SamplerKind::Sgld, SamplerKind::Sghmc}) {
+      RunConfig c = tiny(kind);
+      c.samplingSteps = 8;
+      c.warmupSteps = 20;
+      c.hidden = {300};  // several column blocks
+      std::vector<RunResult> results;
+      for (int threads : {1, 2, 4}) {
+        tbb::task_arena arena(threads);
+        results.push_back(arena.execute([&] { return runChain(c, *data(), nullptr, nullptr); }));
+      }
+      QVERIFY(bitEqual(results[0], results[1]));
+      QVERIFY(bitEqual(results[0], results[2]));
+      // A different seed gives a different chain.
+      c.seed = 6;
+      const RunResult other = runChain(c, *data(), nullptr, nullptr);
+      QVERIFY(!bitEqual(results[0], other));
+    }
+  }
+
+  void thinningAndEpochBatches() {
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.thinning = 4;
+    c.samplingSteps = 10;
+    c.batchMode = BatchMode::Epochs;
+    const RunResult r = runChain(c, *data(), nullptr, nullptr);
+    QCOMPARE(r.outcome.status, RunStatus::Completed);
+    QCOMPARE(r.predictive.sampleCount(), int64_t{2});  // after sampling steps 4 and 8
+    QVERIFY(!std::isnan(r.lastPointwiseAccuracy));      // step 10 evaluated for the last sample
+  }
+
+  void cancelStopsWithinAStep() {
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.warmupSteps = 1000000;
+    std::atomic<bool> cancel{false};
+    class CancelAfter : public ChainObserver {
+     public:
+      explicit CancelAfter(std::atomic<bool>& f) : flag(f) {}
+      void curvePointRecorded(const CurvePoint& p) override { if (p.step >= 20) flag = true; }
+      std::atomic<bool>& flag;
+    } obs(cancel);
+    const RunResult r = runChain(c, *data(), &obs, &cancel);
+    QCOMPARE(r.outcome.status, RunStatus::Cancelled);
+    QVERIFY(r.outcome.step <= 22);
+    // Cancelled before the start: nothing runs.
+    std::atomic<bool> early{true};
+    const RunResult r2 = runChain(c, *data(), nullptr, &early);
+    QCOMPARE(r2.outcome.status, RunStatus::Cancelled);
+    QCOMPARE(r2.timings.gradEvals, int64_t{0});
+  }
+
+  void divergenceStopsOnlyThatChain() {
+    RunConfig bad = tiny(SamplerKind::Sgld);
+    bad.stepSize = 20;  // prior drift alone multiplies θ by (1 - h) = -19 per step
+    bad.name = "bad";
+    RunConfig good = tiny(SamplerKind::Sgld);
+    const auto results = runChains({bad, good}, data(), 2);
+    QCOMPARE(results.size(), size_t{2});
+    QCOMPARE(results[0].outcome.status, RunStatus::Diverged);
+    QVERIFY2(results[0].outcome.message.find("step size h = 20") != std::string::npos,
+             results[0].outcome.message.c_str());
+    QVERIFY(results[0].outcome.message.find("diverged at") != std::string::npos);
+    QCOMPARE(results[1].outcome.status, RunStatus::Completed);
+    // The good chain's results equal a solo run's.
+    QVERIFY(bitEqual(results[1], runChain(good, *data(), nullptr, nullptr)));
+  }
+
+  void poolRunsChainsConcurrentlyAndStops() {
+    WorkerPool pool(2);
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.warmupSteps = 1000000;
+    auto a = pool.submit(c, data(), nullptr);
+    auto b = pool.submit(c, data(), nullptr);
+    QTest::qWait(200);
+    QVERIFY(!a->isFinished() && !b->isFinished());
+    a->requestStop();
+    a->wait();
+    QCOMPARE(a->result().outcome.status, RunStatus::Cancelled);
+    QVERIFY(!b->isFinished());
+    // The pool's destructor stops and joins the rest.
+  }
+
+  void invalidConfigFailsWithReason() {
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.stepSize = -1;
+    const RunResult r = runChain(c, *data(), nullptr, nullptr);
+    QCOMPARE(r.outcome.status, RunStatus::Failed);
+    QVERIFY(r.outcome.message.find("step") != std::string::npos);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRunEngine)
+#include "tst_run_engine.moc"
