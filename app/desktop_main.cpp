@@ -1,0 +1,31 @@
+// bnn-explorer: the desktop application of BNN Explorer.
+#include <QApplication>
+#include <QIcon>
+#include <cstdio>
+
+#include "app_options.h"
+#include "main_window.h"
+
+int main(int argc, char** argv) {
+  Q_INIT_RESOURCE(resources);  // bnn_ui is a static library: register its resources
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("BNN Explorer"));
+  QApplication::setApplicationName(QStringLiteral("BNN Explorer"));
+  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/bnn-explorer.svg")));
+
+  const auto [options, error] = parseAppOptions(QApplication::arguments().mid(1));
+  if (!options) {
+    std::fprintf(stderr, "bnn-explorer: %s\n", error.toLocal8Bit().constData());
+    return 2;
+  }
+  if (options->help) {
+    std::fputs(appUsage().toLocal8Bit().constData(), stdout);
+    return 0;
+  }
+
+  MainWindow window;
+  window.applyOptions(*options);
+  window.show();
+  return app.exec();
+}
