@@ -23,6 +23,12 @@ constexpr uint32_t kConst[64] = {
     0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
     0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
 
+// Message word used by step i.
+constexpr uint8_t kIndex[64] = {0, 1, 2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+                                1, 6, 11, 0,  5,  10, 15, 4,  9,  14, 3,  8,  13, 2,  7,  12,
+                                5, 8, 11, 14, 1,  4,  7,  10, 13, 0,  3,  6,  9,  12, 15, 2,
+                                0, 7, 14, 5,  12, 3,  10, 1,  8,  15, 6,  13, 4,  11, 2,  9};
+
 inline uint32_t rotl(uint32_t x, uint32_t c) { return (x << c) | (x >> (32 - c)); }
 
 inline uint32_t loadLe32(const uint8_t* p) {
@@ -33,37 +39,56 @@ inline uint32_t loadLe32(const uint8_t* p) {
 
 Md5::Md5() : m_state{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476} {}
 
+// One MD5 step; the rounds are written out so that the compiler keeps everything in registers.
+#define BNN_MD5_STEP(f, a, b, c, d, i)                                  \
+  do {                                                                  \
+    (a) += f((b), (c), (d)) + m[kIndex[i]] + kConst[i];                 \
+    (a) = (b) + rotl((a), kShift[i]);                                   \
+  } while (0)
+#define BNN_MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define BNN_MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y))))
+#define BNN_MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define BNN_MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+
 void Md5::processBlock(const uint8_t* block) {
   uint32_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = loadLe32(block + 4 * i);
   uint32_t a = m_state[0], b = m_state[1], c = m_state[2], d = m_state[3];
-  for (int i = 0; i < 64; ++i) {
-    uint32_t f;
-    int g;
-    if (i < 16) {
-      f = (b & c) | (~b & d);
-      g = i;
-    } else if (i < 32) {
-      f = (d & b) | (~d & c);
-      g = (5 * i + 1) & 15;
-    } else if (i < 48) {
-      f = b ^ c ^ d;
-      g = (3 * i + 5) & 15;
-    } else {
-      f = c ^ (b | ~d);
-      g = (7 * i) & 15;
-    }
-    const uint32_t next = b + rotl(a + f + kConst[i] + m[g], kShift[i]);
-    a = d;
-    d = c;
-    c = b;
-    b = next;
+  for (int i = 0; i < 16; i += 4) {
+    BNN_MD5_STEP(BNN_MD5_F, a, b, c, d, i);
+    BNN_MD5_STEP(BNN_MD5_F, d, a, b, c, i + 1);
+    BNN_MD5_STEP(BNN_MD5_F, c, d, a, b, i + 2);
+    BNN_MD5_STEP(BNN_MD5_F, b, c, d, a, i + 3);
+  }
+  for (int i = 16; i < 32; i += 4) {
+    BNN_MD5_STEP(BNN_MD5_G, a, b, c, d, i);
+    BNN_MD5_STEP(BNN_MD5_G, d, a, b, c, i + 1);
+    BNN_MD5_STEP(BNN_MD5_G, c, d, a, b, i + 2);
+    BNN_MD5_STEP(BNN_MD5_G, b, c, d, a, i + 3);
+  }
+  for (int i = 32; i < 48; i += 4) {
+    BNN_MD5_STEP(BNN_MD5_H, a, b, c, d, i);
+    BNN_MD5_STEP(BNN_MD5_H, d, a, b, c, i + 1);
+    BNN_MD5_STEP(BNN_MD5_H, c, d, a, b, i + 2);
+    BNN_MD5_STEP(BNN_MD5_H, b, c, d, a, i + 3);
+  }
+  for (int i = 48; i < 64; i += 4) {
+    BNN_MD5_STEP(BNN_MD5_I, a, b, c, d, i);
+    BNN_MD5_STEP(BNN_MD5_I, d, a, b, c, i + 1);
+    BNN_MD5_STEP(BNN_MD5_I, c, d, a, b, i + 2);
+    BNN_MD5_STEP(BNN_MD5_I, b, c, d, a, i + 3);
   }
   m_state[0] += a;
   m_state[1] += b;
   m_state[2] += c;
   m_state[3] += d;
 }
+
+#undef BNN_MD5_STEP
+#undef BNN_MD5_F
+#undef BNN_MD5_G
+#undef BNN_MD5_H
+#undef BNN_MD5_I
 
 void Md5::update(const uint8_t* data, size_t size) {
   m_length += size;
