@@ -1,0 +1,216 @@
+// bnn-cli bench: time per gradient evaluation, per test-set pass, per sampler step and per full
+// example schedule, with achieved GFLOP/s (dense-equivalent and actual) against the measured peak.
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include "commands.h"
+#include "data/idx_loader.h"
+#include "data/synthetic.h"
+#include "run/chain_parts.h"
+#include "run/run_engine.h"
+#include "util/parallel.h"
+#include "util/philox.h"
+
+namespace bnn::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Median of `reps` timings of f() after one warm-up call.
+template <class F>
+double medianSeconds(int reps, F&& f) {
+  f();
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    const auto t0 = Clock::now();
+    f();
+    t.push_back(since(t0));
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Peak float32 FMA throughput of one thread: independent FMA chains in registers.
+double peakGflopsOneThread() {
+#if defined(__AVX512F__)
+  const int64_t iters = 20000000;
+  auto run = [&] {
+    __m512 a0 = _mm512_set1_ps(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    __m512 a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+    for (int64_t i = 0; i < iters; ++i) {
+      a0 = _mm512_fmadd_ps(a0, m, c); a1 = _mm512_fmadd_ps(a1, m, c); a2 = _mm512_fmadd_ps(a2, m, c);
+      a3 = _mm512_fmadd_ps(a3, m, c); a4 = _mm512_fmadd_ps(a4, m, c); a5 = _mm512_fmadd_ps(a5, m, c);
+      a6 = _mm512_fmadd_ps(a6, m, c); a7 = _mm512_fmadd_ps(a7, m, c); a8 = _mm512_fmadd_ps(a8, m, c);
+      a9 = _mm512_fmadd_ps(a9, m, c); a10 = _mm512_fmadd_ps(a10, m, c); a11 = _mm512_fmadd_ps(a11, m, c);
+    }
+    __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
+                             _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
+    s = _mm512_add_ps(s, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
+    return _mm512_reduce_add_ps(s);
+  };
+  const auto t0 = Clock::now();
+  volatile float sink = run();
+  (void)sink;
+  return 12.0 * 16 * 2 * iters / since(t0) / 1e9;
+#else
+  return std::nan("");
+#endif
+}
+
+void usage(FILE* out) {
+  std::fputs(
+      "usage: bnn-cli bench [--data DIR] [--threads N] [--reps R] [--full]\n"
+      "  Times the hot paths on MNIST (or synthetic MNIST-shaped data when --data has none):\n"
+      "  one gradient evaluation (n = 512), one test-set pass, one SGLD and one SGHMC step, and the\n"
+      "  full example schedules (extrapolated from the components; --full also runs them).\n",
+      out);
+}
+
+}  // namespace
+
+int bench(int argc, char** argv) {
+  std::string dataDir = "data/mnist";
+  int threads = 0, reps = 20;
+  bool full = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") { usage(stdout); return 0; }
+    if (a == "--full") { full = true; continue; }
+    if (i + 1 >= argc) { std::fprintf(stderr, "bnn-cli bench: %s: missing value\n", a.c_str()); return 2; }
+    const std::string v = argv[++i];
+    char* end = nullptr;
+    if (a == "--data") dataDir = v;
+    else if (a == "--threads" || a == "--reps") {
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1 || n > 10000) { std::fprintf(stderr, "bnn-cli bench: %s: expected a positive integer, found '%s'\n", a.c_str(), v.c_str()); return 2; }
+      (a == "--threads" ? threads : reps) = static_cast<int>(n);
+    } else { std::fprintf(stderr, "bnn-cli bench: unknown option '%s'\n", a.c_str()); return 2; }
+  }
+  auto loaded = loadDataset(dataDir);
+  Dataset data;
+  if (loaded) data = std::move(loaded).value();
+  else {
+    std::printf("note: %s; using synthetic MNIST-shaped data (timings only)\n", loaded.error().message().c_str());
+    data = makeSyntheticDataset(60000, 10000, 1);
+  }
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == 0) threads = hw;
+  tbb::task_arena arena(threads);
+  return arena.execute([&] {
+    const double peak1 = peakGflopsOneThread();
+    const double peak = peak1 * threads;
+    int64_t nnzTrain = 0;
+    for (uint8_t p : data.train.pixels) nnzTrain += p != 0;
+    const double density = static_cast<double>(nnzTrain) / static_cast<double>(data.train.pixels.size());
+    std::printf("machine: %d threads; measured float32 FMA peak %.1f GFLOP/s per thread, %.1f GFLOP/s for %d\n",
+                threads, peak1, peak, threads);
+    std::printf("data: %s, input density %.1f%% non-zero pixels\n\n", data.name.c_str(), 100 * density);
+
+    RunConfig c = *presetConfig("example-sgld");
+    const MlpShape shape = mlpShapeFor(c, data);
+    const Mlp mlp(shape);
+    std::vector<float> theta = initialParameters(shape, InitKind::LecunNormal, 1.0, RandomStream(1));
+    MlpTarget target(mlp, data.train, 512, BatchMode::WithReplacement, 1.0, RandomStream(2));
+    std::vector<float> g(theta.size());
+    // Dense-equivalent FLOPs: gradient = forward (2 n·784·500 + 2 n·500·10) + backward
+    // (dW1: 2 n·784·500, dW2 + dA1: 4 n·500·10); a test pass = 2·10000·(784·500 + 500·10).
+    const double n = 512, in = shape.sizes[0], h = shape.sizes[1], k = shape.sizes[2];
+    const double gradDense = 2 * n * in * h * 2 + 2 * n * h * k * 3;
+    const double gradActual = 2 * n * in * h * 2 * density + 2 * n * h * k * 3;
+    const double testN = static_cast<double>(data.test.count);
+    const double testDense = 2 * testN * (in * h + h * k);
+    const double testActual = 2 * testN * (in * h * density + h * k);
+
+    target.nextMinibatch();
+    const double tBatch = medianSeconds(reps, [&] { target.nextMinibatch(); });
+    const double tGrad = medianSeconds(reps, [&] { target.dataGradient(theta.data(), g.data()); });
+    TestEvaluator eval(mlp, data.test);
+    const double tTest = medianSeconds(std::max(3, reps / 4), [&] { eval.evaluate(theta.data(), nullptr); });
+    PredictiveAccumulator acc(data.test.count, 10);
+    const double tTestAcc = medianSeconds(std::max(3, reps / 4), [&] { eval.evaluate(theta.data(), &acc); });
+    std::vector<float> noise(theta.size());
+    RandomStream rs(3);
+    uint64_t draw = 0;
+    const double tNoise = medianSeconds(reps, [&] {
+      parallelBlocks(static_cast<int64_t>((theta.size() + 8191) / 8192), [&](int64_t b) {
+        const int64_t s = b * 8192, e = std::min<int64_t>(theta.size(), s + 8192);
+        rs.normals(draw, s, e - s, noise.data() + s);
+      });
+      ++draw;
+    });
+    SamplerSettings sgld;
+    sgld.stepSize = 4.5e-5;
+    auto sgldSampler = makeSampler(sgld, shape.numParams(), RandomStream(4));
+    std::vector<float> th = theta;
+    const double tSgldStep = medianSeconds(reps, [&] { sgldSampler->step(th.data(), target); });
+    SamplerSettings sghmc;
+    sghmc.kind = SamplerKind::Sghmc;
+    sghmc.stepSize = 4.5e-6;
+    auto sghmcSampler = makeSampler(sghmc, shape.numParams(), RandomStream(5));
+    th = theta;
+    const double tSghmcStep = medianSeconds(std::max(3, reps / 4), [&] { sghmcSampler->step(th.data(), target); });
+
+    auto row = [&](const char* what, double s, double dense, double actual) {
+      if (dense > 0)
+        std::printf("  %-34s %9.3f ms   %7.1f GFLOP/s dense-equivalent (%4.1f%% of peak), %6.1f GFLOP/s actual\n",
+                    what, 1e3 * s, dense / s / 1e9, 100 * dense / s / 1e9 / peak, actual / s / 1e9);
+      else
+        std::printf("  %-34s %9.3f ms\n", what, 1e3 * s);
+    };
+    std::printf("components (median of %d):\n", reps);
+    row("minibatch gather (n = 512)", tBatch, 0, 0);
+    row("gradient evaluation (n = 512)", tGrad, gradDense, gradActual);
+    row("test-set pass (10,000 images)", tTest, testDense, testActual);
+    row("test-set pass + predictive update", tTestAcc, testDense, testActual);
+    std::printf("  %-34s %9.3f ms   (%.1f M normals/s)\n", "noise: 397,510 normals", 1e3 * tNoise,
+                theta.size() / tNoise / 1e6);
+    row("SGLD step (batch+gradient+update)", tSgldStep, gradDense, gradActual);
+    row("SGHMC step (L = 10)", tSghmcStep, 10 * gradDense, 10 * gradActual);
+
+    // Full schedules: W warm-up steps with a test pass every K, then S sampling steps each with
+    // a test pass and predictive update.
+    const double W = 2340, K = 100, S = 1000;
+    const double warmEvals = std::ceil(W / K);
+    const double sgldFull = (W + S) * tSgldStep + warmEvals * tTest + S * tTestAcc;
+    const double sghmcFull = (W + S) * tSghmcStep + warmEvals * tTest + S * tTestAcc;
+    const double sgldDense = (W + S) * gradDense + (warmEvals + S) * testDense;
+    const double sghmcDense = (W + S) * 10 * gradDense + (warmEvals + S) * testDense;
+    std::printf("\nfull example schedules (extrapolated from the components above):\n");
+    std::printf("  %-34s %9.1f s    %7.1f GFLOP/s dense-equivalent (%.1f TFLOP dense)\n", "example-sgld",
+                sgldFull, sgldDense / sgldFull / 1e9, sgldDense / 1e12);
+    std::printf("  %-34s %9.1f s    %7.1f GFLOP/s dense-equivalent (%.1f TFLOP dense)\n", "example-sghmc",
+                sghmcFull, sghmcDense / sghmcFull / 1e9, sghmcDense / 1e12);
+    std::printf("  dense arithmetic alone at the measured peak: %.1f s and %.1f s\n", sgldDense / peak / 1e9,
+                sghmcDense / peak / 1e9);
+
+    if (full) {
+      std::printf("\nfull example schedules (measured, --full):\n");
+      auto shared = std::make_shared<const Dataset>(data);
+      for (const char* preset : {"example-sgld", "example-sghmc"}) {
+        const RunConfig pc = *presetConfig(preset);
+        const auto t0 = Clock::now();
+        const RunResult r = runChain(pc, *shared, nullptr, nullptr);
+        std::printf("  %-34s %9.1f s    ensemble %.4f, last sample %.4f (seed %llu)\n", preset, since(t0),
+                    r.ensembleAccuracy(), r.lastPointwiseAccuracy, static_cast<unsigned long long>(pc.seed));
+      }
+    }
+    return 0;
+  });
+}
+
+}  // namespace bnn::cli
