@@ -89,7 +89,7 @@ Result<UncertaintyAnalysis> analyzeUncertainty(const PredictiveAccumulator& pred
     double h = 0;  // H[p̄] = -Σ p̄ log p̄
     for (int c = 0; c < k; ++c) {
       const double logP = ls[c] - logS;  // log p̄ = log Σ_s p_s - log S
-      p[c] = std::exp(logP);
+      p[c] = std::min(1.0, std::exp(logP));  // rounding can exceed 1 by an ulp or two
       if (p[c] > 0) h -= p[c] * logP;
       if (p[c] > p[best]) best = c;
       a.voteShare[size_t(i * k + c)] = double(votes[size_t(i * k + c)]) / double(s);
@@ -346,7 +346,9 @@ std::string summaryText(const UncertaintySummary& s, const DropToReach& drop99, 
     << "ensemble accuracy           " << pct(s.ensembleAccuracy) << '\n'
     << "last-sample accuracy        " << pct(s.lastSampleAccuracy) << '\n'
     << "ensemble - last sample      "
-    << (std::isnan(s.accuracyGain) ? std::string("n/a") : fix(100.0 * s.accuracyGain, 2) + " points")
+    << (std::isnan(s.accuracyGain)
+            ? std::string("n/a")
+            : (s.accuracyGain >= 0 ? "+" : "") + fix(100.0 * s.accuracyGain, 2) + " points")
     << '\n'
     << "test NLL (ensemble)         " << fix(s.negLogLikelihood, 4) << " nats/image\n"
     << "threshold t                 " << fix(s.threshold, 3) << '\n'
