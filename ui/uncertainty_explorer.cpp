@@ -654,8 +654,15 @@ void UncertaintyExplorer::Impl::refreshAll(bool keepGalleryPosition) {
     }
   }
   if (keepGalleryPosition) gallery->verticalScrollBar()->setValue(scroll);
-  showDetail(keepImage >= 0 && p && p->analysis && keepImage < p->analysis->numImages ? keepImage
-                                                                                      : -1);
+  if (keepImage >= 0 && p && p->analysis && keepImage < p->analysis->numImages) {
+    showDetail(keepImage);
+  } else if (model->rowCount() > 0) {
+    // Start on the least certain image so the detail panel is never empty.
+    gallery->selectionModel()->setCurrentIndex(model->index(0), QItemSelectionModel::ClearAndSelect);
+    showDetail(model->imageIndexAt(0));
+  } else {
+    showDetail(-1);
+  }
   updateGalleryCount();
   updateSummary();
   updatePerDigit();
@@ -727,6 +734,7 @@ void UncertaintyExplorer::Impl::updatePerDigit() {
     const auto pc = bnn::perClassUncertainty(*e->analysis, threshold);
     auto* set = new QBarSet(e->name);
     set->setColor(color);
+    set->setLabelColor(Qt::black);
     for (size_t c = 0; c < pc.total.size(); ++c) {
       const double v = share ? (std::isnan(pc.share[c]) ? 0.0 : 100.0 * pc.share[c])
                              : double(pc.uncertain[c]);

@@ -132,6 +132,9 @@ void TestUncertaintyExplorer::galleryOrderAndCount() {
   std::iota(all.begin(), all.end(), 0);
   QCOMPARE(galleryRows(model()), all);  // max p̄ increases with the index
   QCOMPARE(label("galleryCount")->text(), QStringLiteral("50 of 50 images"));
+  // The least certain image is selected and detailed from the start.
+  QCOMPARE(m_w->findChild<QListView*>(QStringLiteral("gallery"))->currentIndex().row(), 0);
+  QVERIFY(label("detailTitle")->text().startsWith(QStringLiteral("Test image #0:")));
   const QModelIndex first = model()->index(0);
   QCOMPARE(first.data(UncertaintyGalleryModel::TrueClassRole).toInt(), 0);
   QCOMPARE(first.data(UncertaintyGalleryModel::PredictedClassRole).toInt(), 1);
