@@ -494,7 +494,6 @@ QWidget* UncertaintyExplorer::Impl::buildCharts() {
   for (int c = 0; c < 10; ++c) ax->append(QString::number(c));
   ax->setTitleText(QStringLiteral("true digit"));
   perDigitAxisY = new QValueAxis;
-  perDigitAxisY->setLabelFormat(QStringLiteral("%g"));
   chart->addAxis(ax, Qt::AlignBottom);
   chart->addAxis(perDigitAxisY, Qt::AlignLeft);
   perDigitSeries->attachAxis(ax);
@@ -748,8 +747,7 @@ void UncertaintyExplorer::Impl::updatePerDigit() {
   perDigitSeries->setLabelsFormat(share ? QStringLiteral("@value%") : QStringLiteral("@value"));
   perDigitSeries->setLabelsPrecision(share ? 3 : 6);
   perDigitSeries->setLabelsVisible(true);
-  perDigitAxisY->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
-  perDigitAxisY->applyNiceNumbers();
+  setNiceTicks(perDigitAxisY, 0, maxValue > 0 ? maxValue * 1.15 : 1.0, 5);
   perDigitAxisY->setTitleText(share ? QStringLiteral("% of the digit's test images")
                                     : QStringLiteral("uncertain images"));
   perDigitChart->chart()->setTitle(
