@@ -1,18 +1,15 @@
 // bnn-explorer: the desktop application of BNN Explorer.
 #include <QApplication>
-#include <QIcon>
 #include <cstdio>
 
 #include "app_options.h"
 #include "main_window.h"
 
 int main(int argc, char** argv) {
-  Q_INIT_RESOURCE(resources);  // bnn_ui is a static library: register its resources
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("BNN Explorer"));
   QApplication::setApplicationName(QStringLiteral("BNN Explorer"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/bnn-explorer.svg")));
 
   const auto [options, error] = parseAppOptions(QApplication::arguments().mid(1));
   if (!options) {

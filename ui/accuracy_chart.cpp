@@ -49,6 +49,26 @@ QString xTitle(AccuracyChart::Kind kind, AccuracyChart::XAxis x, AccuracyChart::
   return {};
 }
 
+// 1, 2, 2.5 or 5 times a power of ten, at least `raw`.
+double niceStep(double raw) {
+  if (!(raw > 0)) return 1;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 2.5, 5.0})
+    if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+// Changes range and tick interval without ever pairing a large range with a small interval (the
+// axis would lay out one item per tick of the intermediate state).
+void setDynamicTicks(QValueAxis* axis, double lo, double hi, double interval) {
+  axis->setTickType(QValueAxis::TicksFixed);
+  axis->setTickCount(5);
+  axis->setRange(lo, hi);
+  axis->setTickAnchor(0);
+  axis->setTickInterval(interval);
+  axis->setTickType(QValueAxis::TicksDynamic);
+}
+
 QString csvField(const QString& s) {
   if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"'))) return s;
   QString q = s;
@@ -143,7 +163,6 @@ void AccuracyChart::buildToolbar() {
 void AccuracyChart::buildAxes() {
   m_axisX = new QValueAxis(this);
   m_axisX->setLabelFormat(QStringLiteral("%.0f"));
-  m_axisX->setTickType(QValueAxis::TicksDynamic);
   m_chart->addAxis(m_axisX, Qt::AlignBottom);
   if (m_kind == Kind::Warmup) {
     m_axisYCategory = new QCategoryAxis(this);
@@ -293,7 +312,14 @@ void AccuracyChart::invalidateAll() {
   m_seenModelVersion = 0;
 }
 
-void AccuracyChart::refresh(const RunListModel& model) {
+void AccuracyChart::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  refresh();
+}
+
+void AccuracyChart::refresh(bool evenIfHidden) {
+  if (!m_model || (!evenIfHidden && !isVisible())) return;
+  const RunListModel& model = *m_model;
   if (model.chartVersion() == m_seenModelVersion) return;
   m_seenModelVersion = model.chartVersion();
 
@@ -345,19 +371,13 @@ void AccuracyChart::applyRanges() {
       for (const QPointF& p : s.main->points()) xMax = std::max(xMax, p.x());
     if (xMax <= 0) xMax = 1;
   }
-  m_axisX->setRange(0, xMax);
-  if (m_kind == Kind::Comparison && m_xAxis != XAxis::Steps) m_axisX->applyNiceNumbers();
-  else {
-    const double raw = xMax / 6;
-    const double mag = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
-    double step = mag;
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-      if (m * mag >= raw) {
-        step = m * mag;
-        break;
-      }
-    m_axisX->setTickAnchor(0);
-    m_axisX->setTickInterval(std::max(1.0, step));
+  if (xMax != m_appliedXMax) {
+    m_appliedXMax = xMax;
+    const double step = niceStep(xMax / 6);
+    if (m_kind == Kind::Comparison && m_xAxis != XAxis::Steps) xMax = std::ceil(xMax / step) * step;
+    const bool seconds = m_kind == Kind::Comparison && m_xAxis == XAxis::Seconds;
+    if (seconds) m_axisX->setLabelFormat(step < 1 ? QStringLiteral("%.1f s") : QStringLiteral("%.0f s"));
+    setDynamicTicks(m_axisX, 0, xMax, seconds ? step : std::max(1.0, step));
   }
 
   double lo = 0, hi = 1;
@@ -381,20 +401,25 @@ void AccuracyChart::applyRanges() {
       if (hi - lo < 0.02) lo = std::max(0.0, hi - 0.02);
     }
   }
-  if (m_axisYCategory) {
-    m_axisYCategory->setRange(lo, hi);
-    rebuildYTicks(lo, hi);
-  } else {
-    m_axisYValue->setRange(lo, hi);
-    m_axisYValue->applyNiceNumbers();
-    if (m_axisYValue->min() < 0 || m_axisYValue->max() > 1)
-      m_axisYValue->setRange(std::max(0.0, m_axisYValue->min()), std::min(1.0, m_axisYValue->max()));
+  if (lo != m_appliedLo || hi != m_appliedHi) {
+    m_appliedLo = lo;
+    m_appliedHi = hi;
+    if (m_axisYCategory) {
+      m_axisYCategory->setRange(lo, hi);
+      rebuildYTicks(lo, hi);
+    } else {
+      const double span = hi - lo;
+      const double step = span > 0.5 ? 0.1 : span > 0.2 ? 0.05 : span > 0.1 ? 0.02 : span > 0.04 ? 0.01 : 0.005;
+      setDynamicTicks(m_axisYValue, lo, hi, step);
+      m_axisYValue->setLabelFormat(step < 0.01 ? QStringLiteral("%.3f") : QStringLiteral("%.2f"));
+    }
   }
   m_settingRanges = false;
 }
 
 void AccuracyChart::setBandZoom(bool on) {
   m_bandZoom = on;
+  m_appliedXMax = m_appliedLo = m_appliedHi = -1;
   if (m_bandBox->isChecked() != on) m_bandBox->setChecked(on);
   m_userZoomed = false;
   applyRanges();
@@ -413,6 +438,8 @@ void AccuracyChart::setXAxis(XAxis axis) {
   updateAxisTitles();
   invalidateAll();
   m_userZoomed = false;
+  m_appliedXMax = m_appliedLo = m_appliedHi = -1;
+  refresh();
 }
 
 void AccuracyChart::setMetric(Metric metric) {
@@ -425,6 +452,8 @@ void AccuracyChart::setMetric(Metric metric) {
   updateAxisTitles();
   invalidateAll();
   m_userZoomed = false;
+  m_appliedXMax = m_appliedLo = m_appliedHi = -1;
+  refresh();
 }
 
 int AccuracyChart::pointCount(const QString& runId) const {
@@ -435,6 +464,7 @@ int AccuracyChart::pointCount(const QString& runId) const {
 int AccuracyChart::seriesCount() const { return int(m_series.size()); }
 
 bool AccuracyChart::exportPng(const QString& path, QString* error) {
+  refresh(true);
   const QPixmap pix = m_view->grab();
   if (!pix.save(path, "PNG")) {
     if (error) *error = QStringLiteral("could not write %1").arg(path);
@@ -444,6 +474,7 @@ bool AccuracyChart::exportPng(const QString& path, QString* error) {
 }
 
 bool AccuracyChart::exportSvg(const QString& path, QString* error) {
+  refresh(true);
   QSvgGenerator gen;
   gen.setFileName(path);
   gen.setSize(m_view->size());
@@ -465,6 +496,7 @@ bool AccuracyChart::exportSvg(const QString& path, QString* error) {
 }
 
 bool AccuracyChart::exportCsv(const QString& path, QString* error) {
+  refresh(true);
   QSaveFile file(path);
   if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
     if (error) *error = QStringLiteral("%1: %2").arg(path, file.errorString());

@@ -41,8 +41,12 @@ class AccuracyChart : public QWidget {
 
   Kind kind() const { return m_kind; }
   QString title() const;
+  /// The runs drawn: those of `model` checked as shown.
+  void setModel(const RunListModel* model) { m_model = model; }
   /// Brings the series up to date with the model's shown runs. Cheap when nothing changed.
-  void refresh(const RunListModel& model);
+  /// Charts that are not visible skip the work until they are shown (see showEvent) unless
+  /// `evenIfHidden` (exports and tests).
+  void refresh(bool evenIfHidden = false);
 
   void setBandZoom(bool on);  // y axis 0.9-1.0
   bool bandZoom() const { return m_bandZoom; }
@@ -66,6 +70,9 @@ class AccuracyChart : public QWidget {
 
  public Q_SLOTS:
   void exportWithDialog(const QString& format);  // "png", "svg" or "csv"
+
+ protected:
+  void showEvent(QShowEvent* event) override;
 
  private:
   struct RunSeries {
@@ -92,6 +99,8 @@ class AccuracyChart : public QWidget {
   bool m_userZoomed = false;
   bool m_settingRanges = false;
   quint64 m_seenModelVersion = 0;
+  const RunListModel* m_model = nullptr;
+  double m_appliedXMax = -1, m_appliedLo = -1, m_appliedHi = -1;
   double m_xMaxHint = 1;  // from the shown runs' schedules
 
   QChart* m_chart = nullptr;

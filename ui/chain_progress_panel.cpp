@@ -30,7 +30,8 @@ ChainProgressPanel::ChainProgressPanel(QWidget* parent) : QWidget(parent) {
                                       "Compare SGLD vs SGHMC."),
                        this);
   m_empty->setEnabled(false);
-  bottom->addWidget(m_empty, 1);
+  bottom->addWidget(m_empty);
+  bottom->addStretch(1);
   m_clear = new QPushButton(QStringLiteral("Clear finished"), this);
   m_clear->setToolTip(QStringLiteral("Remove the progress rows of finished chains (the runs stay "
                                      "in the run list)"));

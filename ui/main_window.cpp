@@ -37,11 +37,15 @@
 #include "run_panel.h"
 #include "uncertainty_explorer.h"
 
+// bnn_ui is a static library: its resources are registered explicitly.
+static void initUiResources() { Q_INIT_RESOURCE(resources); }
+
 namespace {
 QString toQ(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  initUiResources();
   setWindowTitle(QStringLiteral("BNN Explorer"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/bnn-explorer.svg")));
   m_controller = new RunController(0, this);
@@ -74,6 +78,7 @@ void MainWindow::buildUi() {
   auto* formDock = new QDockWidget(QStringLiteral("Run"), this);
   formDock->setObjectName(QStringLiteral("runDock"));
   formDock->setWidget(m_runPanel);
+  m_runPanel->setMinimumWidth(340);
   formDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::LeftDockWidgetArea, formDock);
 
@@ -145,6 +150,7 @@ void MainWindow::buildUi() {
   m_warmupChart = new AccuracyChart(AccuracyChart::Kind::Warmup);
   m_samplingChart = new AccuracyChart(AccuracyChart::Kind::Sampling);
   m_comparisonChart = new AccuracyChart(AccuracyChart::Kind::Comparison);
+  for (AccuracyChart* c : {m_warmupChart, m_samplingChart, m_comparisonChart}) c->setModel(m_model);
   m_tabs->addTab(m_warmupChart, QStringLiteral("Warm-up"));
   m_tabs->addTab(m_samplingChart, QStringLiteral("Sampling"));
   m_tabs->addTab(m_comparisonChart, QStringLiteral("Comparison"));
@@ -180,7 +186,25 @@ void MainWindow::buildUi() {
     m_uncertainty->renameRun(id, name);
   });
   connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+  // Renaming, hiding, removing or opening runs redraws the charts at the next turn of the loop
+  // (while chains run, the controller's drain tick does it anyway).
+  auto scheduleRefresh = [this] {
+    if (m_chartRefreshPending) return;
+    m_chartRefreshPending = true;
+    QTimer::singleShot(0, this, [this] {
+      m_chartRefreshPending = false;
+      refreshCharts();
+    });
+  };
+  connect(m_model, &QAbstractItemModel::dataChanged, this, scheduleRefresh);
+  connect(m_model, &QAbstractItemModel::rowsInserted, this, scheduleRefresh);
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, scheduleRefresh);
   connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+    if (m_tabs->currentWidget() == m_uncertainty)
+      for (int row = 0; row < m_model->rowCount(); ++row) {
+        const RunRecord& r = m_model->recordAt(row);
+        if (r.live && r.snapshot) feedUncertainty(r.id, r.snapshot);
+      }
     AccuracyChart* c = currentChart();
     m_bandZoomAction->setEnabled(c != nullptr);
     if (c) m_bandZoomAction->setChecked(c->bandZoom());
@@ -258,7 +282,9 @@ void MainWindow::connectController() {
   connect(m_controller, &RunController::snapshotReady, this,
           [this](const QString& id, std::shared_ptr<const bnn::RunResult> snap) {
             m_model->setSnapshot(id, snap);
-            feedUncertainty(id, std::move(snap));
+            // The explorer's analysis runs on this thread: snapshots of running chains go to it
+            // only while its tab is shown (the newest one is handed over when the tab opens).
+            if (m_tabs->currentWidget() == m_uncertainty) feedUncertainty(id, std::move(snap));
           });
   connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
   connect(m_controller, &RunController::drained, this, &MainWindow::refreshCharts);
@@ -393,6 +419,8 @@ void MainWindow::feedUncertainty(const QString& id, std::shared_ptr<const bnn::R
   if (!result || result->predictive.sampleCount() == 0) return;
   const RunRecord* r = m_model->record(id);
   if (!r) return;
+  if (m_fedToUncertainty.value(id).lock() == result) return;  // already has this one
+  m_fedToUncertainty.insert(id, result);
   m_uncertainty->setRun(id, r->name, std::move(result));
 }
 
@@ -461,6 +489,7 @@ void MainWindow::removeSelectedRun() {
   if (id.isEmpty() || m_controller->isRunning(id)) return;
   m_progress->removeChain(id);
   m_uncertainty->removeRun(id);
+  m_fedToUncertainty.remove(id);
   m_model->removeRun(id);
   refreshCharts();
   updateActions();
@@ -479,9 +508,10 @@ AccuracyChart* MainWindow::currentChart() const {
 }
 
 void MainWindow::refreshCharts() {
-  m_warmupChart->refresh(*m_model);
-  m_samplingChart->refresh(*m_model);
-  m_comparisonChart->refresh(*m_model);
+  // Hidden charts catch up when shown (AccuracyChart::showEvent).
+  m_warmupChart->refresh();
+  m_samplingChart->refresh();
+  m_comparisonChart->refresh();
 }
 
 void MainWindow::showView(const QString& name) {

@@ -8,6 +8,7 @@
 // Closing while chains run asks first (unless confirmation is off), then stops and joins them.
 // Threading: GUI thread only.
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -136,6 +137,8 @@ class MainWindow : public QMainWindow {
   QAction* m_removeAction = nullptr;
   QAction* m_bandZoomAction = nullptr;
 
+  QHash<QString, std::weak_ptr<const bnn::RunResult>> m_fedToUncertainty;  // run id -> result last given to the explorer
+
   std::shared_ptr<const bnn::Dataset> m_data;
   QString m_dataDirectory;
   QThread* m_loadThread = nullptr;
@@ -143,6 +146,7 @@ class MainWindow : public QMainWindow {
 
   bool m_confirmOnClose = true;
   bool m_closing = false;
+  bool m_chartRefreshPending = false;
   // Automation (command line)
   AppOptions m_options;
   bool m_automation = false;

@@ -49,6 +49,11 @@ qint64 RunRecord::samples() const {
 
 RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
 
+bool RunListModel::isValidRow(const QModelIndex& index) const {
+  return index.isValid() && index.model() == this && !index.parent().isValid() && index.row() >= 0 &&
+         index.row() < rowCount() && index.column() >= 0 && index.column() < ColumnCount;
+}
+
 int RunListModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_records.size());
 }
@@ -58,7 +63,7 @@ int RunListModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+  if (!isValidRow(index))
     return {};
   const RunRecord& r = recordAt(index.row());
   if (role == IdRole) return r.id;
@@ -105,7 +110,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
 }
 
 bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+  if (!isValidRow(index) ||
       index.column() != NameColumn)
     return false;
   const QString id = recordAt(index.row()).id;
@@ -118,7 +123,7 @@ bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int 
 }
 
 Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+  if (!isValidRow(index))
     return Qt::NoItemFlags;
   Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
   if (index.column() == NameColumn) f |= Qt::ItemIsEditable | Qt::ItemIsUserCheckable;

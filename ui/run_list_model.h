@@ -87,6 +87,7 @@ class RunListModel : public QAbstractTableModel {
 
  private:
   RunRecord* find(const QString& id);
+  bool isValidRow(const QModelIndex& index) const;
   void rowChanged(int row, int firstColumn = 0, int lastColumn = ColumnCount - 1);
   QColor nextColor();
 
