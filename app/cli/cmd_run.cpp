@@ -213,10 +213,12 @@ int run(int argc, char** argv) {
   std::vector<std::unique_ptr<ProgressSink>> sinks;
   std::vector<std::shared_ptr<ChainJob>> jobs;
   WorkerPool pool(o.threads);
-  for (const RunConfig& c : o.configs) {
+  std::vector<ChainObserver*> observers;
+  for (size_t i = 0; i < o.configs.size(); ++i) {
     sinks.push_back(std::make_unique<ProgressSink>());
-    jobs.push_back(pool.submit(c, data, sinks.back().get()));
+    observers.push_back(sinks.back().get());
   }
+  jobs = pool.submitGroup(o.configs, data, observers);
   const bool tty = isatty(fileno(stderr));
   auto allDone = [&] {
     for (auto& j : jobs) if (!j->isFinished()) return false;

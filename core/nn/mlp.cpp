@@ -39,26 +39,60 @@ namespace {
 constexpr int kColBlock = 128;
 
 #if defined(__AVX512F__)
-template <int NV, class Index>
+// Eight named accumulators (GCC keeps these in registers; an array of them it spills to the
+// stack on every iteration). Vectors beyond `width` have an empty mask: their loads return zero
+// and their stores are skipped.
+template <class Index>
 inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const float* M, int64_t ldm,
-                        const float* bias, float* out, int c0, __mmask16 lastMask) {
-  __m512 acc[NV];
-  for (int j = 0; j < NV; ++j) {
-    const __mmask16 m = (j == NV - 1) ? lastMask : __mmask16(0xFFFF);
-    acc[j] = bias ? _mm512_maskz_loadu_ps(m, bias + c0 + 16 * j) : _mm512_setzero_ps();
+                        const float* bias, float* out, int c0, int width) {
+  auto maskFor = [width](int j) -> __mmask16 {
+    const int rem = width - 16 * j;
+    return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
+  };
+  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
+  const __mmask16 k4 = maskFor(4), k5 = maskFor(5), k6 = maskFor(6), k7 = maskFor(7);
+  __m512 a0, a1, a2, a3, a4, a5, a6, a7;
+  if (bias) {
+    const float* bb = bias + c0;
+    a0 = _mm512_maskz_loadu_ps(k0, bb); a1 = _mm512_maskz_loadu_ps(k1, bb + 16);
+    a2 = _mm512_maskz_loadu_ps(k2, bb + 32); a3 = _mm512_maskz_loadu_ps(k3, bb + 48);
+    a4 = _mm512_maskz_loadu_ps(k4, bb + 64); a5 = _mm512_maskz_loadu_ps(k5, bb + 80);
+    a6 = _mm512_maskz_loadu_ps(k6, bb + 96); a7 = _mm512_maskz_loadu_ps(k7, bb + 112);
+  } else {
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps();
   }
-  for (int64_t e = 0; e < nnz; ++e) {
-    const __m512 v = _mm512_set1_ps(val[e]);
-    const float* row = M + static_cast<int64_t>(idx[e]) * ldm + c0;
-    for (int j = 0; j < NV; ++j) {
-      const __mmask16 m = (j == NV - 1) ? lastMask : __mmask16(0xFFFF);
-      acc[j] = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m, row + 16 * j), acc[j]);
+  if (width == kColBlock) {
+    for (int64_t e = 0; e < nnz; ++e) {
+      const __m512 v = _mm512_set1_ps(val[e]);
+      const float* r = M + static_cast<int64_t>(idx[e]) * ldm + c0;
+      a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r), a0);
+      a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 16), a1);
+      a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 32), a2);
+      a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 48), a3);
+      a4 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 64), a4);
+      a5 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 80), a5);
+      a6 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 96), a6);
+      a7 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 112), a7);
+    }
+  } else {
+    for (int64_t e = 0; e < nnz; ++e) {
+      const __m512 v = _mm512_set1_ps(val[e]);
+      const float* r = M + static_cast<int64_t>(idx[e]) * ldm + c0;
+      a0 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k0, r), a0);
+      a1 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k1, r + 16), a1);
+      a2 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k2, r + 32), a2);
+      a3 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k3, r + 48), a3);
+      a4 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k4, r + 64), a4);
+      a5 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k5, r + 80), a5);
+      a6 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k6, r + 96), a6);
+      a7 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k7, r + 112), a7);
     }
   }
-  for (int j = 0; j < NV; ++j) {
-    const __mmask16 m = (j == NV - 1) ? lastMask : __mmask16(0xFFFF);
-    _mm512_mask_storeu_ps(out + c0 + 16 * j, m, acc[j]);
-  }
+  float* o = out + c0;
+  _mm512_mask_storeu_ps(o, k0, a0); _mm512_mask_storeu_ps(o + 16, k1, a1);
+  _mm512_mask_storeu_ps(o + 32, k2, a2); _mm512_mask_storeu_ps(o + 48, k3, a3);
+  _mm512_mask_storeu_ps(o + 64, k4, a4); _mm512_mask_storeu_ps(o + 80, k5, a5);
+  _mm512_mask_storeu_ps(o + 96, k6, a6); _mm512_mask_storeu_ps(o + 112, k7, a7);
 }
 #endif
 
@@ -70,19 +104,7 @@ void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const 
   for (int b = c0; b < c1; b += kColBlock) {
     const int width = std::min(kColBlock, c1 - b);
 #if defined(__AVX512F__)
-    const int nv = (width + 15) / 16;
-    const int rem = width - 16 * (nv - 1);
-    const __mmask16 lastMask = static_cast<__mmask16>((1u << rem) - 1u);
-    switch (nv) {
-      case 1: kernelBlock<1>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 2: kernelBlock<2>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 3: kernelBlock<3>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 4: kernelBlock<4>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 5: kernelBlock<5>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 6: kernelBlock<6>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      case 7: kernelBlock<7>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-      default: kernelBlock<8>(idx, val, nnz, M, ldm, bias, out, b, lastMask); break;
-    }
+    kernelBlock(idx, val, nnz, M, ldm, bias, out, b, width);
 #else
     float acc[kColBlock];
     for (int j = 0; j < width; ++j) acc[j] = bias ? bias[b + j] : 0.0f;
@@ -224,10 +246,11 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
         sparseRowTimesDense(x.rowIdx.data() + e0, x.colValues.data() + e0, e1 - e0, dZ, h, nullptr,
                             gW + int64_t{p} * h, c0, c1);
       }
-      for (int c = c0; c < c1; ++c) {
-        float s = 0.0f;
-        for (int64_t i = 0; i < n; ++i) s += dZ[i * h + c];
-        gb[c] = s;
+      // Row by row so the inner loop is contiguous and vectorises.
+      std::fill(gb + c0, gb + c1, 0.0f);
+      for (int64_t i = 0; i < n; ++i) {
+        const float* row = dZ + i * h;
+        for (int c = c0; c < c1; ++c) gb[c] += row[c];
       }
     };
     if (parallel) parallelBlocks(firstLayerBlocks(h), block);

@@ -24,6 +24,7 @@ struct SparseBatch {
   std::vector<int64_t> colNext;  // scratch for buildColumns
 
   int64_t nonZeros() const { return rowPtr.empty() ? 0 : rowPtr[rows]; }
+  // colIdx / values may be longer than nonZeros() (capacity kept between batches).
 
   /// Fills the CSR part from images[indices[0..count)] of `set`.
   void gather(const ImageSet& set, const uint32_t* indices, int64_t count);

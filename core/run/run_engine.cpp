@@ -320,6 +320,21 @@ std::shared_ptr<ChainJob> WorkerPool::submit(const RunConfig& config, std::share
   return job;
 }
 
+std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector<RunConfig>& configs,
+                                                               std::shared_ptr<const Dataset> data,
+                                                               const std::vector<ChainObserver*>& observers) {
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  const int n = static_cast<int>(configs.size()) + m_impl->running();
+  const int share = std::max(1, m_impl->threads / std::max(1, n));
+  std::vector<std::shared_ptr<ChainJob>> jobs;
+  for (size_t i = 0; i < configs.size(); ++i) {
+    auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr, share);
+    m_impl->jobs.push_back(job);
+    jobs.push_back(job);
+  }
+  return jobs;
+}
+
 void WorkerPool::stopAll() {
   std::lock_guard<std::mutex> lock(m_impl->mutex);
   for (auto& j : m_impl->jobs) j->requestStop();
@@ -338,9 +353,7 @@ std::vector<RunResult> runChains(const std::vector<RunConfig>& configs, std::sha
                                  int threads, const std::vector<ChainObserver*>& observers,
                                  const std::atomic<bool>* cancel) {
   WorkerPool pool(threads);
-  std::vector<std::shared_ptr<ChainJob>> jobs;
-  for (size_t i = 0; i < configs.size(); ++i)
-    jobs.push_back(pool.submit(configs[i], data, i < observers.size() ? observers[i] : nullptr));
+  std::vector<std::shared_ptr<ChainJob>> jobs = pool.submitGroup(configs, data, observers);
   std::vector<RunResult> results;
   for (auto& j : jobs) {
     while (!j->isFinished()) {
