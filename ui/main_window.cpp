@@ -129,12 +129,20 @@ void MainWindow::buildUi() {
   m_removeAction = new QAction(QStringLiteral("Remove"), this);
   m_removeAction->setToolTip(QStringLiteral("Remove the selected run from the list (saved folders stay)"));
   connect(m_removeAction, &QAction::triggered, this, &MainWindow::removeSelectedRun);
-  listBar->addAction(m_stopSelectedAction);
-  listBar->addAction(m_stopAllAction);
+  // Short labels on the list's own bar; the menus carry the full ones.
+  auto addShort = [listBar](QAction* action, const QString& label) {
+    QAction* a = listBar->addAction(label);
+    a->setToolTip(action->toolTip().isEmpty() ? action->text() : action->toolTip());
+    a->setEnabled(action->isEnabled());
+    connect(a, &QAction::triggered, action, &QAction::trigger);
+    connect(action, &QAction::enabledChanged, a, &QAction::setEnabled);
+  };
+  addShort(m_stopSelectedAction, QStringLiteral("Stop"));
+  addShort(m_stopAllAction, QStringLiteral("Stop all"));
   listBar->addSeparator();
-  listBar->addAction(m_saveAction);
-  listBar->addAction(openAction);
-  listBar->addAction(m_removeAction);
+  addShort(m_saveAction, QStringLiteral("Save…"));
+  addShort(openAction, QStringLiteral("Open…"));
+  addShort(m_removeAction, QStringLiteral("Remove"));
 
   // Centre: data strip, progress rows, chart tabs
   auto* centre = new QWidget;
