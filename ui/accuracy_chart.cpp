@@ -63,7 +63,8 @@ double niceStep(double raw) {
 void setDynamicTicks(QValueAxis* axis, double lo, double hi, double interval) {
   axis->setTickType(QValueAxis::TicksFixed);
   axis->setTickCount(5);
-  axis->setRange(lo, hi);
+  // A hair above hi so that a tick exactly at hi survives rounding (0.94 + 5 * 0.01 > 0.99).
+  axis->setRange(lo, hi + interval * 1e-6);
   axis->setTickAnchor(0);
   axis->setTickInterval(interval);
   axis->setTickType(QValueAxis::TicksDynamic);

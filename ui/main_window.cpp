@@ -208,11 +208,17 @@ void MainWindow::buildUi() {
   connect(m_model, &QAbstractItemModel::rowsInserted, this, scheduleRefresh);
   connect(m_model, &QAbstractItemModel::rowsRemoved, this, scheduleRefresh);
   connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-    if (m_tabs->currentWidget() == m_uncertainty)
+    if (m_tabs->currentWidget() == m_uncertainty) {
+      // Hand over what arrived while the tab was hidden: the newest result of every run.
+      QApplication::setOverrideCursor(Qt::WaitCursor);
       for (int row = 0; row < m_model->rowCount(); ++row) {
         const RunRecord& r = m_model->recordAt(row);
-        if (r.live && r.snapshot) feedUncertainty(r.id, r.snapshot);
+        feedUncertainty(r.id, r.latestResult());
       }
+      QApplication::restoreOverrideCursor();
+      const QString id = selectedRunId();
+      if (!id.isEmpty()) m_uncertainty->showRun(id);
+    }
     AccuracyChart* c = currentChart();
     m_bandZoomAction->setEnabled(c != nullptr);
     if (c) m_bandZoomAction->setChecked(c->bandZoom());
@@ -252,7 +258,7 @@ void MainWindow::buildMenus() {
   QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
   m_bandZoomAction = view->addAction(QStringLiteral("Zoom into 0.9 – 1.0"));
   m_bandZoomAction->setCheckable(true);
-  m_bandZoomAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Z")));
+  m_bandZoomAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+B")));
   connect(m_bandZoomAction, &QAction::toggled, this, [this](bool on) {
     if (AccuracyChart* c = currentChart()) c->setBandZoom(on);
   });
@@ -290,9 +296,7 @@ void MainWindow::connectController() {
   connect(m_controller, &RunController::snapshotReady, this,
           [this](const QString& id, std::shared_ptr<const bnn::RunResult> snap) {
             m_model->setSnapshot(id, snap);
-            // The explorer's analysis runs on this thread: snapshots of running chains go to it
-            // only while its tab is shown (the newest one is handed over when the tab opens).
-            if (m_tabs->currentWidget() == m_uncertainty) feedUncertainty(id, std::move(snap));
+            feedUncertainty(id, std::move(snap));
           });
   connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
   connect(m_controller, &RunController::drained, this, &MainWindow::refreshCharts);
@@ -356,6 +360,7 @@ void MainWindow::loadDefaultData() {
   }
   m_datasetPanel->showMissing(own, QStringLiteral("folder does not exist"));
   m_runPanel->setDataReady(false, QStringLiteral("No data loaded: fetch MNIST or choose a folder"));
+  Q_EMIT datasetFailed(QStringLiteral("no data folder given (--data) and %1 does not exist").arg(own));
 }
 
 void MainWindow::chooseDataFolder() {
@@ -398,9 +403,6 @@ QStringList MainWindow::startComparison(const std::vector<std::pair<std::string,
     const QString id = startRun(c);
     if (!id.isEmpty()) ids << id;
   }
-  if (!ids.isEmpty() && m_tabs->currentWidget() == m_warmupChart && !m_automation) {
-    // stay on the warm-up chart: that is where the chains are first seen
-  }
   return ids;
 }
 
@@ -425,10 +427,14 @@ void MainWindow::onRunFinished(const QString& id, std::shared_ptr<const bnn::Run
 
 void MainWindow::feedUncertainty(const QString& id, std::shared_ptr<const bnn::RunResult> result) {
   if (!result || result->predictive.sampleCount() == 0) return;
+  // The explorer analyses a run on this thread (seconds for a full MNIST run), so it receives
+  // runs only while its tab is shown; the tab catches up when it is opened (see currentChanged).
+  if (m_tabs->currentWidget() != m_uncertainty) return;
   const RunRecord* r = m_model->record(id);
   if (!r) return;
   if (m_fedToUncertainty.value(id).lock() == result) return;  // already has this one
   m_fedToUncertainty.insert(id, result);
+  ++m_uncertaintyUpdates;
   m_uncertainty->setRun(id, r->name, std::move(result));
 }
 

@@ -81,6 +81,9 @@ class MainWindow : public QMainWindow {
   LatencyMonitor* latencyMonitor() const { return m_latency; }
   QTreeView* runView() const { return m_runView; }
   QString diagnosticsReport() const;
+  /// How many results (snapshots of running chains, finished or opened runs) the uncertainty
+  /// explorer has received.
+  int uncertaintyUpdates() const { return m_uncertaintyUpdates; }
 
  Q_SIGNALS:
   void datasetLoaded();
@@ -147,6 +150,7 @@ class MainWindow : public QMainWindow {
   bool m_confirmOnClose = true;
   bool m_closing = false;
   bool m_chartRefreshPending = false;
+  int m_uncertaintyUpdates = 0;
   // Automation (command line)
   AppOptions m_options;
   bool m_automation = false;

@@ -74,6 +74,7 @@ class TestMainWindow : public QObject {
   void runListModelIsConsistent();
   void renameAndHideReachCharts();
   void saveAndReopenRun();
+  void uncertaintyTabReceivesSnapshots();
   void exportsChartFiles();
   void bandZoomAndComparisonAxes();
   void formAndLayoutPersist();
@@ -309,11 +310,42 @@ void TestMainWindow::saveAndReopenRun() {
   QTRY_COMPARE(w2.warmupChart()->pointCount(loaded), w.warmupChart()->pointCount(id));
   w2.showView(QStringLiteral("sampling"));
   QTRY_COMPARE(w2.samplingChart()->pointCount(loaded), 20);
+  w2.showView(QStringLiteral("uncertainty"));  // the explorer receives the loaded run
+  w2.showView(QStringLiteral("comparison"));
+  QTRY_COMPARE(w2.comparisonChart()->pointCount(loaded), 20);
 
   // A folder that is not a run gives an error naming the path.
   const QString bogus = dir.path() + QStringLiteral("/nothing-here");
   QVERIFY(w2.openRun(bogus, &error).isEmpty());
   QVERIFY2(error.contains(QStringLiteral("nothing-here")), qPrintable(error));
+}
+
+void TestMainWindow::uncertaintyTabReceivesSnapshots() {
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.show();
+  w.controller()->setSnapshotInterval(100);
+  // Hidden tab: nothing is handed over while the run goes on.
+  bnn::RunConfig c = tinyConfig();
+  c.samplingSteps = 300;
+  QSignalSpy done(&w, &MainWindow::allRunsFinished);
+  const QString first = w.startRun(c);
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 120000);
+  QCOMPARE(w.uncertaintyUpdates(), 0);
+  // Opening the tab hands over the finished run.
+  w.showView(QStringLiteral("uncertainty"));
+  QCOMPARE(w.uncertaintyUpdates(), 1);
+  // While the tab is shown, snapshots of a running chain arrive, then its final result.
+  c.samplingSteps = 2000;
+  c.seed = 9;
+  QSignalSpy snaps(w.controller(), &RunController::snapshotReady);
+  const QString second = w.startRun(c);
+  QTRY_VERIFY_WITH_TIMEOUT(snaps.count() >= 2, 120000);
+  QVERIFY(w.uncertaintyUpdates() >= 3);
+  w.stopRun(second);
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 1, 10000);
+  Q_UNUSED(first);
 }
 
 void TestMainWindow::exportsChartFiles() {
