@@ -21,6 +21,7 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <QElapsedTimer>
 #include <cmath>
 #include <cstdio>
 
@@ -306,7 +307,7 @@ void MainWindow::connectController() {
 // Data
 
 void MainWindow::loadData(const QString& directory) {
-  const QString dir = QDir::cleanPath(directory);
+  const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
   const quint64 generation = ++m_loadGeneration;
   m_datasetPanel->showLoading(dir);
   m_runPanel->setDataReady(false, QStringLiteral("Loading data…"));
@@ -433,9 +434,18 @@ void MainWindow::feedUncertainty(const QString& id, std::shared_ptr<const bnn::R
   const RunRecord* r = m_model->record(id);
   if (!r) return;
   if (m_fedToUncertainty.value(id).lock() == result) return;  // already has this one
+  // Snapshots of running chains back off so that the analysis takes at most about a tenth of
+  // this thread's time (final and opened runs always go through).
+  const bool snapshot = result->outcome.status == bnn::RunStatus::Running;
+  if (snapshot && m_uncertaintyClock.isValid() && m_uncertaintyClock.elapsed() < m_nextSnapshotFeedMs)
+    return;
   m_fedToUncertainty.insert(id, result);
   ++m_uncertaintyUpdates;
+  QElapsedTimer took;
+  took.start();
   m_uncertainty->setRun(id, r->name, std::move(result));
+  if (!m_uncertaintyClock.isValid()) m_uncertaintyClock.start();
+  m_nextSnapshotFeedMs = m_uncertaintyClock.elapsed() + std::max<qint64>(900, 10 * took.elapsed());
 }
 
 bool MainWindow::saveRun(const QString& id, const QString& directory, QString* error) {

@@ -8,6 +8,7 @@
 // Closing while chains run asks first (unless confirmation is off), then stops and joins them.
 // Threading: GUI thread only.
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
@@ -151,6 +152,8 @@ class MainWindow : public QMainWindow {
   bool m_closing = false;
   bool m_chartRefreshPending = false;
   int m_uncertaintyUpdates = 0;
+  QElapsedTimer m_uncertaintyClock;
+  qint64 m_nextSnapshotFeedMs = 0;
   // Automation (command line)
   AppOptions m_options;
   bool m_automation = false;

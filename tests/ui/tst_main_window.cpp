@@ -337,12 +337,12 @@ void TestMainWindow::uncertaintyTabReceivesSnapshots() {
   w.showView(QStringLiteral("uncertainty"));
   QCOMPARE(w.uncertaintyUpdates(), 1);
   // While the tab is shown, snapshots of a running chain arrive, then its final result.
-  c.samplingSteps = 2000;
+  // (At most about one per second: the explorer's analysis is throttled.)
+  c.samplingSteps = 1000000;
   c.seed = 9;
-  QSignalSpy snaps(w.controller(), &RunController::snapshotReady);
   const QString second = w.startRun(c);
-  QTRY_VERIFY_WITH_TIMEOUT(snaps.count() >= 2, 120000);
-  QVERIFY(w.uncertaintyUpdates() >= 3);
+  QTRY_VERIFY_WITH_TIMEOUT(w.uncertaintyUpdates() >= 3, 60000);
+  QVERIFY(w.controller()->isRunning(second));
   w.stopRun(second);
   QTRY_VERIFY_WITH_TIMEOUT(done.count() > 1, 10000);
   Q_UNUSED(first);
