@@ -101,7 +101,7 @@ void ChainProgressPanel::setFinished(const QString& id, const bnn::RunResult& r)
   it->finished = true;
   it->stop->setEnabled(false);
   it->stop->hide();
-  const QString status = QString::fromLatin1(bnn::toString(r.outcome.status));
+  const QString status = QString::fromLatin1(bnn::enumName(r.outcome.status));
   if (r.outcome.status == bnn::RunStatus::Completed) it->bar->setValue(1000);
   it->bar->setFormat(status.left(1).toUpper() + status.mid(1));
   QString detail = QStringLiteral("%1 in %2").arg(status.left(1).toUpper() + status.mid(1),

@@ -258,7 +258,7 @@ RiskCoverageCurve riskCoverage(const UncertaintyAnalysis& a) {
   return r;
 }
 
-const char* toString(UncertaintyOrder o) {
+const char* enumName(UncertaintyOrder o) {
   switch (o) {
     case UncertaintyOrder::MaxProbAscending: return "max-prob-ascending";
     case UncertaintyOrder::EntropyDescending: return "entropy-descending";

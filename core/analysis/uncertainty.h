@@ -136,7 +136,7 @@ struct RiskCoverageCurve {
 RiskCoverageCurve riskCoverage(const UncertaintyAnalysis& a);
 
 enum class UncertaintyOrder { MaxProbAscending, EntropyDescending, MutualInformationDescending };
-const char* toString(UncertaintyOrder);
+const char* enumName(UncertaintyOrder);
 
 struct GalleryFilter {
   int trueClass = -1;            // -1: any

@@ -47,14 +47,14 @@ Error makeError(ErrorCode code, const std::string& path, std::string detail,
 
 std::optional<Phase> phaseFromString(const std::string& s) {
   for (Phase p : {Phase::Warmup, Phase::Sampling})
-    if (s == toString(p)) return p;
+    if (s == enumName(p)) return p;
   return std::nullopt;
 }
 
 std::optional<RunStatus> runStatusFromString(const std::string& s) {
   for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled,
                        RunStatus::Diverged, RunStatus::Failed})
-    if (s == toString(st)) return st;
+    if (s == enumName(st)) return st;
   return std::nullopt;
 }
 
@@ -265,7 +265,7 @@ std::string configJson(const RunResult& r) {
       {"image_cols", r.imageCols},
   };
   j["outcome"] = {
-      {"status", toString(r.outcome.status)},
+      {"status", enumName(r.outcome.status)},
       {"message", r.outcome.message},
       {"step", r.outcome.step},
   };
@@ -299,7 +299,7 @@ std::string summaryJson(const RunResult& r) {
       {"certain_share_095", jsonNumber(certain)},
       {"nll", jsonNumber(nll)},
       {"samples", p.sampleCount()},
-      {"status", toString(r.outcome.status)},
+      {"status", enumName(r.outcome.status)},
   };
   return j.dump(2) + "\n";
 }
@@ -308,7 +308,7 @@ std::string curveCsv(const std::vector<CurvePoint>& curve) {
   std::string s = kCurveHeader;
   s += '\n';
   for (const CurvePoint& c : curve) {
-    s += toString(c.phase);
+    s += enumName(c.phase);
     s += ',' + std::to_string(c.step);
     s += ',' + std::to_string(c.gradEvals);
     s += ',' + formatDouble(c.wallSeconds);

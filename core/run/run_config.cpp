@@ -13,7 +13,7 @@ namespace bnn {
 // ---------------------------------------------------------------------------------------------
 // Enums
 
-const char* toString(SamplerKind k) {
+const char* enumName(SamplerKind k) {
   switch (k) {
     case SamplerKind::Sgld: return "sgld";
     case SamplerKind::Sghmc: return "sghmc";
@@ -21,7 +21,7 @@ const char* toString(SamplerKind k) {
   return "sgld";
 }
 
-const char* toString(SghmcForm f) {
+const char* enumName(SghmcForm f) {
   switch (f) {
     case SghmcForm::Chen: return "chen";
     case SghmcForm::Ma: return "ma";
@@ -29,7 +29,7 @@ const char* toString(SghmcForm f) {
   return "chen";
 }
 
-const char* toString(InitKind k) {
+const char* enumName(InitKind k) {
   switch (k) {
     case InitKind::LecunNormal: return "lecun-normal";
     case InitKind::Prior: return "prior";
@@ -37,7 +37,7 @@ const char* toString(InitKind k) {
   return "lecun-normal";
 }
 
-const char* toString(BatchMode m) {
+const char* enumName(BatchMode m) {
   switch (m) {
     case BatchMode::WithReplacement: return "with-replacement";
     case BatchMode::Epochs: return "epochs";
@@ -47,25 +47,25 @@ const char* toString(BatchMode m) {
 
 std::optional<SamplerKind> samplerKindFromString(const std::string& s) {
   for (SamplerKind k : {SamplerKind::Sgld, SamplerKind::Sghmc})
-    if (s == toString(k)) return k;
+    if (s == enumName(k)) return k;
   return std::nullopt;
 }
 
 std::optional<SghmcForm> sghmcFormFromString(const std::string& s) {
   for (SghmcForm f : {SghmcForm::Chen, SghmcForm::Ma})
-    if (s == toString(f)) return f;
+    if (s == enumName(f)) return f;
   return std::nullopt;
 }
 
 std::optional<InitKind> initKindFromString(const std::string& s) {
   for (InitKind k : {InitKind::LecunNormal, InitKind::Prior})
-    if (s == toString(k)) return k;
+    if (s == enumName(k)) return k;
   return std::nullopt;
 }
 
 std::optional<BatchMode> batchModeFromString(const std::string& s) {
   for (BatchMode m : {BatchMode::WithReplacement, BatchMode::Epochs})
-    if (s == toString(m)) return m;
+    if (s == enumName(m)) return m;
   return std::nullopt;
 }
 
@@ -488,11 +488,11 @@ std::optional<std::string> setParam(RunConfig& c, const std::string& key, const 
 
 std::string getParam(const RunConfig& c, const std::string& key) {
   if (key == "name") return c.name;
-  if (key == "sampler") return toString(c.sampler);
-  if (key == "sghmc-form") return toString(c.sghmcForm);
+  if (key == "sampler") return enumName(c.sampler);
+  if (key == "sghmc-form") return enumName(c.sghmcForm);
   if (key == "step-size") return formatDouble(c.stepSize);
   if (key == "batch-size") return std::to_string(c.batchSize);
-  if (key == "batch-mode") return toString(c.batchMode);
+  if (key == "batch-mode") return enumName(c.batchMode);
   if (key == "leapfrog-steps") return std::to_string(c.leapfrogSteps);
   if (key == "alpha") return formatDouble(c.alpha);
   if (key == "beta") return formatDouble(c.beta);
@@ -512,7 +512,7 @@ std::string getParam(const RunConfig& c, const std::string& key) {
     return s;
   }
   if (key == "prior-sigma") return formatDouble(c.priorSigma);
-  if (key == "init") return toString(c.init);
+  if (key == "init") return enumName(c.init);
   if (key == "seed") return std::to_string(c.seed);
   return {};
 }
@@ -552,10 +552,10 @@ std::optional<std::string> validate(const RunConfig& c) {
            std::to_string(c.samplingSteps) + "), found " + std::to_string(c.thinning);
   if (c.samplingPhaseUsesSgld && !sghmc)
     return "sampling-phase-sgld: applies only to the sghmc sampler, found sampler " +
-           std::string(toString(c.sampler));
+           std::string(enumName(c.sampler));
   if (c.freshBatchPerInnerStep && !sghmc)
     return "fresh-batch-per-inner-step: applies only to the sghmc sampler, found sampler " +
-           std::string(toString(c.sampler));
+           std::string(enumName(c.sampler));
   return std::nullopt;
 }
 

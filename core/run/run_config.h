@@ -37,10 +37,10 @@ struct RunConfig {
   uint64_t seed = 0;
 };
 
-const char* toString(SamplerKind);
-const char* toString(SghmcForm);
-const char* toString(InitKind);
-const char* toString(BatchMode);
+const char* enumName(SamplerKind);
+const char* enumName(SghmcForm);
+const char* enumName(InitKind);
+const char* enumName(BatchMode);
 std::optional<SamplerKind> samplerKindFromString(const std::string&);
 std::optional<SghmcForm> sghmcFormFromString(const std::string&);
 std::optional<InitKind> initKindFromString(const std::string&);

@@ -4,9 +4,9 @@
 
 namespace bnn {
 
-const char* toString(Phase p) { return p == Phase::Warmup ? "warmup" : "sampling"; }
+const char* enumName(Phase p) { return p == Phase::Warmup ? "warmup" : "sampling"; }
 
-const char* toString(RunStatus s) {
+const char* enumName(RunStatus s) {
   switch (s) {
     case RunStatus::Running: return "running";
     case RunStatus::Completed: return "completed";

@@ -13,7 +13,7 @@
 namespace bnn {
 
 enum class Phase { Warmup, Sampling };
-const char* toString(Phase);
+const char* enumName(Phase);
 
 /// One recorded evaluation of the test set.
 struct CurvePoint {
@@ -27,7 +27,7 @@ struct CurvePoint {
 };
 
 enum class RunStatus { Running, Completed, Cancelled, Diverged, Failed };
-const char* toString(RunStatus);
+const char* enumName(RunStatus);
 
 struct RunOutcome {
   RunStatus status = RunStatus::Running;

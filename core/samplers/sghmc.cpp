@@ -28,12 +28,15 @@ class Sghmc final : public Sampler {
     float* p = m_p.data();
     const float* g = m_gsum.data();
 
-    // Momentum resampled at the start of every step.
+    // Momentum resampled at the start of every step; in the Chen form the first position move
+    // θ += p is fused into the same pass.
     const float pScale = static_cast<float>(chen ? std::sqrt(h * T) : 1.0);
     const uint64_t resampleDraw = m_draw++;
     detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
       m_noise.normals(resampleDraw, b, e - b, p + b);
       for (int64_t j = b; j < e; ++j) p[j] *= pScale;
+      if (chen)
+        for (int64_t j = b; j < e; ++j) theta[j] += p[j];
       return true;
     });
 
@@ -50,11 +53,9 @@ class Sghmc final : public Sampler {
       const uint64_t draw = m_draw++;
       bool ok = true;
       if (chen) {
-        // θ += p, then the gradient at the new position drives p.
-        ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
-          for (int64_t j = b; j < e; ++j) theta[j] += p[j];
-          return true;
-        });
+        // θ has already moved by p; the gradient there drives p, and the next inner step's
+        // θ += p is fused into the same pass.
+        const bool moveNext = l + 1 < m_s.leapfrogSteps;
         target.dataGradient(theta, m_gsum.data());
         ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
           float xi[detail::kUpdateBlock];
@@ -63,6 +64,7 @@ class Sghmc final : public Sampler {
           for (int64_t j = b; j < e; ++j) {
             const float ghat = scale * g[j] - prec * theta[j];
             p[j] = decay * p[j] + hf * ghat + sigma * xi[j - b];
+            if (moveNext) theta[j] += p[j];
             bad |= detail::nonFinite(p[j]) | detail::nonFinite(theta[j]);
           }
           return bad == 0;

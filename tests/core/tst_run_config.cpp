@@ -72,14 +72,14 @@ class TestRunConfig : public QObject {
 };
 
 void TestRunConfig::enumNames() {
-  QCOMPARE(std::string(toString(SamplerKind::Sgld)), std::string("sgld"));
-  QCOMPARE(std::string(toString(SamplerKind::Sghmc)), std::string("sghmc"));
-  QCOMPARE(std::string(toString(SghmcForm::Chen)), std::string("chen"));
-  QCOMPARE(std::string(toString(SghmcForm::Ma)), std::string("ma"));
-  QCOMPARE(std::string(toString(InitKind::LecunNormal)), std::string("lecun-normal"));
-  QCOMPARE(std::string(toString(InitKind::Prior)), std::string("prior"));
-  QCOMPARE(std::string(toString(BatchMode::WithReplacement)), std::string("with-replacement"));
-  QCOMPARE(std::string(toString(BatchMode::Epochs)), std::string("epochs"));
+  QCOMPARE(std::string(enumName(SamplerKind::Sgld)), std::string("sgld"));
+  QCOMPARE(std::string(enumName(SamplerKind::Sghmc)), std::string("sghmc"));
+  QCOMPARE(std::string(enumName(SghmcForm::Chen)), std::string("chen"));
+  QCOMPARE(std::string(enumName(SghmcForm::Ma)), std::string("ma"));
+  QCOMPARE(std::string(enumName(InitKind::LecunNormal)), std::string("lecun-normal"));
+  QCOMPARE(std::string(enumName(InitKind::Prior)), std::string("prior"));
+  QCOMPARE(std::string(enumName(BatchMode::WithReplacement)), std::string("with-replacement"));
+  QCOMPARE(std::string(enumName(BatchMode::Epochs)), std::string("epochs"));
 
   QVERIFY(samplerKindFromString("sghmc") == SamplerKind::Sghmc);
   QVERIFY(sghmcFormFromString("ma") == SghmcForm::Ma);

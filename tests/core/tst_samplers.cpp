@@ -205,7 +205,7 @@ class TestSamplers : public QObject {
       for (int L : {5, 20, 80}) {
         const auto c = exactSghmcCovariance(form, h, alpha, L);
         const double excess = c[0] / kCov[0] - 1.0;
-        qInfo("%s L=%d: cov xx %.4f (excess %.1f%%)", toString(form), L, c[0], 100 * excess);
+        qInfo("%s L=%d: cov xx %.4f (excess %.1f%%)", enumName(form), L, c[0], 100 * excess);
         QVERIFY(excess < previous);
         previous = excess;
       }

@@ -97,10 +97,13 @@ void TestRunController::snapshotsArriveWhileSampling() {
   QSignalSpy snaps(&controller, &RunController::snapshotReady);
   QSignalSpy finished(&controller, &RunController::runFinished);
   bnn::RunConfig cfg = tinyConfig(3);
-  cfg.samplingSteps = 400;
+  cfg.samplingSteps = 1000000;
   const QString id = controller.startRun(cfg, syntheticData());
-  QVERIFY(finished.wait(120000));
-  QVERIFY2(snaps.count() > 0, "no predictive snapshot while sampling");
+  QTRY_VERIFY_WITH_TIMEOUT(snaps.count() >= 2, 60000);
+  controller.stopRun(id);
+  QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+  QVERIFY(snaps.last().at(1).value<ResultPtr>()->predictive.sampleCount() >
+          snaps.first().at(1).value<ResultPtr>()->predictive.sampleCount());
   const ResultPtr snap = snaps.first().at(1).value<ResultPtr>();
   QVERIFY(snap);
   QCOMPARE(snap->outcome.status, bnn::RunStatus::Running);
