@@ -67,7 +67,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 MainWindow::~MainWindow() {
   m_controller->stopAllAndWait();
-  if (m_loadThread) m_loadThread->wait();
+  if (m_loadThread) {
+    m_loadThread->wait();
+    delete m_loadThread;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +339,7 @@ void MainWindow::onDataLoaded(quint64 generation, std::shared_ptr<bnn::Result<bn
     return;
   }
   m_dataDirectory = directory;
-  QSettings().setValue(QStringLiteral("data/directory"), directory);
+  if (!m_automation) QSettings().setValue(QStringLiteral("data/directory"), directory);
   setDataset(std::make_shared<const bnn::Dataset>(std::move(result->value())));
 }
 
@@ -387,8 +390,10 @@ QString MainWindow::startRun(const bnn::RunConfig& config) {
   m_model->addLiveRun(id, name, config);
   const RunRecord* r = m_model->record(id);
   m_progress->addChain(id, r->name, r->color, config);
-  QSettings s;
-  m_runPanel->saveSettings(s);
+  if (!m_automation) {  // command-line sessions leave the user's last configuration alone
+    QSettings s;
+    m_runPanel->saveSettings(s);
+  }
   updateStatus();
   updateActions();
   refreshCharts();
@@ -703,7 +708,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
   }
   m_closing = true;
-  saveSettings();
+  if (!m_automation) saveSettings();
   m_fetcher->cancel();
   m_controller->stopAllAndWait();
   event->accept();

@@ -84,6 +84,7 @@ class TestMainWindow : public QObject {
   void appOptionsRefuseBadInput_data();
   void appOptionsRefuseBadInput();
   void appOptionsApplyOverrides();
+  void automationRunsAndTakesScreenshot();
 };
 
 void TestMainWindow::initTestCase() {
@@ -546,6 +547,33 @@ void TestMainWindow::appOptionsApplyOverrides() {
   QCOMPARE(both[0].sampler, bnn::SamplerKind::Sgld);
   QCOMPARE(both[1].sampler, bnn::SamplerKind::Sghmc);
   QCOMPARE(both[1].warmupSteps, int64_t(300));
+}
+
+void TestMainWindow::automationRunsAndTakesScreenshot() {
+  const QString mnist = qEnvironmentVariable("BNN_DATA_DIR");
+  if (mnist.isEmpty() || !QFileInfo::exists(mnist)) QSKIP("BNN_DATA_DIR not set");
+  QTemporaryDir dir;
+  const QString shot = dir.path() + QStringLiteral("/shot.png");
+  const auto [o, error] = parseAppOptions({"--data", mnist, "--run", "--hidden", "32", "--warmup", "40",
+                                           "--eval-every", "10", "--samples", "20", "--batch-size",
+                                           "64", "--seed", "3", "--screenshot", shot});
+  QVERIFY2(o, qPrintable(error));
+  MainWindow w;
+  QSignalSpy done(&w, &MainWindow::allRunsFinished);
+  w.applyOptions(*o);
+  w.show();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 120000);
+  QCOMPARE(w.runModel()->rowCount(), 1);
+  const RunRecord& r = w.runModel()->recordAt(0);
+  QCOMPARE(r.status, bnn::RunStatus::Completed);
+  QCOMPARE(r.config.seed, uint64_t(3));
+  QCOMPARE(r.config.hidden, std::vector<int>{32});
+  QCOMPARE(r.result->testLabels.size(), size_t(10000));
+  QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(shot), 10000);
+  QVERIFY(QImage(shot).width() > 400);
+  // A command-line session does not overwrite the user's last configuration.
+  QVERIFY(!QSettings().contains(QStringLiteral("runForm/seed")));
+  w.setConfirmOnClose(false);
 }
 
 QTEST_MAIN(TestMainWindow)
