@@ -1,11 +1,16 @@
 #pragma once
 // Streaming posterior predictive over a fixed set of test images (no weights stored).
-// For each image i and class k: logSum(i,k) = log sum_s p_s(k | x_i) (log-sum-exp, double),
+// For each image i and class k: sum_s p_s(k | x_i) (double; each p_s from its log-probability),
 // the exact sample count S, sum_s sum_k p_s log p_s per image (for the entropy split) and the
-// vote count of each class (argmax of each sample). p̄ = exp(logSum - log S).
-// Not thread-safe: one chain owns it; copy it to hand it to another thread.
+// vote count of each class (argmax of each sample). p̄ = sum / S, and logSum(i,k) =
+// log sum_s p_s(k | x_i) is derived on demand (probabilities below 1e-38 in every sample fall back
+// to the largest log-probability seen, a bound within log S of the exact value).
+// One chain owns an accumulator and adds to it; copy it to hand it to another thread. Const
+// methods may be called from several threads at once.
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 namespace bnn {
@@ -14,6 +19,10 @@ class PredictiveAccumulator {
  public:
   PredictiveAccumulator() = default;
   PredictiveAccumulator(int64_t numImages, int numClasses) { reset(numImages, numClasses); }
+  PredictiveAccumulator(const PredictiveAccumulator& o);
+  PredictiveAccumulator& operator=(const PredictiveAccumulator& o);
+  PredictiveAccumulator(PredictiveAccumulator&& o) noexcept;
+  PredictiveAccumulator& operator=(PredictiveAccumulator&& o) noexcept;
   void reset(int64_t numImages, int numClasses);
 
   /// Adds one posterior sample: logProbs is numImages x numClasses, row-major (one row per
@@ -35,7 +44,9 @@ class PredictiveAccumulator {
   /// Mean negative log predictive likelihood -1/N sum_i log p̄(y_i | x_i) in nats.
   double negLogLikelihood(const uint8_t* labels) const;
 
-  const std::vector<double>& logSum() const { return m_logSum; }       // numImages x numClasses
+  /// log sum_s p_s, numImages x numClasses (computed when first asked for after an add).
+  const std::vector<double>& logSum() const;
+  const std::vector<double>& probabilitySum() const { return m_probSum; }  // sum_s p_s
   const std::vector<double>& sumPLogP() const { return m_sumPLogP; }   // numImages
   const std::vector<uint32_t>& votes() const { return m_votes; }       // numImages x numClasses
 
@@ -47,9 +58,14 @@ class PredictiveAccumulator {
   int64_t m_numImages = 0;
   int m_numClasses = 0;
   int64_t m_count = 0;
-  std::vector<double> m_logSum;
+  std::vector<double> m_probSum;   // sum_s p_s
+  std::vector<float> m_maxLog;     // max_s log p_s (fallback when every p_s underflows)
   std::vector<double> m_sumPLogP;
   std::vector<uint32_t> m_votes;
+  // log sum_s p_s, derived lazily; guarded by m_cacheMutex.
+  mutable std::vector<double> m_logSum;
+  mutable bool m_logSumValid = false;
+  mutable std::mutex m_cacheMutex;
 };
 
 }  // namespace bnn

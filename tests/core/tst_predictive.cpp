@@ -44,6 +44,58 @@ class TestPredictive : public QObject {
     QVERIFY(std::fabs(acc.negLogLikelihood(labels) - (-(std::log(0.7) + std::log(0.6)) / 2)) < 1e-6);
   }
 
+  void matchesExactAveragesOnManySamples() {
+    // 300 images x 10 classes x 50 samples of varied log-probabilities against a double reference.
+    const int n = 300, k = 10, S = 50;
+    std::vector<double> ref(n * k, 0.0);
+    PredictiveAccumulator acc(n, k);
+    std::vector<float> lp(n * k);
+    for (int s = 0; s < S; ++s) {
+      for (int i = 0; i < n; ++i) {
+        double z[10], m = -1e300, t = 0;
+        for (int c = 0; c < k; ++c) { z[c] = std::sin(0.37 * (s + 1) * (c + 1) + i) * (1 + i % 30); m = std::max(m, z[c]); }
+        for (int c = 0; c < k; ++c) t += std::exp(z[c] - m);
+        for (int c = 0; c < k; ++c) {
+          lp[i * k + c] = static_cast<float>(z[c] - m - std::log(t));
+          ref[i * k + c] += std::exp(static_cast<double>(lp[i * k + c])) / S;
+        }
+      }
+      acc.add(lp.data());
+    }
+    const std::vector<float> mean = acc.meanProbabilities();
+    const std::vector<double>& ls = acc.logSum();
+    for (int j = 0; j < n * k; ++j) {
+      QVERIFY2(std::fabs(mean[j] - ref[j]) <= 1e-6 * ref[j] + 1e-12, qPrintable(QString("cell %1").arg(j)));
+      if (ref[j] > 1e-30) QVERIFY(std::fabs(ls[j] - std::log(ref[j] * S)) < 1e-5);
+    }
+  }
+
+  void underflowingProbabilitiesKeepAFiniteLogSum() {
+    // Class 0 has probability e^-1000 in every sample: below float and double range as p, but
+    // the log-sum stays finite (the largest log-probability, within log S of the exact value).
+    const std::vector<float> lp{-1000.0f, 0.0f};
+    PredictiveAccumulator acc(1, 2);
+    acc.add(lp.data());
+    acc.add(lp.data());
+    const uint8_t label0 = 0, label1 = 1;
+    QVERIFY(std::isfinite(acc.logSum()[0]));
+    QVERIFY(acc.logSum()[0] >= -1000.0 && acc.logSum()[0] <= -1000.0 + std::log(2.0) + 1e-9);
+    QVERIFY(std::isfinite(acc.negLogLikelihood(&label0)));
+    QCOMPARE(acc.accuracy(&label1), 1.0);
+    QCOMPARE(acc.meanProbabilities()[1], 1.0f);
+  }
+
+  void restoredStateReadsBackExactly() {
+    const std::vector<double> logSum{std::log(0.3), std::log(1.7), -750.0, 0.0};
+    PredictiveAccumulator acc;
+    acc.restore(2, 2, 2, logSum, {-0.5, -0.1}, {1, 1, 0, 2});
+    QCOMPARE(acc.logSum(), logSum);
+    QCOMPARE(acc.sampleCount(), int64_t{2});
+    QVERIFY(std::fabs(acc.meanProbabilities()[1] - 0.85f) < 1e-6);
+    const uint8_t labels[2] = {1, 1};
+    QCOMPARE(acc.accuracy(labels), 1.0);
+  }
+
   void emptyAccumulatorHasNoPrediction() {
     PredictiveAccumulator acc(5, 10);
     QVERIFY(acc.meanProbabilities().empty());
