@@ -103,9 +103,9 @@ void MainWindow::buildUi() {
   m_runView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                              QAbstractItemView::SelectedClicked);
   m_runView->header()->setStretchLastSection(true);
-  m_runView->setColumnWidth(RunListModel::NameColumn, 190);
-  m_runView->setColumnWidth(RunListModel::SamplerColumn, 110);
-  m_runView->setColumnWidth(RunListModel::StatusColumn, 130);
+  m_runView->setColumnWidth(RunListModel::NameColumn, 150);
+  m_runView->setColumnWidth(RunListModel::SamplerColumn, 92);
+  m_runView->setColumnWidth(RunListModel::StatusColumn, 110);
   m_runView->setColumnWidth(RunListModel::SamplesColumn, 60);
   m_runView->setToolTip(QStringLiteral("Checked runs are drawn in the charts; double-click a name to "
                                        "rename it."));
