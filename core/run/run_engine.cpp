@@ -288,12 +288,6 @@ struct WorkerPool::Impl {
   std::unique_ptr<tbb::global_control> limit;
   std::mutex mutex;
   std::vector<std::shared_ptr<ChainJob>> jobs;
-
-  int running() {
-    int n = 0;
-    for (auto& j : jobs) n += !j->isFinished();
-    return n;
-  }
 };
 
 WorkerPool::WorkerPool(int threads) : m_impl(std::make_unique<Impl>()) {
@@ -312,23 +306,21 @@ int WorkerPool::threads() const { return m_impl->threads; }
 
 std::shared_ptr<ChainJob> WorkerPool::submit(const RunConfig& config, std::shared_ptr<const Dataset> data,
                                              ChainObserver* observer) {
-  std::lock_guard<std::mutex> lock(m_impl->mutex);
-  // One chain alone uses all threads; chains started together share them.
-  const int share = std::max(1, m_impl->threads / (m_impl->running() + 1));
-  auto job = std::make_shared<JobImpl>(config, std::move(data), observer, share);
-  m_impl->jobs.push_back(job);
-  return job;
+  return submitGroup({config}, std::move(data), {observer}).front();
 }
 
 std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector<RunConfig>& configs,
                                                                std::shared_ptr<const Dataset> data,
                                                                const std::vector<ChainObserver*>& observers) {
   std::lock_guard<std::mutex> lock(m_impl->mutex);
-  const int n = static_cast<int>(configs.size()) + m_impl->running();
-  const int share = std::max(1, m_impl->threads / std::max(1, n));
+  // Every chain's arena may use all threads. Each chain computes on its own driver thread, and
+  // the pool's TBB workers (threads - 1 of them, set by the global limit) move to whichever
+  // chain has parallel work: one chain alone gets every core, two chains share them, and when
+  // one finishes the other takes the freed core (a fixed split would leave it idle).
   std::vector<std::shared_ptr<ChainJob>> jobs;
   for (size_t i = 0; i < configs.size(); ++i) {
-    auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr, share);
+    auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr,
+                                         m_impl->threads);
     m_impl->jobs.push_back(job);
     jobs.push_back(job);
   }

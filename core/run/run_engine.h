@@ -68,8 +68,8 @@ class WorkerPool {
   /// Starts a chain; returns immediately. `observer` must outlive the job (may be null).
   std::shared_ptr<ChainJob> submit(const RunConfig& config, std::shared_ptr<const Dataset> data,
                                    ChainObserver* observer);
-  /// Starts several chains together (e.g. SGLD vs SGHMC), sharing the threads evenly between
-  /// them: on two cores, one core each. observers[i] may be null or missing.
+  /// Starts several chains together (e.g. SGLD vs SGHMC); they share the pool's threads, and a
+  /// chain that is left alone gets all of them. observers[i] may be null or missing.
   std::vector<std::shared_ptr<ChainJob>> submitGroup(const std::vector<RunConfig>& configs,
                                                      std::shared_ptr<const Dataset> data,
                                                      const std::vector<ChainObserver*>& observers);
