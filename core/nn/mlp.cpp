@@ -10,6 +10,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include "util/fast_exp.h"
 #include "util/parallel.h"
 
 namespace bnn {
@@ -44,7 +45,7 @@ constexpr int kColBlock = 128;
 // and their stores are skipped.
 template <class Index>
 inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const float* M, int64_t ldm,
-                        const float* bias, float* out, int c0, int width) {
+                        const float* bias, float* out, int c0, int width, bool relu) {
   auto maskFor = [width](int j) -> __mmask16 {
     const int rem = width - 16 * j;
     return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
@@ -88,6 +89,11 @@ inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const f
       a7 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k7, r + 112), a7);
     }
   }
+  if (relu) {
+    const __m512 z = _mm512_setzero_ps();
+    a0 = _mm512_max_ps(a0, z); a1 = _mm512_max_ps(a1, z); a2 = _mm512_max_ps(a2, z); a3 = _mm512_max_ps(a3, z);
+    a4 = _mm512_max_ps(a4, z); a5 = _mm512_max_ps(a5, z); a6 = _mm512_max_ps(a6, z); a7 = _mm512_max_ps(a7, z);
+  }
   float* o = out + c0;
   _mm512_mask_storeu_ps(o, k0, a0); _mm512_mask_storeu_ps(o + 16, k1, a1);
   _mm512_mask_storeu_ps(o + 32, k2, a2); _mm512_mask_storeu_ps(o + 48, k3, a3);
@@ -100,11 +106,11 @@ inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const f
 
 template <class Index>
 void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const float* M,
-                         int64_t ldm, const float* bias, float* out, int c0, int c1) {
+                         int64_t ldm, const float* bias, float* out, int c0, int c1, bool relu) {
   for (int b = c0; b < c1; b += kColBlock) {
     const int width = std::min(kColBlock, c1 - b);
 #if defined(__AVX512F__)
-    kernelBlock(idx, val, nnz, M, ldm, bias, out, b, width);
+    kernelBlock(idx, val, nnz, M, ldm, bias, out, b, width, relu);
 #else
     float acc[kColBlock];
     for (int j = 0; j < width; ++j) acc[j] = bias ? bias[b + j] : 0.0f;
@@ -113,15 +119,15 @@ void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const 
       const float* row = M + static_cast<int64_t>(idx[e]) * ldm + b;
       for (int j = 0; j < width; ++j) acc[j] += v * row[j];
     }
-    for (int j = 0; j < width; ++j) out[b + j] = acc[j];
+    for (int j = 0; j < width; ++j) out[b + j] = relu ? std::max(acc[j], 0.0f) : acc[j];
 #endif
   }
 }
 
 template void sparseRowTimesDense<uint16_t>(const uint16_t*, const float*, int64_t, const float*,
-                                            int64_t, const float*, float*, int, int);
+                                            int64_t, const float*, float*, int, int, bool);
 template void sparseRowTimesDense<uint32_t>(const uint32_t*, const float*, int64_t, const float*,
-                                            int64_t, const float*, float*, int, int);
+                                            int64_t, const float*, float*, int, int, bool);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -148,18 +154,21 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
   ws.a.resize(static_cast<size_t>(L));
   ws.dz.resize(static_cast<size_t>(L));
 
-  // Layer 0: Z1 (n x h1) = X W1 + b1 with X sparse (n x 784).
+  // Layer 0: Z1 (n x h1) = X W1 + b1 with X sparse (n x 784). When it is a hidden layer, the
+  // kernel stores A1 = ReLU(Z1) directly (Z1 > 0 exactly where A1 > 0, all backprop needs).
   {
     const int h = m_shape.sizes[1];
-    ensure(ws.z[0], n, h);
+    const bool hidden = L > 1;
+    RowMatrixXf& dst = hidden ? ws.a[0] : ws.z[0];
+    ensure(dst, n, h);
     const float* W = theta + m_shape.weightOffset(0);
     const float* b = theta + m_shape.biasOffset(0);
-    float* Z = ws.z[0].data();
+    float* Z = dst.data();
     auto block = [&](int64_t blk) {
       const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
       for (int64_t i = 0; i < n; ++i) {
         const int64_t e0 = x.rowPtr[i], e1 = x.rowPtr[i + 1];
-        sparseRowTimesDense(x.colIdx.data() + e0, x.values.data() + e0, e1 - e0, W, h, b, Z + i * h, c0, c1);
+        sparseRowTimesDense(x.colIdx.data() + e0, x.values.data() + e0, e1 - e0, W, h, b, Z + i * h, c0, c1, hidden);
       }
     };
     if (parallel) parallelBlocks(firstLayerBlocks(h), block);
@@ -168,8 +177,10 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
   // Hidden activations and dense layers: A_l = ReLU(Z_l); Z_{l+1} = A_l W_{l+1} + b_{l+1}.
   for (int l = 1; l < L; ++l) {
     const int in = m_shape.sizes[l], out = m_shape.sizes[l + 1];
-    ensure(ws.a[l - 1], n, in);
-    ws.a[l - 1] = ws.z[l - 1].cwiseMax(0.0f);
+    if (l > 1) {
+      ensure(ws.a[l - 1], n, in);
+      ws.a[l - 1] = ws.z[l - 1].cwiseMax(0.0f);
+    }
     ensure(ws.z[l], n, out);
     RowMap W(theta + m_shape.weightOffset(l), in, out);
     VecMap b(theta + m_shape.biasOffset(l), out);
@@ -179,14 +190,22 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
 }
 
 namespace {
-// In place: logits -> log-softmax, row by row (rows x k).
+// In place: logits -> log-softmax, row by row (rows x k): r - (m + log Σ exp(r - m)).
 void logSoftmaxRows(float* z, int64_t rows, int k) {
+  constexpr int kMaxClasses = 64;
+  float e[kMaxClasses];
   for (int64_t i = 0; i < rows; ++i) {
     float* r = z + i * k;
     float m = r[0];
     for (int c = 1; c < k; ++c) m = std::max(m, r[c]);
     float s = 0.0f;
-    for (int c = 0; c < k; ++c) s += std::exp(r[c] - m);
+    if (k <= kMaxClasses) {
+      for (int c = 0; c < k; ++c) e[c] = r[c] - m;
+      expTile(e, e, k);
+      for (int c = 0; c < k; ++c) s += e[c];
+    } else {
+      for (int c = 0; c < k; ++c) s += expNonPositive(r[c] - m);
+    }
     const float lse = m + std::log(s);
     for (int c = 0; c < k; ++c) r[c] -= lse;
   }
@@ -230,7 +249,7 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
     RowMap W(theta + m_shape.weightOffset(l), in, out);
     ensure(ws.dz[l - 1], n, in);
     ws.dz[l - 1].noalias() = ws.dz[l] * W.transpose();
-    ws.dz[l - 1] = (ws.z[l - 1].array() > 0.0f).select(ws.dz[l - 1], 0.0f);
+    ws.dz[l - 1] = (ws.a[l - 1].array() > 0.0f).select(ws.dz[l - 1], 0.0f);  // ReLU'(Z) = [A > 0]
   }
 
   // First layer with sparse input: gW1[k, :] = Σ_{i: x_ik != 0} x_ik dZ1[i, :]; gb1 = Σ_i dZ1[i, :].

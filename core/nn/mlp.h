@@ -29,10 +29,10 @@ struct MlpShape {
 
 /// Scratch buffers of one evaluation (activations per layer). Grows on first use, then reused.
 struct MlpWorkspace {
-  std::vector<RowMatrixXf> z;   // pre-activations per layer: rows x out_l
+  std::vector<RowMatrixXf> z;   // pre-activations per layer: rows x out_l (not kept for layer 0
+                                // when it is hidden: its ReLU is stored in a[0] directly)
   std::vector<RowMatrixXf> a;   // activations per hidden layer (ReLU(z))
   std::vector<RowMatrixXf> dz;  // gradients w.r.t. z
-  RowMatrixXf da;               // scratch for dA
 };
 
 class Mlp {
@@ -59,9 +59,10 @@ class Mlp {
 /// out[r, c0..c1) = bias[c0..c1) + Σ_e val[e] * M[idx[e], c0..c1) for a list of sparse entries.
 /// M is row-major with leading dimension ldm; `bias` may be null (then starts from 0).
 /// The building block of the first layer's forward product (rows = images) and of its weight
-/// gradient (rows = pixels, M = dZ1). Vectorised with AVX-512 where available.
+/// gradient (rows = pixels, M = dZ1). `relu` stores max(result, 0). Vectorised with AVX-512 where
+/// available.
 template <class Index>
 void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const float* M,
-                         int64_t ldm, const float* bias, float* out, int c0, int c1);
+                         int64_t ldm, const float* bias, float* out, int c0, int c1, bool relu = false);
 
 }  // namespace bnn

@@ -26,8 +26,11 @@ int64_t appendImage(SparseBatch& b, const uint8_t* px, int n, int64_t at) {
     if (!nz) continue;
     const __m512i wide = _mm512_cvtepu8_epi32(bytes);
     const __m512i index = _mm512_add_epi32(lanes, _mm512_set1_epi32(k));
-    _mm512_mask_compressstoreu_ps(v + m, nz, _mm512_mul_ps(_mm512_cvtepi32_ps(wide), scale));
-    _mm256_mask_compressstoreu_epi16(ci + m, nz, _mm512_cvtepi32_epi16(index));
+    // Compress in registers, then store whole vectors (the buffer has room for n entries past
+    // `at`; compress-to-memory is much slower on some CPUs).
+    _mm512_storeu_ps(v + m, _mm512_maskz_compress_ps(nz, _mm512_mul_ps(_mm512_cvtepi32_ps(wide), scale)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ci + m),
+                        _mm256_maskz_compress_epi16(nz, _mm512_cvtepi32_epi16(index)));
     m += __builtin_popcount(nz);
   }
 #endif
@@ -48,7 +51,15 @@ void SparseBatch::gather(const ImageSet& set, const uint32_t* indices, int64_t c
   const auto cap = static_cast<size_t>(count) * static_cast<size_t>(cols);
   if (colIdx.size() < cap) { colIdx.resize(cap); values.resize(cap); }
   rowPtr[0] = 0;
-  for (int64_t i = 0; i < count; ++i) rowPtr[i + 1] = appendImage(*this, set.image(indices[i]), cols, rowPtr[i]);
+  const int64_t bytes = set.pixelsPerImage();
+  for (int64_t i = 0; i < count; ++i) {
+    // Images are scattered over the training set: fetch a few ahead.
+    if (i + 4 < count) {
+      const char* next = reinterpret_cast<const char*>(set.image(indices[i + 4]));
+      for (int64_t off = 0; off < bytes; off += 64) __builtin_prefetch(next + off);
+    }
+    rowPtr[i + 1] = appendImage(*this, set.image(indices[i]), cols, rowPtr[i]);
+  }
 }
 
 void SparseBatch::gatherRange(const ImageSet& set, int64_t first, int64_t count) {
