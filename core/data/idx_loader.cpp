@@ -20,17 +20,6 @@ namespace {
 constexpr int kImageRows = 28;
 constexpr int kImageCols = 28;
 
-Error makeError(ErrorCode code, const std::string& path, int64_t offset = -1,
-                std::string expected = {}, std::string found = {}, std::string detail = {}) {
-  Error e;
-  e.code = code;
-  e.path = path;
-  e.offset = offset;
-  e.expected = std::move(expected);
-  e.found = std::move(found);
-  e.detail = std::move(detail);
-  return e;
-}
 
 std::string hexByte(uint8_t b) {
   char buf[8];

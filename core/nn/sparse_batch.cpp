@@ -43,33 +43,34 @@ int64_t appendImage(SparseBatch& b, const uint8_t* px, int n, int64_t at) {
 }
 }  // namespace
 
-void SparseBatch::gather(const ImageSet& set, const uint32_t* indices, int64_t count) {
-  rows = count;
-  cols = set.pixelsPerImage();
-  rowPtr.resize(static_cast<size_t>(count) + 1);
+namespace {
+// Fills the CSR part from `count` images, image i being imageAt(i).
+template <class ImageAt>
+void fillRows(SparseBatch& b, const ImageSet& set, int64_t count, ImageAt imageAt) {
+  b.rows = count;
+  b.cols = set.pixelsPerImage();
+  b.rowPtr.resize(static_cast<size_t>(count) + 1);
   // Room for every pixel; buffers only grow, so steady-state batches do not allocate.
-  const auto cap = static_cast<size_t>(count) * static_cast<size_t>(cols);
-  if (colIdx.size() < cap) { colIdx.resize(cap); values.resize(cap); }
-  rowPtr[0] = 0;
-  const int64_t bytes = set.pixelsPerImage();
+  const auto cap = static_cast<size_t>(count) * static_cast<size_t>(b.cols);
+  if (b.colIdx.size() < cap) { b.colIdx.resize(cap); b.values.resize(cap); }
+  b.rowPtr[0] = 0;
   for (int64_t i = 0; i < count; ++i) {
-    // Images are scattered over the training set: fetch a few ahead.
+    // Minibatch images are scattered over the training set: fetch a few ahead.
     if (i + 4 < count) {
-      const char* next = reinterpret_cast<const char*>(set.image(indices[i + 4]));
-      for (int64_t off = 0; off < bytes; off += 64) __builtin_prefetch(next + off);
+      const char* next = reinterpret_cast<const char*>(imageAt(i + 4));
+      for (int off = 0; off < b.cols; off += 64) __builtin_prefetch(next + off);
     }
-    rowPtr[i + 1] = appendImage(*this, set.image(indices[i]), cols, rowPtr[i]);
+    b.rowPtr[i + 1] = appendImage(b, imageAt(i), b.cols, b.rowPtr[i]);
   }
+}
+}  // namespace
+
+void SparseBatch::gather(const ImageSet& set, const uint32_t* indices, int64_t count) {
+  fillRows(*this, set, count, [&](int64_t i) { return set.image(indices[i]); });
 }
 
 void SparseBatch::gatherRange(const ImageSet& set, int64_t first, int64_t count) {
-  rows = count;
-  cols = set.pixelsPerImage();
-  rowPtr.resize(static_cast<size_t>(count) + 1);
-  const auto cap = static_cast<size_t>(count) * static_cast<size_t>(cols);
-  if (colIdx.size() < cap) { colIdx.resize(cap); values.resize(cap); }
-  rowPtr[0] = 0;
-  for (int64_t i = 0; i < count; ++i) rowPtr[i + 1] = appendImage(*this, set.image(first + i), cols, rowPtr[i]);
+  fillRows(*this, set, count, [&](int64_t i) { return set.image(first + i); });
   // Keep only what is used (the test set's chunks live for the whole run).
   colIdx.resize(static_cast<size_t>(rowPtr[count]));
   values.resize(static_cast<size_t>(rowPtr[count]));

@@ -33,16 +33,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-Error makeError(ErrorCode code, const std::string& path, std::string detail,
-                std::string expected = {}, std::string found = {}, int64_t offset = -1) {
-  Error e;
-  e.code = code;
-  e.path = path;
-  e.offset = offset;
-  e.expected = std::move(expected);
-  e.found = std::move(found);
-  e.detail = std::move(detail);
-  return e;
+// Errors of a results folder mostly have a detail text and no byte offset.
+Error fileError(ErrorCode code, const std::string& path, std::string detail, std::string expected = {},
+                std::string found = {}, int64_t offset = -1) {
+  return makeError(code, path, offset, std::move(expected), std::move(found), std::move(detail));
 }
 
 std::optional<Phase> phaseFromString(const std::string& s) {
@@ -74,41 +68,41 @@ std::string joinPath(const fs::path& dir, const char* file) { return (dir / file
 
 Status writeText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return makeError(ErrorCode::Io, path, "cannot create file");
+  if (!out) return fileError(ErrorCode::Io, path, "cannot create file");
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
-  if (!out) return makeError(ErrorCode::Io, path, "write failed");
+  if (!out) return fileError(ErrorCode::Io, path, "write failed");
   return okStatus();
 }
 
 Result<std::string> readText(const std::string& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) return makeError(ErrorCode::MissingFile, path, {});
-  if (fs::is_directory(st)) return makeError(ErrorCode::IsDirectory, path, {});
+  if (ec || !fs::exists(st)) return fileError(ErrorCode::MissingFile, path, {});
+  if (fs::is_directory(st)) return fileError(ErrorCode::IsDirectory, path, {});
   std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(ErrorCode::Unreadable, path, {});
+  if (!in) return fileError(ErrorCode::Unreadable, path, {});
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return makeError(ErrorCode::Unreadable, path, {});
+  if (in.bad()) return fileError(ErrorCode::Unreadable, path, {});
   return ss.str();
 }
 
 Result<json> readJsonObject(const std::string& path) {
   Result<std::string> text = readText(path);
   if (!text) return text.error();
-  if (text->empty()) return makeError(ErrorCode::Empty, path, {});
+  if (text->empty()) return fileError(ErrorCode::Empty, path, {});
   json j;
   try {
     j = json::parse(*text);
   } catch (const json::parse_error& e) {
-    return makeError(ErrorCode::BadFormat, path, "invalid JSON", {}, {},
+    return fileError(ErrorCode::BadFormat, path, "invalid JSON", {}, {},
                      e.byte > 0 ? static_cast<int64_t>(e.byte) - 1 : 0);
   } catch (const json::exception&) {
-    return makeError(ErrorCode::BadFormat, path, "invalid JSON");
+    return fileError(ErrorCode::BadFormat, path, "invalid JSON");
   }
   if (!j.is_object())
-    return makeError(ErrorCode::BadFormat, path, {}, "a JSON object", j.type_name());
+    return fileError(ErrorCode::BadFormat, path, {}, "a JSON object", j.type_name());
   return j;
 }
 
@@ -171,7 +165,7 @@ class JsonReader {
   }
   void fail(std::string detail, std::string expected = {}, std::string found = {}) {
     if (!m_error)
-      m_error = makeError(ErrorCode::BadFormat, m_path, std::move(detail), std::move(expected),
+      m_error = fileError(ErrorCode::BadFormat, m_path, std::move(detail), std::move(expected),
                           std::move(found));
   }
 
@@ -365,7 +359,7 @@ Result<fs::path> makeUniqueDir(const fs::path& base, const char* suffix) {
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data()))
-    return makeError(ErrorCode::Io, base.string(),
+    return fileError(ErrorCode::Io, base.string(),
                      "cannot create folder " + tmpl + ": " + errnoText(errno));
   return fs::path(buf.data());
 }
@@ -389,14 +383,14 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
     const std::string where = "line " + std::to_string(line);
     if (!sawHeader) {
       if (row != kCurveHeader)
-        return makeError(ErrorCode::BadFormat, path, where, std::string("header '") + kCurveHeader + "'",
+        return fileError(ErrorCode::BadFormat, path, where, std::string("header '") + kCurveHeader + "'",
                          "'" + row.substr(0, 100) + "'", offset);
       sawHeader = true;
       continue;
     }
     if (row.empty()) {
       if (pos >= text.size()) break;  // trailing newline
-      return makeError(ErrorCode::BadFormat, path, where, "7 comma-separated fields", "an empty line",
+      return fileError(ErrorCode::BadFormat, path, where, "7 comma-separated fields", "an empty line",
                        offset);
     }
     std::vector<std::string> f;
@@ -408,10 +402,10 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
       start = comma + 1;
     }
     if (f.size() != 7)
-      return makeError(ErrorCode::BadFormat, path, where, "7 comma-separated fields",
+      return fileError(ErrorCode::BadFormat, path, where, "7 comma-separated fields",
                        std::to_string(f.size()) + " fields", offset);
     auto bad = [&](const char* column, const std::string& v, const char* expected) {
-      return makeError(ErrorCode::BadFormat, path, where + ", column " + column, expected,
+      return fileError(ErrorCode::BadFormat, path, where + ", column " + column, expected,
                        "'" + v.substr(0, 40) + "'", offset);
     };
     auto toInt = [](const std::string& v, int64_t& out) {
@@ -439,7 +433,7 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
     curve.push_back(c);
   }
   if (!sawHeader)
-    return makeError(ErrorCode::Empty, path, {}, std::string("header '") + kCurveHeader + "'",
+    return fileError(ErrorCode::Empty, path, {}, std::string("header '") + kCurveHeader + "'",
                      "an empty file");
   return curve;
 }
@@ -448,13 +442,13 @@ Result<NpyArray> readArray(const fs::path& dir, const char* file, NpyType type, 
   const std::string path = joinPath(dir, file);
   Result<NpyArray> a = readNpy(path, type, rank);
   if (!a && a.error().code == ErrorCode::NotFound)
-    return makeError(ErrorCode::MissingFile, path, {});
+    return fileError(ErrorCode::MissingFile, path, {});
   return a;
 }
 
 Error shapeMismatch(const fs::path& dir, const char* file, const std::string& expected,
                     const std::vector<int64_t>& found, const std::string& why) {
-  return makeError(ErrorCode::BadDimensions, joinPath(dir, file), why, "shape " + expected,
+  return fileError(ErrorCode::BadDimensions, joinPath(dir, file), why, "shape " + expected,
                    "shape " + npyShapeText(found));
 }
 
@@ -463,23 +457,23 @@ Error shapeMismatch(const fs::path& dir, const char* file, const std::string& ex
 // ---------------------------------------------------------------------------------------------
 
 Status writeRunResult(const RunResult& r, const std::string& directory) {
-  if (directory.empty()) return makeError(ErrorCode::Io, directory, "no destination folder given");
+  if (directory.empty()) return fileError(ErrorCode::Io, directory, "no destination folder given");
   fs::path dest(directory);
   if (dest.filename().empty()) dest = dest.parent_path();  // trailing separator
   if (dest.empty() || dest.filename() == "." || dest.filename() == "..")
-    return makeError(ErrorCode::Io, directory, "not a usable folder name");
+    return fileError(ErrorCode::Io, directory, "not a usable folder name");
 
   // The data must be consistent before anything is written.
   const int64_t n = static_cast<int64_t>(r.testLabels.size());
   const PredictiveAccumulator& p = r.predictive;
   if (!predictiveIsEmpty(p) && p.numImages() != n)
-    return makeError(ErrorCode::BadDimensions, directory,
+    return fileError(ErrorCode::BadDimensions, directory,
                      "the predictive and the test labels cover different images",
                      std::to_string(n) + " images", std::to_string(p.numImages()));
   if (!r.testImages.empty() &&
       (r.imageRows <= 0 || r.imageCols <= 0 ||
        static_cast<int64_t>(r.testImages.size()) != n * r.imageRows * r.imageCols))
-    return makeError(ErrorCode::BadDimensions, directory, "test images",
+    return fileError(ErrorCode::BadDimensions, directory, "test images",
                      shapeText({n, r.imageRows, r.imageCols}) + " bytes",
                      std::to_string(r.testImages.size()) + " bytes");
 
@@ -488,9 +482,9 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
   const bool exists = !ec && fs::exists(st);
   if (exists) {
     if (!fs::is_directory(st))
-      return makeError(ErrorCode::NotADirectory, dest.string(), "exists and is not a folder");
+      return fileError(ErrorCode::NotADirectory, dest.string(), "exists and is not a folder");
     if (!isReplaceable(dest))
-      return makeError(ErrorCode::Io, dest.string(),
+      return fileError(ErrorCode::Io, dest.string(),
                        "exists and is neither empty nor a saved run; not replaced");
   }
 
@@ -519,7 +513,7 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
       std::error_code ignore;
       fs::remove(*old, ignore);
       discardTemp();
-      return makeError(ErrorCode::Io, dest.string(), "cannot move the old folder aside: " + ec.message());
+      return fileError(ErrorCode::Io, dest.string(), "cannot move the old folder aside: " + ec.message());
     }
   }
   fs::rename(*tmp, dest, ec);
@@ -530,7 +524,7 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
       fs::rename(*old, dest, ignore);
     }
     discardTemp();
-    return makeError(ErrorCode::Io, dest.string(), "cannot move the new folder into place: " + why);
+    return fileError(ErrorCode::Io, dest.string(), "cannot move the new folder into place: " + why);
   }
   if (old) {
     std::error_code ignore;
@@ -543,8 +537,8 @@ Result<RunResult> readRunResult(const std::string& directory) {
   const fs::path dir(directory);
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
-  if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, directory, {});
-  if (!fs::is_directory(st)) return makeError(ErrorCode::NotADirectory, directory, {});
+  if (ec || !fs::exists(st)) return fileError(ErrorCode::NotFound, directory, {});
+  if (!fs::is_directory(st)) return fileError(ErrorCode::NotADirectory, directory, {});
 
   RunResult r;
 
@@ -555,13 +549,13 @@ Result<RunResult> readRunResult(const std::string& directory) {
   const json& c = *cj;
   JsonReader jr(configPath);
   if (jr.string(c, "format") != kFormat && !jr.error())
-    return makeError(ErrorCode::BadFormat, configPath, {}, std::string("format \"") + kFormat + "\"",
+    return fileError(ErrorCode::BadFormat, configPath, {}, std::string("format \"") + kFormat + "\"",
                      "\"" + c["format"].get<std::string>() + "\"");
   if (jr.error()) return *jr.error();
   const int64_t version = jr.integer(c, "version");
   if (jr.error()) return *jr.error();
   if (version != kVersion)
-    return makeError(ErrorCode::BadFormat, configPath, {}, "version " + std::to_string(kVersion),
+    return fileError(ErrorCode::BadFormat, configPath, {}, "version " + std::to_string(kVersion),
                      "version " + std::to_string(version));
 
   for (const ParamSpec& s : runParamSpecs()) {
@@ -569,10 +563,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     if (!v) return *jr.error();
     const std::optional<std::string> text = configText(*v, s);
     if (!text)
-      return makeError(ErrorCode::BadFormat, configPath, "key '" + s.key + "'",
+      return fileError(ErrorCode::BadFormat, configPath, "key '" + s.key + "'",
                        "a value of the parameter's type", v->dump().substr(0, 60));
     if (std::optional<std::string> why = setParam(r.config, s.key, *text))
-      return makeError(ErrorCode::InvalidConfig, configPath, *why);
+      return fileError(ErrorCode::InvalidConfig, configPath, *why);
   }
 
   const json* dataset = jr.object(c, "dataset");
@@ -596,7 +590,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (jr.error()) return *jr.error();
   const std::optional<RunStatus> status = runStatusFromString(statusText);
   if (!status)
-    return makeError(ErrorCode::BadFormat, configPath, "key 'outcome.status'", "a run status",
+    return fileError(ErrorCode::BadFormat, configPath, "key 'outcome.status'", "a run status",
                      "'" + statusText + "'");
   r.outcome.status = *status;
 
@@ -628,10 +622,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     const std::string st2 = sr.string(*sj, "status");
     if (sr.error()) return *sr.error();
     if (samples != sampleCount)
-      return makeError(ErrorCode::BadFormat, summaryPath, "key 'samples' disagrees with config.json",
+      return fileError(ErrorCode::BadFormat, summaryPath, "key 'samples' disagrees with config.json",
                        std::to_string(sampleCount), std::to_string(samples));
     if (st2 != statusText)
-      return makeError(ErrorCode::BadFormat, summaryPath, "key 'status' disagrees with config.json",
+      return fileError(ErrorCode::BadFormat, summaryPath, "key 'status' disagrees with config.json",
                        "'" + statusText + "'", "'" + st2 + "'");
   }
 
@@ -683,7 +677,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
     uint64_t total = 0;
     for (int64_t k = 0; k < cols; ++k) total += voteValues[static_cast<size_t>(i * cols + k)];
     if (total > static_cast<uint64_t>(sampleCount))
-      return makeError(ErrorCode::BadFormat, joinPath(dir, "votes.npy"),
+      return fileError(ErrorCode::BadFormat, joinPath(dir, "votes.npy"),
                        "image " + std::to_string(i) + " has more votes than samples",
                        "at most " + std::to_string(sampleCount), std::to_string(total));
   }
@@ -691,7 +685,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
   r.testLabels = labels->values<uint8_t>();
   for (size_t i = 0; i < r.testLabels.size(); ++i)
     if (cols > 0 && r.testLabels[i] >= cols)
-      return makeError(ErrorCode::LabelOutOfRange, joinPath(dir, "test_labels.npy"),
+      return fileError(ErrorCode::LabelOutOfRange, joinPath(dir, "test_labels.npy"),
                        "image " + std::to_string(i), "0.." + std::to_string(cols - 1),
                        std::to_string(r.testLabels[i]));
 
@@ -710,7 +704,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
       r.predictive.restore(rows, static_cast<int>(cols), sampleCount, logSum->values<double>(),
                            sumPLogP->values<double>(), std::move(voteValues));
     } catch (const std::exception& e) {
-      return makeError(ErrorCode::BadFormat, joinPath(dir, "log_sum.npy"),
+      return fileError(ErrorCode::BadFormat, joinPath(dir, "log_sum.npy"),
                        std::string("cannot restore the predictive: ") + e.what());
     }
   }

@@ -46,6 +46,19 @@ struct Error {
   std::string message() const;
 };
 
+/// An Error with its fields; the one place errors are put together.
+inline Error makeError(ErrorCode code, std::string path, int64_t offset = -1, std::string expected = {},
+                       std::string found = {}, std::string detail = {}) {
+  Error e;
+  e.code = code;
+  e.path = std::move(path);
+  e.offset = offset;
+  e.expected = std::move(expected);
+  e.found = std::move(found);
+  e.detail = std::move(detail);
+  return e;
+}
+
 /// A value or an Error. Minimal std::expected stand-in for C++20.
 template <class T>
 class Result {

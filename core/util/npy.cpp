@@ -18,17 +18,6 @@ namespace fs = std::filesystem;
 constexpr unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 constexpr int64_t kAlign = 64;
 
-Error makeError(ErrorCode code, const std::string& path, int64_t offset, std::string expected,
-                std::string found, std::string detail = {}) {
-  Error e;
-  e.code = code;
-  e.path = path;
-  e.offset = offset;
-  e.expected = std::move(expected);
-  e.found = std::move(found);
-  e.detail = std::move(detail);
-  return e;
-}
 
 // 'text' in single quotes (built by appending, which also keeps GCC 12's -Wrestrict quiet).
 std::string quotedText(const std::string& text) {
