@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-charts-dev libqt6charts6-dev qt6-svg-dev
+packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev
           libgl-dev libtbb-dev libeigen3-dev zlib1g-dev nlohmann-json3-dev
           xvfb xauth xdotool imagemagick dataset-fashion-mnist)
 missing=()
