@@ -94,10 +94,14 @@ void setNiceTicks(QValueAxis* axis, double lo, double hi, int target = 5) {
       step = m * mag;
       break;
     }
+  // Fixed ticks while the range changes: with dynamic ticks, the old interval applied to a much
+  // wider new range would lay out thousands of tick items for a moment.
+  axis->setTickType(QValueAxis::TicksFixed);
+  axis->setTickCount(2);
   axis->setRange(lo, hi);
-  axis->setTickType(QValueAxis::TicksDynamic);
-  axis->setTickAnchor(0.0);
   axis->setTickInterval(step);
+  axis->setTickAnchor(0.0);
+  axis->setTickType(QValueAxis::TicksDynamic);
   const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
   axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
 }
