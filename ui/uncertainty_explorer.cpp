@@ -420,7 +420,7 @@ QWidget* UncertaintyExplorer::Impl::buildDetail() {
   detailDigit = new DigitView;
   detailDigit->setObjectName(QStringLiteral("detailDigit"));
   detailDigit->setPlaceholder(QStringLiteral("Select a tile"));
-  detailDigit->setMinimumSize(168, 168);
+  detailDigit->setMinimumSize(140, 140);
   detailDigit->setMaximumSize(224, 224);
   detailTitle = new QLabel;
   detailTitle->setObjectName(QStringLiteral("detailTitle"));
@@ -430,7 +430,11 @@ QWidget* UncertaintyExplorer::Impl::buildDetail() {
   detailMeasures->setWordWrap(true);
   detailMeasures->setTextFormat(Qt::RichText);
   detailMeasures->setToolTip(kDefinitions);
-  left->addWidget(detailDigit, 0, Qt::AlignHCenter);
+  // Digit beside its measures (not above them), so a short window does not make them overlap.
+  auto* digitColumn = new QVBoxLayout;
+  digitColumn->addWidget(detailDigit, 0, Qt::AlignHCenter);
+  digitColumn->addStretch(1);
+  lay->addLayout(digitColumn, 0);
   left->addWidget(detailTitle);
   left->addWidget(detailMeasures);
   left->addStretch(1);
