@@ -157,9 +157,9 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
 void printSummary(const RunResult& r) {
   const double ens = r.ensembleAccuracy();
   const double last = r.lastPointwiseAccuracy;
-  std::printf("\n%s (%s, seed %llu): %s\n", r.config.name.c_str(), r.outcome.message.c_str(),
+  std::printf("\n%s (%s, seed %llu)%s\n", r.config.name.c_str(), r.outcome.message.c_str(),
               static_cast<unsigned long long>(r.config.seed),
-              r.outcome.status == RunStatus::Completed ? "" : "partial results");
+              r.outcome.status == RunStatus::Completed ? "" : ": partial results");
   if (r.predictive.sampleCount() > 0) {
     std::printf("  ensemble accuracy (posterior predictive, %lld samples)  %.4f\n",
                 static_cast<long long>(r.predictive.sampleCount()), ens);
