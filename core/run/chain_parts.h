@@ -40,8 +40,6 @@ class MlpTarget final : public GradientTarget {
 
   double gradientSeconds() const { return m_gradSeconds; }
   int64_t gradientEvaluations() const { return m_gradEvals; }
-  double lastLogLikelihood() const { return m_lastLogLik; }
-  const std::vector<uint32_t>& batchIndices() const { return m_indices; }
 
  private:
   const Mlp& m_mlp;
@@ -60,7 +58,6 @@ class MlpTarget final : public GradientTarget {
   MlpWorkspace m_ws;
   double m_gradSeconds = 0;
   int64_t m_gradEvals = 0;
-  double m_lastLogLik = 0;
 };
 
 /// Evaluates θ on the whole test set in fixed chunks (parallel, deterministic).

@@ -46,7 +46,6 @@ class PredictiveAccumulator {
 
   /// log sum_s p_s, numImages x numClasses (computed when first asked for after an add).
   const std::vector<double>& logSum() const;
-  const std::vector<double>& probabilitySum() const { return m_probSum; }  // sum_s p_s
   const std::vector<double>& sumPLogP() const { return m_sumPLogP; }   // numImages
   const std::vector<uint32_t>& votes() const { return m_votes; }       // numImages x numClasses
 

@@ -6,11 +6,10 @@
 
 namespace bnn {
 
-std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise,
-                                     uint64_t firstDraw) {
+std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise) {
   switch (s.kind) {
-    case SamplerKind::Sgld: return makeSgld(s, dim, noise, firstDraw);
-    case SamplerKind::Sghmc: return makeSghmc(s, dim, noise, firstDraw);
+    case SamplerKind::Sgld: return makeSgld(s, dim, noise);
+    case SamplerKind::Sghmc: return makeSghmc(s, dim, noise);
   }
   return nullptr;
 }

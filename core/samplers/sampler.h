@@ -59,13 +59,11 @@ struct SamplerSettings {
   bool freshBatchPerInnerStep = false;
 };
 
-/// `noise` is the sampler's own stream; `firstDraw` lets a sampler continue a stream that an
-/// earlier sampler of the same chain used (draw numbers never repeat within a chain).
-std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise,
-                                     uint64_t firstDraw = 0);
+/// `noise` is the sampler's own stream (its draw numbers start at 0).
+std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise);
 
-std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw);
-std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw);
+std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise);
+std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise);
 
 namespace detail {
 /// Fixed partition of a parameter vector into blocks for fused updates.

@@ -50,8 +50,8 @@ uint32_t maUpdate(float* __restrict theta, float* __restrict p, const float* __r
 
 class Sghmc final : public Sampler {
  public:
-  Sghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw)
-      : m_s(s), m_noise(noise), m_draw(firstDraw), m_gsum(static_cast<size_t>(dim)),
+  Sghmc(const SamplerSettings& s, int64_t dim, RandomStream noise)
+      : m_s(s), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)),
         m_p(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGHMC"; }
@@ -123,8 +123,8 @@ class Sghmc final : public Sampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw) {
-  return std::make_unique<Sghmc>(s, dim, noise, firstDraw);
+std::unique_ptr<Sampler> makeSghmc(const SamplerSettings& s, int64_t dim, RandomStream noise) {
+  return std::make_unique<Sghmc>(s, dim, noise);
 }
 
 }  // namespace bnn

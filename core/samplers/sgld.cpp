@@ -22,8 +22,8 @@ uint32_t sgldUpdate(float* __restrict theta, const float* __restrict g, const fl
 
 class Sgld final : public Sampler {
  public:
-  Sgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw)
-      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(firstDraw),
+  Sgld(const SamplerSettings& s, int64_t dim, RandomStream noise)
+      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(0),
         m_gsum(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGLD"; }
@@ -56,8 +56,8 @@ class Sgld final : public Sampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise, uint64_t firstDraw) {
-  return std::make_unique<Sgld>(s, dim, noise, firstDraw);
+std::unique_ptr<Sampler> makeSgld(const SamplerSettings& s, int64_t dim, RandomStream noise) {
+  return std::make_unique<Sgld>(s, dim, noise);
 }
 
 }  // namespace bnn

@@ -24,6 +24,4 @@ void parallelBlocks(int64_t numBlocks, const std::function<void(int64_t)>& body)
   });
 }
 
-int currentConcurrency() { return tbb::this_task_arena::max_concurrency(); }
-
 }  // namespace bnn

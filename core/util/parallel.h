@@ -11,7 +11,4 @@ namespace bnn {
 /// Calls body(block) for block in [0, numBlocks), possibly in parallel.
 void parallelBlocks(int64_t numBlocks, const std::function<void(int64_t)>& body);
 
-/// Worker threads available in the calling thread's arena.
-int currentConcurrency();
-
 }  // namespace bnn
