@@ -62,7 +62,7 @@ class ChainLoop {
       r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
     }
     r.timings.totalSeconds = seconds();
-    report(true);
+    report();
     return r;
   }
 
@@ -101,13 +101,14 @@ class ChainLoop {
     m_gradsPerWarm = gradientsPerStep(m_c, false);
     m_gradsPerSamp = gradientsPerStep(m_c, true);
     m_phase = Phase::Warmup;
-    report(true);
+    report();
 
     auto evalSeconds = [&](auto&& f) {
       const auto t0 = Clock::now();
       const double acc = f();
       r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
       ++r.timings.testPasses;
+      m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
       return acc;
     };
     auto diverged = [&](Phase phase, int64_t s) {
@@ -150,7 +151,7 @@ class ChainLoop {
     if (samp) sampler = samp.get();
     m_phase = Phase::Sampling;
     m_step = 0;
-    report(true);
+    report();
     bool lastEvaluated = false;
     for (int64_t s = 0; s < m_sampSteps; ++s) {
       if (cancelled()) { r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep}; return; }
@@ -180,10 +181,10 @@ class ChainLoop {
   }
 
   void maybeReport() {
-    if (std::chrono::duration<double>(Clock::now() - m_lastReport).count() >= 0.1) report(false);
+    if (std::chrono::duration<double>(Clock::now() - m_lastReport).count() >= 0.1) report();
   }
 
-  void report(bool) {
+  void report() {
     m_lastReport = Clock::now();
     if (!m_obs) return;
     ChainProgress p;
@@ -194,7 +195,8 @@ class ChainLoop {
     p.wallSeconds = seconds();
     p.currentErrorPercent = m_lastError;
     // Rates: steps per second within the current phase; the remaining sampling steps are
-    // estimated from the warm-up cost per gradient plus the measured evaluation cost.
+    // estimated from the warm-up cost per gradient plus the measured cost of a test pass (ten
+    // gradients' worth until the first pass has been timed).
     const double phaseStart = m_phase == Phase::Warmup ? 0.0 : m_warmDone;
     const double phaseElapsed = p.wallSeconds - phaseStart;
     p.stepsPerSecond = phaseElapsed > 0 && m_step > 0 ? m_step / phaseElapsed : 0.0;
@@ -203,7 +205,8 @@ class ChainLoop {
       if (m_phase == Phase::Warmup) {
         const double perGrad = perStep / std::max<int64_t>(1, m_gradsPerWarm);
         p.etaSeconds = (m_warmSteps - m_step) * perStep + m_sampSteps * perGrad * m_gradsPerSamp +
-                       (m_sampSteps / std::max<int64_t>(1, m_c.thinning)) * perGrad * 10.0;
+                       (m_sampSteps / std::max<int64_t>(1, m_c.thinning)) *
+                           (m_secondsPerEval > 0 ? m_secondsPerEval : perGrad * 10.0);
       } else {
         p.etaSeconds = (m_sampSteps - m_step) * perStep;
       }
@@ -220,6 +223,7 @@ class ChainLoop {
   int64_t m_step = 0, m_globalStep = 0, m_gradEvals = 0;
   int64_t m_warmSteps = 0, m_sampSteps = 0, m_gradsPerWarm = 1, m_gradsPerSamp = 1;
   double m_warmDone = 0;
+  double m_secondsPerEval = 0;  // mean wall time of one test-set pass so far
   double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
 
