@@ -10,6 +10,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include "nn/bf16_layer.h"
 #include "util/fast_exp.h"
 #include "util/parallel.h"
 
@@ -102,6 +103,62 @@ inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const f
 }
 #endif
 
+// Weight-gradient rows of one column group: out[j, c0 .. c0+width) = Σ_e vals[4e + j] *
+// M[rows[e], c0 .. c0+width) for j < outRows (up to 4), width <= kGradColBlock = 64. Sixteen
+// accumulators in registers; each M row segment is loaded once for all four outputs.
+constexpr int kGradColBlock = 64;
+
+inline void groupTimesDense(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                            float* out, int64_t ldo, int outRows, int c0, int width) {
+#if defined(__AVX512F__)
+  auto maskFor = [width](int j) -> __mmask16 {
+    const int rem = width - 16 * j;
+    return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
+  };
+  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
+  __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00;
+  __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+  __m512 a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+  __m512 a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+  for (int64_t e = 0; e < n; ++e) {
+    const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
+    const __m512 d0 = _mm512_maskz_loadu_ps(k0, r), d1 = _mm512_maskz_loadu_ps(k1, r + 16);
+    const __m512 d2 = _mm512_maskz_loadu_ps(k2, r + 32), d3 = _mm512_maskz_loadu_ps(k3, r + 48);
+    const float* v = vals + 4 * e;
+    const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
+    const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
+    a00 = _mm512_fmadd_ps(v0, d0, a00); a01 = _mm512_fmadd_ps(v0, d1, a01);
+    a02 = _mm512_fmadd_ps(v0, d2, a02); a03 = _mm512_fmadd_ps(v0, d3, a03);
+    a10 = _mm512_fmadd_ps(v1, d0, a10); a11 = _mm512_fmadd_ps(v1, d1, a11);
+    a12 = _mm512_fmadd_ps(v1, d2, a12); a13 = _mm512_fmadd_ps(v1, d3, a13);
+    a20 = _mm512_fmadd_ps(v2, d0, a20); a21 = _mm512_fmadd_ps(v2, d1, a21);
+    a22 = _mm512_fmadd_ps(v2, d2, a22); a23 = _mm512_fmadd_ps(v2, d3, a23);
+    a30 = _mm512_fmadd_ps(v3, d0, a30); a31 = _mm512_fmadd_ps(v3, d1, a31);
+    a32 = _mm512_fmadd_ps(v3, d2, a32); a33 = _mm512_fmadd_ps(v3, d3, a33);
+  }
+  auto store = [&](int j, __m512 x0, __m512 x1, __m512 x2, __m512 x3) {
+    if (j >= outRows) return;
+    float* o = out + j * ldo + c0;
+    _mm512_mask_storeu_ps(o, k0, x0); _mm512_mask_storeu_ps(o + 16, k1, x1);
+    _mm512_mask_storeu_ps(o + 32, k2, x2); _mm512_mask_storeu_ps(o + 48, k3, x3);
+  };
+  store(0, a00, a01, a02, a03);
+  store(1, a10, a11, a12, a13);
+  store(2, a20, a21, a22, a23);
+  store(3, a30, a31, a32, a33);
+#else
+  for (int j = 0; j < outRows; ++j) {
+    float acc[kGradColBlock] = {};
+    for (int64_t e = 0; e < n; ++e) {
+      const float v = vals[4 * e + j];
+      const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
+      for (int c = 0; c < width; ++c) acc[c] += v * r[c];
+    }
+    std::copy_n(acc, width, out + j * ldo + c0);
+  }
+#endif
+}
+
 }  // namespace
 
 template <class Index>
@@ -174,6 +231,11 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
     if (parallel) parallelBlocks(firstLayerBlocks(h), block);
     else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
   }
+  forwardDense(theta, n, ws);
+}
+
+void Mlp::forwardDense(const float* theta, int64_t n, MlpWorkspace& ws) const {
+  const int L = m_shape.numLayers();
   // Hidden activations and dense layers: A_l = ReLU(Z_l); Z_{l+1} = A_l W_{l+1} + b_{l+1}.
   for (int l = 1; l < L; ++l) {
     const int in = m_shape.sizes[l], out = m_shape.sizes[l + 1];
@@ -221,6 +283,24 @@ void Mlp::logProbabilities(const float* theta, const SparseBatch& x, float* out,
   logSoftmaxRows(out, x.rows, k);
 }
 
+void Mlp::logProbabilitiesBf16(const float* theta, const PackedFirstLayer& w1, const PairedImages& x,
+                               float* out, MlpWorkspace& ws) const {
+  const int L = m_shape.numLayers();
+  const int64_t n = x.rows;
+  ws.z.resize(static_cast<size_t>(L));
+  ws.a.resize(static_cast<size_t>(L));
+  ws.dz.resize(static_cast<size_t>(L));
+  const bool hidden = L > 1;
+  RowMatrixXf& dst = hidden ? ws.a[0] : ws.z[0];
+  ensure(dst, n, m_shape.sizes[1]);
+  bf16FirstLayer(w1, x, theta + m_shape.biasOffset(0), dst.data(), hidden);
+  forwardDense(theta, n, ws);
+  const int k = numClasses();
+  const RowMatrixXf& logits = ws.z[static_cast<size_t>(L - 1)];
+  std::copy(logits.data(), logits.data() + n * k, out);
+  logSoftmaxRows(out, n, k);
+}
+
 double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
                                   float* gsum, MlpWorkspace& ws, bool parallel) const {
   forward(theta, x, ws, parallel);
@@ -252,18 +332,23 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
     ws.dz[l - 1] = (ws.a[l - 1].array() > 0.0f).select(ws.dz[l - 1], 0.0f);  // ReLU'(Z) = [A > 0]
   }
 
-  // First layer with sparse input: gW1[k, :] = Σ_{i: x_ik != 0} x_ik dZ1[i, :]; gb1 = Σ_i dZ1[i, :].
+  // First layer with sparse input: gW1[p, :] = Σ_{i: x_ip != 0} x_ip dZ1[i, :]; gb1 = Σ_i dZ1[i, :].
+  // Four weight rows (a column group of x) at a time, so each dZ1 row is loaded once per group;
+  // the images of a group come in increasing order, as they would pixel by pixel, and the zero
+  // values in a group add exact zeros: the sums are the same as one pixel at a time.
   {
     const int in = m_shape.sizes[0], h = m_shape.sizes[1];
     float* gW = gsum + m_shape.weightOffset(0);
     float* gb = gsum + m_shape.biasOffset(0);
     const float* dZ = ws.dz[0].data();
+    const int groups = static_cast<int>(x.groupPtr.size()) - 1;
     auto block = [&](int64_t blk) {
-      const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
-      for (int p = 0; p < in; ++p) {
-        const int64_t e0 = x.colPtr[p], e1 = x.colPtr[p + 1];
-        sparseRowTimesDense(x.rowIdx.data() + e0, x.colValues.data() + e0, e1 - e0, dZ, h, nullptr,
-                            gW + int64_t{p} * h, c0, c1);
+      const int c0 = static_cast<int>(blk) * kGradColBlock, c1 = std::min(h, c0 + kGradColBlock);
+      for (int g = 0; g < groups; ++g) {
+        const int64_t e0 = x.groupPtr[g], e1 = x.groupPtr[g + 1];
+        const int p0 = g * SparseBatch::kGroup;
+        groupTimesDense(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0, dZ,
+                        h, gW + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), c0, c1 - c0);
       }
       // Row by row so the inner loop is contiguous and vectorises.
       std::fill(gb + c0, gb + c1, 0.0f);
@@ -272,8 +357,9 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
         for (int c = c0; c < c1; ++c) gb[c] += row[c];
       }
     };
-    if (parallel) parallelBlocks(firstLayerBlocks(h), block);
-    else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
+    const int64_t blocks = (h + kGradColBlock - 1) / kGradColBlock;
+    if (parallel) parallelBlocks(blocks, block);
+    else for (int64_t blk = 0; blk < blocks; ++blk) block(blk);
   }
   return loglik;
 }

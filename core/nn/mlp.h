@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 
+#include "nn/bf16_layer.h"
 #include "nn/sparse_batch.h"
 
 namespace bnn {
@@ -51,8 +52,14 @@ class Mlp {
   void logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,
                         bool parallel = false) const;
 
+  /// As logProbabilities with the first layer in bfloat16 from `w1` = pack(W1 of theta); the
+  /// deeper layers stay float32. Evaluation only; requires cpuHasBf16().
+  void logProbabilitiesBf16(const float* theta, const PackedFirstLayer& w1, const PairedImages& x,
+                            float* out, MlpWorkspace& ws) const;
+
  private:
   void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const;
+  void forwardDense(const float* theta, int64_t n, MlpWorkspace& ws) const;  // layers 2..L
   MlpShape m_shape;
 };
 

@@ -1,7 +1,11 @@
 #include "nn/sparse_batch.h"
 
+#include <cstring>
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
+// GCC 12 reports a false 'may be used uninitialized' inside the conversion intrinsics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace bnn {
@@ -63,10 +67,68 @@ void fillRows(SparseBatch& b, const ImageSet& set, int64_t count, ImageAt imageA
     b.rowPtr[i + 1] = appendImage(b, imageAt(i), b.cols, b.rowPtr[i]);
   }
 }
+
+// Column groups from the image bytes: group g of an image is its 4 pixel bytes read as one word.
+template <class ImageAt>
+void fillGroups(SparseBatch& b, int64_t count, ImageAt imageAt) {
+  constexpr int G = SparseBatch::kGroup;
+  const int cols = b.cols, groups = (cols + G - 1) / G;
+  b.groupPtr.assign(static_cast<size_t>(groups) + 1, 0);
+  std::vector<uint32_t>& words = b.groupWords;
+  words.assign(static_cast<size_t>(count) * groups, 0);
+  for (int64_t i = 0; i < count; ++i) std::memcpy(words.data() + i * groups, imageAt(i), static_cast<size_t>(cols));
+  // Pass 1: images per group.
+  int64_t* counts = b.groupPtr.data() + 1;
+  for (int64_t i = 0; i < count; ++i) {
+    const uint32_t* w = words.data() + i * groups;
+    for (int g = 0; g < groups; ++g) counts[g] += w[g] != 0;
+  }
+  for (int g = 0; g < groups; ++g) b.groupPtr[g + 1] += b.groupPtr[g];
+  const int64_t entries = b.groupPtr[groups];
+  if (b.groupRow.size() < static_cast<size_t>(entries)) {
+    b.groupRow.resize(static_cast<size_t>(entries));
+    b.groupValues.resize(static_cast<size_t>(entries) * G);
+  }
+  b.groupNext.assign(b.groupPtr.begin(), b.groupPtr.end() - 1);
+  int64_t* next = b.groupNext.data();
+  // Pass 2: images in increasing order, so each group lists them in order. Values as in the
+  // rows (pixel * (1/255) in float), zeros included.
+  for (int64_t i = 0; i < count; ++i) {
+    const uint32_t* w = words.data() + i * groups;
+    int g = 0;
+#if defined(__AVX512F__)
+    const __m128 scale = _mm_set1_ps(kInv255);
+    for (; g < groups; g += 16) {
+      const __mmask16 live = groups - g >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (groups - g)) - 1u);
+      const __m512i v = _mm512_maskz_loadu_epi32(live, w + g);
+      unsigned nz = _mm512_test_epi32_mask(v, v);
+      while (nz) {
+        const int gg = g + __builtin_ctz(nz);
+        nz &= nz - 1;
+        const int64_t dst = next[gg]++;
+        b.groupRow[dst] = static_cast<uint32_t>(i);
+        const __m128i px = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(static_cast<int>(w[gg])));
+        _mm_storeu_ps(b.groupValues.data() + dst * G, _mm_mul_ps(_mm_cvtepi32_ps(px), scale));
+      }
+    }
+#else
+    for (; g < groups; ++g) {
+      if (w[g] == 0) continue;
+      const int64_t dst = next[g]++;
+      b.groupRow[dst] = static_cast<uint32_t>(i);
+      uint8_t px[G];
+      std::memcpy(px, &w[g], G);
+      for (int j = 0; j < G; ++j) b.groupValues[dst * G + j] = static_cast<float>(px[j]) * kInv255;
+    }
+#endif
+  }
+}
 }  // namespace
 
 void SparseBatch::gather(const ImageSet& set, const uint32_t* indices, int64_t count) {
-  fillRows(*this, set, count, [&](int64_t i) { return set.image(indices[i]); });
+  auto at = [&](int64_t i) { return set.image(indices[i]); };
+  fillRows(*this, set, count, at);
+  fillGroups(*this, count, at);
 }
 
 void SparseBatch::gatherRange(const ImageSet& set, int64_t first, int64_t count) {
@@ -76,24 +138,6 @@ void SparseBatch::gatherRange(const ImageSet& set, int64_t first, int64_t count)
   values.resize(static_cast<size_t>(rowPtr[count]));
   colIdx.shrink_to_fit();
   values.shrink_to_fit();
-}
-
-void SparseBatch::buildColumns() {
-  colPtr.assign(static_cast<size_t>(cols) + 1, 0);
-  const int64_t nnz = nonZeros();
-  for (int64_t e = 0; e < nnz; ++e) ++colPtr[colIdx[e] + 1];
-  for (int k = 0; k < cols; ++k) colPtr[k + 1] += colPtr[k];
-  rowIdx.resize(static_cast<size_t>(nnz));
-  colValues.resize(static_cast<size_t>(nnz));
-  colNext.assign(colPtr.begin(), colPtr.end() - 1);
-  auto& next = colNext;
-  for (int64_t i = 0; i < rows; ++i) {
-    for (int64_t e = rowPtr[i]; e < rowPtr[i + 1]; ++e) {
-      const int64_t dst = next[colIdx[e]]++;
-      rowIdx[dst] = static_cast<uint32_t>(i);
-      colValues[dst] = values[e];
-    }
-  }
 }
 
 }  // namespace bnn

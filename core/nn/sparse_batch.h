@@ -1,6 +1,6 @@
 #pragma once
 // A batch of images as sparse rows (MNIST is ~81% zeros): CSR by image for forward products and
-// CSC by pixel for the first layer's weight gradient. Values are pixel/255. Buffers are reused
+// groups of four pixel columns for the first layer's weight gradient. Values are pixel/255. Buffers are reused
 // between batches (no allocation once grown). Not thread-safe; one owner.
 
 #include <cstdint>
@@ -17,21 +17,24 @@ struct SparseBatch {
   std::vector<int64_t> rowPtr;
   std::vector<uint16_t> colIdx;
   std::vector<float> values;
-  // CSC (filled by buildColumns): pixel k has entries colPtr[k] .. colPtr[k+1]-1
-  std::vector<int64_t> colPtr;
-  std::vector<uint32_t> rowIdx;
-  std::vector<float> colValues;
-  std::vector<int64_t> colNext;  // scratch for buildColumns
+  // Column groups (filled by gather, not by gatherRange): pixels 4g..4g+3 form group g; the
+  // images with any of them non-zero are groupRow[groupPtr[g] .. groupPtr[g+1]-1] in increasing order, each with
+  // the four pixel values (zeros included) at groupValues[4 e .. 4 e + 3]. One row of dZ1 then
+  // serves four rows of the weight gradient.
+  static constexpr int kGroup = 4;
+  std::vector<int64_t> groupPtr;
+  std::vector<uint32_t> groupRow;
+  std::vector<float> groupValues;
+  std::vector<int64_t> groupNext;   // scratch
+  std::vector<uint32_t> groupWords;  // scratch: the images as words of four pixels
 
   int64_t nonZeros() const { return rowPtr.empty() ? 0 : rowPtr[rows]; }
   // colIdx / values may be longer than nonZeros() (capacity kept between batches).
 
-  /// Fills the CSR part from images[indices[0..count)] of `set`.
+  /// Fills the CSR part and the column groups from images[indices[0..count)] of `set`.
   void gather(const ImageSet& set, const uint32_t* indices, int64_t count);
-  /// Fills the CSR part from images [first, first + count) of `set`.
+  /// Fills the CSR part (only) from images [first, first + count) of `set`.
   void gatherRange(const ImageSet& set, int64_t first, int64_t count);
-  /// Builds the CSC part from the CSR part.
-  void buildColumns();
 };
 
 }  // namespace bnn

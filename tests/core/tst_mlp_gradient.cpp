@@ -68,7 +68,6 @@ class TestMlpGradient : public QObject {
     std::vector<uint32_t> idx{0, 5, 17, 23, 31, 40, 41, 63};
     SparseBatch x;
     x.gather(d.train, idx.data(), static_cast<int64_t>(idx.size()));
-    x.buildColumns();
     std::vector<uint8_t> labels;
     for (uint32_t i : idx) labels.push_back(d.train.labels[i]);
 
