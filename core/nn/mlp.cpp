@@ -159,6 +159,56 @@ inline void groupTimesDense(const uint32_t* rows, const float* vals, int64_t n, 
 #endif
 }
 
+// Forward product of one tile of images through one column group: for each listed image i,
+// out[i, c0 .. c0+width) += Σ_j vals[4e + j] * W[p0 + j, c0 .. c0+width), the four terms in pixel
+// order (one fused multiply-add each, as one pixel at a time would do). The four weight-row
+// segments stay in registers while the images of the tile stream by; the output rows of a tile
+// stay in L1.
+inline void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
+                         int wRows, float* out, int64_t ldo, int c0, int width) {
+#if defined(__AVX512F__)
+  auto maskFor = [width](int j) -> __mmask16 {
+    const int rem = width - 16 * j;
+    return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
+  };
+  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
+  auto row = [&](int j, int v) {
+    return j < wRows ? _mm512_maskz_loadu_ps(maskFor(v), W + j * ldw + c0 + 16 * v) : _mm512_setzero_ps();
+  };
+  const __m512 w00 = row(0, 0), w01 = row(0, 1), w02 = row(0, 2), w03 = row(0, 3);
+  const __m512 w10 = row(1, 0), w11 = row(1, 1), w12 = row(1, 2), w13 = row(1, 3);
+  const __m512 w20 = row(2, 0), w21 = row(2, 1), w22 = row(2, 2), w23 = row(2, 3);
+  const __m512 w30 = row(3, 0), w31 = row(3, 1), w32 = row(3, 2), w33 = row(3, 3);
+  for (int64_t e = 0; e < n; ++e) {
+    float* o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
+    const float* v = vals + 4 * e;
+    __m512 o0 = _mm512_maskz_loadu_ps(k0, o), o1 = _mm512_maskz_loadu_ps(k1, o + 16);
+    __m512 o2 = _mm512_maskz_loadu_ps(k2, o + 32), o3 = _mm512_maskz_loadu_ps(k3, o + 48);
+    const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
+    const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
+    o0 = _mm512_fmadd_ps(v0, w00, o0); o1 = _mm512_fmadd_ps(v0, w01, o1);
+    o2 = _mm512_fmadd_ps(v0, w02, o2); o3 = _mm512_fmadd_ps(v0, w03, o3);
+    o0 = _mm512_fmadd_ps(v1, w10, o0); o1 = _mm512_fmadd_ps(v1, w11, o1);
+    o2 = _mm512_fmadd_ps(v1, w12, o2); o3 = _mm512_fmadd_ps(v1, w13, o3);
+    o0 = _mm512_fmadd_ps(v2, w20, o0); o1 = _mm512_fmadd_ps(v2, w21, o1);
+    o2 = _mm512_fmadd_ps(v2, w22, o2); o3 = _mm512_fmadd_ps(v2, w23, o3);
+    o0 = _mm512_fmadd_ps(v3, w30, o0); o1 = _mm512_fmadd_ps(v3, w31, o1);
+    o2 = _mm512_fmadd_ps(v3, w32, o2); o3 = _mm512_fmadd_ps(v3, w33, o3);
+    _mm512_mask_storeu_ps(o, k0, o0); _mm512_mask_storeu_ps(o + 16, k1, o1);
+    _mm512_mask_storeu_ps(o + 32, k2, o2); _mm512_mask_storeu_ps(o + 48, k3, o3);
+  }
+#else
+  for (int64_t e = 0; e < n; ++e) {
+    float* o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
+    for (int j = 0; j < wRows; ++j) {
+      const float v = vals[4 * e + j];
+      const float* w = W + j * ldw + c0;
+      for (int c = 0; c < width; ++c) o[c] = std::fma(v, w[c], o[c]);
+    }
+  }
+#endif
+}
+
 }  // namespace
 
 template <class Index>
@@ -221,15 +271,41 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
     const float* W = theta + m_shape.weightOffset(0);
     const float* b = theta + m_shape.biasOffset(0);
     float* Z = dst.data();
-    auto block = [&](int64_t blk) {
-      const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
-      for (int64_t i = 0; i < n; ++i) {
-        const int64_t e0 = x.rowPtr[i], e1 = x.rowPtr[i + 1];
-        sparseRowTimesDense(x.colIdx.data() + e0, x.values.data() + e0, e1 - e0, W, h, b, Z + i * h, c0, c1, hidden);
-      }
-    };
-    if (parallel) parallelBlocks(firstLayerBlocks(h), block);
-    else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
+    if (x.hasGroups()) {
+      // Tiles of images x 64 columns, column group by column group (see groupForward).
+      const int in = m_shape.sizes[0];
+      const int groups = x.numGroups(), tiles = x.numTiles();
+      auto block = [&](int64_t blk) {
+        const int c0 = static_cast<int>(blk) * kGradColBlock, width = std::min(h, c0 + kGradColBlock) - c0;
+        for (int t = 0; t < tiles; ++t) {
+          const int64_t i0 = int64_t{t} * SparseBatch::kTile, i1 = std::min(n, i0 + SparseBatch::kTile);
+          for (int64_t i = i0; i < i1; ++i) std::copy_n(b + c0, width, Z + i * h + c0);
+          for (int g = 0; g < groups; ++g) {
+            const int64_t e0 = x.tileStart(g, t), e1 = x.tileStart(g, t + 1);
+            if (e0 == e1) continue;
+            const int p0 = g * SparseBatch::kGroup;
+            groupForward(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0,
+                         W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h, c0, width);
+          }
+          if (hidden)
+            for (int64_t i = i0; i < i1; ++i)
+              for (int c = c0; c < c0 + width; ++c) Z[i * h + c] = std::max(Z[i * h + c], 0.0f);
+        }
+      };
+      const int64_t blocks = (h + kGradColBlock - 1) / kGradColBlock;
+      if (parallel) parallelBlocks(blocks, block);
+      else for (int64_t blk = 0; blk < blocks; ++blk) block(blk);
+    } else {
+      auto block = [&](int64_t blk) {
+        const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
+        for (int64_t i = 0; i < n; ++i) {
+          const int64_t e0 = x.rowPtr[i], e1 = x.rowPtr[i + 1];
+          sparseRowTimesDense(x.colIdx.data() + e0, x.values.data() + e0, e1 - e0, W, h, b, Z + i * h, c0, c1, hidden);
+        }
+      };
+      if (parallel) parallelBlocks(firstLayerBlocks(h), block);
+      else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
+    }
   }
   forwardDense(theta, n, ws);
 }

@@ -1,5 +1,6 @@
 #include "nn/sparse_batch.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__AVX512F__)
@@ -122,6 +123,19 @@ void fillGroups(SparseBatch& b, int64_t count, ImageAt imageAt) {
     }
 #endif
   }
+  // Tile boundaries within each group's (sorted) image list.
+  const int tiles = b.numTiles();
+  b.groupTileStart.resize(static_cast<size_t>(groups) * (tiles + 1));
+  for (int g = 0; g < groups; ++g) {
+    int64_t* ts = b.groupTileStart.data() + static_cast<size_t>(g) * (tiles + 1);
+    int64_t e = b.groupPtr[g];
+    const int64_t end = b.groupPtr[g + 1];
+    for (int t = 0; t <= tiles; ++t) {
+      const int64_t first = std::min<int64_t>(count, int64_t{t} * SparseBatch::kTile);
+      while (e < end && b.groupRow[e] < first) ++e;
+      ts[t] = e;
+    }
+  }
 }
 }  // namespace
 
@@ -132,12 +146,16 @@ void SparseBatch::gather(const ImageSet& set, const uint32_t* indices, int64_t c
 }
 
 void SparseBatch::gatherRange(const ImageSet& set, int64_t first, int64_t count) {
-  fillRows(*this, set, count, [&](int64_t i) { return set.image(first + i); });
+  auto at = [&](int64_t i) { return set.image(first + i); };
+  fillRows(*this, set, count, at);
+  fillGroups(*this, count, at);
   // Keep only what is used (the test set's chunks live for the whole run).
   colIdx.resize(static_cast<size_t>(rowPtr[count]));
   values.resize(static_cast<size_t>(rowPtr[count]));
   colIdx.shrink_to_fit();
   values.shrink_to_fit();
+  groupWords = {};
+  groupNext = {};
 }
 
 }  // namespace bnn

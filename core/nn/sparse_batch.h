@@ -25,10 +25,18 @@ struct SparseBatch {
   std::vector<int64_t> groupPtr;
   std::vector<uint32_t> groupRow;
   std::vector<float> groupValues;
+  // Images come in tiles of kTile; group g's entries for tile t are
+  // tileStart(g, t) .. tileStart(g, t + 1) - 1.
+  static constexpr int kTile = 64;
+  std::vector<int64_t> groupTileStart;  // groups x (tiles + 1)
   std::vector<int64_t> groupNext;   // scratch
   std::vector<uint32_t> groupWords;  // scratch: the images as words of four pixels
 
   int64_t nonZeros() const { return rowPtr.empty() ? 0 : rowPtr[rows]; }
+  bool hasGroups() const { return !groupTileStart.empty(); }
+  int numGroups() const { return static_cast<int>(groupPtr.size()) - 1; }
+  int numTiles() const { return static_cast<int>((rows + kTile - 1) / kTile); }
+  int64_t tileStart(int g, int t) const { return groupTileStart[static_cast<size_t>(g) * (numTiles() + 1) + t]; }
   // colIdx / values may be longer than nonZeros() (capacity kept between batches).
 
   /// Fills the CSR part and the column groups from images[indices[0..count)] of `set`.
