@@ -10,7 +10,6 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-#include "nn/bf16_layer.h"
 #include "util/fast_exp.h"
 #include "util/parallel.h"
 
@@ -33,82 +32,20 @@ int64_t MlpShape::biasOffset(int layer) const {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sparse row x dense kernel. Columns are processed in blocks of up to 128 floats (8 AVX-512
-// registers) that stay in registers while the sparse entries stream by.
+// First-layer kernels over column groups (see nn/sparse_batch.h). Columns of the layer are taken
+// in blocks of 64 floats (4 AVX-512 registers); vectors beyond `width` have an empty mask, so
+// their loads return zero and their stores are skipped.
 
 namespace {
 
-constexpr int kColBlock = 128;
-
-#if defined(__AVX512F__)
-// Eight named accumulators (GCC keeps these in registers; an array of them it spills to the
-// stack on every iteration). Vectors beyond `width` have an empty mask: their loads return zero
-// and their stores are skipped.
-template <class Index>
-inline void kernelBlock(const Index* idx, const float* val, int64_t nnz, const float* M, int64_t ldm,
-                        const float* bias, float* out, int c0, int width, bool relu) {
-  auto maskFor = [width](int j) -> __mmask16 {
-    const int rem = width - 16 * j;
-    return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
-  };
-  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
-  const __mmask16 k4 = maskFor(4), k5 = maskFor(5), k6 = maskFor(6), k7 = maskFor(7);
-  __m512 a0, a1, a2, a3, a4, a5, a6, a7;
-  if (bias) {
-    const float* bb = bias + c0;
-    a0 = _mm512_maskz_loadu_ps(k0, bb); a1 = _mm512_maskz_loadu_ps(k1, bb + 16);
-    a2 = _mm512_maskz_loadu_ps(k2, bb + 32); a3 = _mm512_maskz_loadu_ps(k3, bb + 48);
-    a4 = _mm512_maskz_loadu_ps(k4, bb + 64); a5 = _mm512_maskz_loadu_ps(k5, bb + 80);
-    a6 = _mm512_maskz_loadu_ps(k6, bb + 96); a7 = _mm512_maskz_loadu_ps(k7, bb + 112);
-  } else {
-    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = _mm512_setzero_ps();
-  }
-  if (width == kColBlock) {
-    for (int64_t e = 0; e < nnz; ++e) {
-      const __m512 v = _mm512_set1_ps(val[e]);
-      const float* r = M + static_cast<int64_t>(idx[e]) * ldm + c0;
-      a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r), a0);
-      a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 16), a1);
-      a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 32), a2);
-      a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 48), a3);
-      a4 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 64), a4);
-      a5 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 80), a5);
-      a6 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 96), a6);
-      a7 = _mm512_fmadd_ps(v, _mm512_loadu_ps(r + 112), a7);
-    }
-  } else {
-    for (int64_t e = 0; e < nnz; ++e) {
-      const __m512 v = _mm512_set1_ps(val[e]);
-      const float* r = M + static_cast<int64_t>(idx[e]) * ldm + c0;
-      a0 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k0, r), a0);
-      a1 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k1, r + 16), a1);
-      a2 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k2, r + 32), a2);
-      a3 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k3, r + 48), a3);
-      a4 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k4, r + 64), a4);
-      a5 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k5, r + 80), a5);
-      a6 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k6, r + 96), a6);
-      a7 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(k7, r + 112), a7);
-    }
-  }
-  if (relu) {
-    const __m512 z = _mm512_setzero_ps();
-    a0 = _mm512_max_ps(a0, z); a1 = _mm512_max_ps(a1, z); a2 = _mm512_max_ps(a2, z); a3 = _mm512_max_ps(a3, z);
-    a4 = _mm512_max_ps(a4, z); a5 = _mm512_max_ps(a5, z); a6 = _mm512_max_ps(a6, z); a7 = _mm512_max_ps(a7, z);
-  }
-  float* o = out + c0;
-  _mm512_mask_storeu_ps(o, k0, a0); _mm512_mask_storeu_ps(o + 16, k1, a1);
-  _mm512_mask_storeu_ps(o + 32, k2, a2); _mm512_mask_storeu_ps(o + 48, k3, a3);
-  _mm512_mask_storeu_ps(o + 64, k4, a4); _mm512_mask_storeu_ps(o + 80, k5, a5);
-  _mm512_mask_storeu_ps(o + 96, k6, a6); _mm512_mask_storeu_ps(o + 112, k7, a7);
-}
-#endif
+constexpr int kColBlock = 64;
 
 // Weight-gradient rows of one column group: out[j, c0 .. c0+width) = Σ_e vals[4e + j] *
-// M[rows[e], c0 .. c0+width) for j < outRows (up to 4), width <= kGradColBlock = 64. Sixteen
-// accumulators in registers; each M row segment is loaded once for all four outputs.
-constexpr int kGradColBlock = 64;
+// M[rows[e], c0 .. c0+width) for j < outRows (up to 4), width <= kColBlock. Sixteen named
+// accumulators in registers (GCC spills an array of __m512 on every iteration); each M row
+// segment is loaded once for all four outputs.
 
-inline void groupTimesDense(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+inline void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
                             float* out, int64_t ldo, int outRows, int c0, int width) {
 #if defined(__AVX512F__)
   auto maskFor = [width](int j) -> __mmask16 {
@@ -148,7 +85,7 @@ inline void groupTimesDense(const uint32_t* rows, const float* vals, int64_t n, 
   store(3, a30, a31, a32, a33);
 #else
   for (int j = 0; j < outRows; ++j) {
-    float acc[kGradColBlock] = {};
+    float acc[kColBlock] = {};
     for (int64_t e = 0; e < n; ++e) {
       const float v = vals[4 * e + j];
       const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
@@ -211,31 +148,6 @@ inline void groupForward(const uint32_t* rows, const float* vals, int64_t n, con
 
 }  // namespace
 
-template <class Index>
-void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const float* M,
-                         int64_t ldm, const float* bias, float* out, int c0, int c1, bool relu) {
-  for (int b = c0; b < c1; b += kColBlock) {
-    const int width = std::min(kColBlock, c1 - b);
-#if defined(__AVX512F__)
-    kernelBlock(idx, val, nnz, M, ldm, bias, out, b, width, relu);
-#else
-    float acc[kColBlock];
-    for (int j = 0; j < width; ++j) acc[j] = bias ? bias[b + j] : 0.0f;
-    for (int64_t e = 0; e < nnz; ++e) {
-      const float v = val[e];
-      const float* row = M + static_cast<int64_t>(idx[e]) * ldm + b;
-      for (int j = 0; j < width; ++j) acc[j] += v * row[j];
-    }
-    for (int j = 0; j < width; ++j) out[b + j] = relu ? std::max(acc[j], 0.0f) : acc[j];
-#endif
-  }
-}
-
-template void sparseRowTimesDense<uint16_t>(const uint16_t*, const float*, int64_t, const float*,
-                                            int64_t, const float*, float*, int, int, bool);
-template void sparseRowTimesDense<uint32_t>(const uint32_t*, const float*, int64_t, const float*,
-                                            int64_t, const float*, float*, int, int, bool);
-
 // ---------------------------------------------------------------------------------------------
 
 Mlp::Mlp(MlpShape shape) : m_shape(std::move(shape)) { assert(m_shape.numLayers() >= 1); }
@@ -246,7 +158,7 @@ using RowMap = Eigen::Map<const RowMatrixXf>;
 using VecMap = Eigen::Map<const Eigen::RowVectorXf>;
 
 // Fixed column blocks of the first layer: the partition depends only on the width.
-int firstLayerBlocks(int width) { return (width + kColBlock - 1) / kColBlock; }
+int64_t firstLayerBlocks(int width) { return (width + kColBlock - 1) / kColBlock; }
 
 void ensure(RowMatrixXf& m, int64_t rows, int cols) {
   if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
@@ -271,41 +183,29 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
     const float* W = theta + m_shape.weightOffset(0);
     const float* b = theta + m_shape.biasOffset(0);
     float* Z = dst.data();
-    if (x.hasGroups()) {
-      // Tiles of images x 64 columns, column group by column group (see groupForward).
-      const int in = m_shape.sizes[0];
-      const int groups = x.numGroups(), tiles = x.numTiles();
-      auto block = [&](int64_t blk) {
-        const int c0 = static_cast<int>(blk) * kGradColBlock, width = std::min(h, c0 + kGradColBlock) - c0;
-        for (int t = 0; t < tiles; ++t) {
-          const int64_t i0 = int64_t{t} * SparseBatch::kTile, i1 = std::min(n, i0 + SparseBatch::kTile);
-          for (int64_t i = i0; i < i1; ++i) std::copy_n(b + c0, width, Z + i * h + c0);
-          for (int g = 0; g < groups; ++g) {
-            const int64_t e0 = x.tileStart(g, t), e1 = x.tileStart(g, t + 1);
-            if (e0 == e1) continue;
-            const int p0 = g * SparseBatch::kGroup;
-            groupForward(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0,
-                         W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h, c0, width);
-          }
-          if (hidden)
-            for (int64_t i = i0; i < i1; ++i)
-              for (int c = c0; c < c0 + width; ++c) Z[i * h + c] = std::max(Z[i * h + c], 0.0f);
+    // Tiles of images x 64 columns, column group by column group (see groupForward); ReLU
+    // when the tile is done.
+    const int in = m_shape.sizes[0];
+    const int groups = x.numGroups(), tiles = x.numTiles();
+    auto block = [&](int64_t blk) {
+      const int c0 = static_cast<int>(blk) * kColBlock, width = std::min(h, c0 + kColBlock) - c0;
+      for (int t = 0; t < tiles; ++t) {
+        const int64_t i0 = int64_t{t} * SparseBatch::kTile, i1 = std::min(n, i0 + SparseBatch::kTile);
+        for (int64_t i = i0; i < i1; ++i) std::copy_n(b + c0, width, Z + i * h + c0);
+        for (int g = 0; g < groups; ++g) {
+          const int64_t e0 = x.tileStart(g, t), e1 = x.tileStart(g, t + 1);
+          if (e0 == e1) continue;
+          const int p0 = g * SparseBatch::kGroup;
+          groupForward(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0,
+                       W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h, c0, width);
         }
-      };
-      const int64_t blocks = (h + kGradColBlock - 1) / kGradColBlock;
-      if (parallel) parallelBlocks(blocks, block);
-      else for (int64_t blk = 0; blk < blocks; ++blk) block(blk);
-    } else {
-      auto block = [&](int64_t blk) {
-        const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
-        for (int64_t i = 0; i < n; ++i) {
-          const int64_t e0 = x.rowPtr[i], e1 = x.rowPtr[i + 1];
-          sparseRowTimesDense(x.colIdx.data() + e0, x.values.data() + e0, e1 - e0, W, h, b, Z + i * h, c0, c1, hidden);
-        }
-      };
-      if (parallel) parallelBlocks(firstLayerBlocks(h), block);
-      else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
-    }
+        if (hidden)
+          for (int64_t i = i0; i < i1; ++i)
+            for (int c = c0; c < c0 + width; ++c) Z[i * h + c] = std::max(Z[i * h + c], 0.0f);
+      }
+    };
+    if (parallel) parallelBlocks(firstLayerBlocks(h), block);
+    else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
   }
   forwardDense(theta, n, ws);
 }
@@ -359,24 +259,6 @@ void Mlp::logProbabilities(const float* theta, const SparseBatch& x, float* out,
   logSoftmaxRows(out, x.rows, k);
 }
 
-void Mlp::logProbabilitiesBf16(const float* theta, const PackedFirstLayer& w1, const PairedImages& x,
-                               float* out, MlpWorkspace& ws) const {
-  const int L = m_shape.numLayers();
-  const int64_t n = x.rows;
-  ws.z.resize(static_cast<size_t>(L));
-  ws.a.resize(static_cast<size_t>(L));
-  ws.dz.resize(static_cast<size_t>(L));
-  const bool hidden = L > 1;
-  RowMatrixXf& dst = hidden ? ws.a[0] : ws.z[0];
-  ensure(dst, n, m_shape.sizes[1]);
-  bf16FirstLayer(w1, x, theta + m_shape.biasOffset(0), dst.data(), hidden);
-  forwardDense(theta, n, ws);
-  const int k = numClasses();
-  const RowMatrixXf& logits = ws.z[static_cast<size_t>(L - 1)];
-  std::copy(logits.data(), logits.data() + n * k, out);
-  logSoftmaxRows(out, n, k);
-}
-
 double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
                                   float* gsum, MlpWorkspace& ws, bool parallel) const {
   forward(theta, x, ws, parallel);
@@ -417,13 +299,13 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
     float* gW = gsum + m_shape.weightOffset(0);
     float* gb = gsum + m_shape.biasOffset(0);
     const float* dZ = ws.dz[0].data();
-    const int groups = static_cast<int>(x.groupPtr.size()) - 1;
+    const int groups = x.numGroups();
     auto block = [&](int64_t blk) {
-      const int c0 = static_cast<int>(blk) * kGradColBlock, c1 = std::min(h, c0 + kGradColBlock);
+      const int c0 = static_cast<int>(blk) * kColBlock, c1 = std::min(h, c0 + kColBlock);
       for (int g = 0; g < groups; ++g) {
         const int64_t e0 = x.groupPtr[g], e1 = x.groupPtr[g + 1];
         const int p0 = g * SparseBatch::kGroup;
-        groupTimesDense(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0, dZ,
+        groupGradient(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0, dZ,
                         h, gW + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), c0, c1 - c0);
       }
       // Row by row so the inner loop is contiguous and vectorises.
@@ -433,9 +315,8 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
         for (int c = c0; c < c1; ++c) gb[c] += row[c];
       }
     };
-    const int64_t blocks = (h + kGradColBlock - 1) / kGradColBlock;
-    if (parallel) parallelBlocks(blocks, block);
-    else for (int64_t blk = 0; blk < blocks; ++blk) block(blk);
+    if (parallel) parallelBlocks(firstLayerBlocks(h), block);
+    else for (int64_t blk = 0; blk < firstLayerBlocks(h); ++blk) block(blk);
   }
   return loglik;
 }

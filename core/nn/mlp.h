@@ -12,7 +12,6 @@
 
 #include <Eigen/Core>
 
-#include "nn/bf16_layer.h"
 #include "nn/sparse_batch.h"
 
 namespace bnn {
@@ -52,24 +51,10 @@ class Mlp {
   void logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,
                         bool parallel = false) const;
 
-  /// As logProbabilities with the first layer in bfloat16 from `w1` = pack(W1 of theta); the
-  /// deeper layers stay float32. Evaluation only; requires cpuHasBf16().
-  void logProbabilitiesBf16(const float* theta, const PackedFirstLayer& w1, const PairedImages& x,
-                            float* out, MlpWorkspace& ws) const;
-
  private:
   void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const;
   void forwardDense(const float* theta, int64_t n, MlpWorkspace& ws) const;  // layers 2..L
   MlpShape m_shape;
 };
-
-/// out[r, c0..c1) = bias[c0..c1) + Σ_e val[e] * M[idx[e], c0..c1) for a list of sparse entries.
-/// M is row-major with leading dimension ldm; `bias` may be null (then starts from 0).
-/// The building block of the first layer's forward product (rows = images) and of its weight
-/// gradient (rows = pixels, M = dZ1). `relu` stores max(result, 0). Vectorised with AVX-512 where
-/// available.
-template <class Index>
-void sparseRowTimesDense(const Index* idx, const float* val, int64_t nnz, const float* M,
-                         int64_t ldm, const float* bias, float* out, int c0, int c1, bool relu = false);
 
 }  // namespace bnn

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <stdexcept>
 
 #include "util/parallel.h"
 #include "util/philox.h"
@@ -103,93 +101,29 @@ void MlpTarget::dataGradient(const float* theta, float* gsum) {
 
 struct TestEvaluator::Scratch {
   tbb::enumerable_thread_specific<MlpWorkspace> workspaces;
-  tbb::enumerable_thread_specific<SparseBatch> rows;   // images recomputed in float32
-  tbb::enumerable_thread_specific<std::vector<float>> rowOut;
 };
 
-TestEvaluator::TestEvaluator(const Mlp& mlp, const ImageSet& test, bool bf16)
-    : m_mlp(mlp), m_test(test), m_bf16(bf16), m_scratch(std::make_unique<Scratch>()) {
-  if (m_bf16 && !cpuHasBf16()) throw std::runtime_error("bfloat16 test pass requested on a CPU without AVX512-BF16");
+TestEvaluator::TestEvaluator(const Mlp& mlp, const ImageSet& test)
+    : m_mlp(mlp), m_test(test), m_scratch(std::make_unique<Scratch>()) {
   for (int64_t s = 0; s < test.count; s += kTestChunk) {
-    const int64_t count = std::min(kTestChunk, test.count - s);
     m_chunkStart.push_back(s);
     m_chunks.emplace_back();
-    m_chunks.back().gatherRange(test, s, count);
-    if (m_bf16) {
-      m_pairChunks.emplace_back();
-      m_pairChunks.back().gatherRange(test, s, count);
-    }
+    m_chunks.back().gatherRange(test, s, std::min(kTestChunk, test.count - s));
   }
   m_chunkStart.push_back(test.count);
   m_logProbs.resize(static_cast<size_t>(test.count * mlp.numClasses()));
   m_correct.resize(m_chunks.size());
-  m_recomputed.resize(m_chunks.size());
   m_chunkBad.resize(m_chunks.size());
 }
 
 TestEvaluator::~TestEvaluator() = default;
 
-void TestEvaluator::float32Chunk(const float* theta, int64_t c, float* out) {
-  m_mlp.logProbabilities(theta, m_chunks[static_cast<size_t>(c)], out, m_scratch->workspaces.local(), false);
-}
-
-namespace {
-// Best class and the log-probability gap to the runner-up.
-std::pair<int, float> bestAndMargin(const float* r, int k) {
-  int best = 0;
-  for (int j = 1; j < k; ++j)
-    if (r[j] > r[best]) best = j;
-  float second = -std::numeric_limits<float>::infinity();
-  for (int j = 0; j < k; ++j)
-    if (j != best) second = std::max(second, r[j]);
-  return {best, r[best] - second};
-}
-}  // namespace
-
 double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumulate) {
   const int k = m_mlp.numClasses();
-  if (m_bf16) {
-    const MlpShape& shape = m_mlp.shape();
-    m_packed.pack(theta + shape.weightOffset(0), shape.sizes[0], shape.sizes[1]);
-  }
   parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
     const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
     float* out = m_logProbs.data() + r0 * k;
-    int64_t recomputed = 0;
-    if (!m_bf16) {
-      float32Chunk(theta, c, out);
-    } else {
-      m_mlp.logProbabilitiesBf16(theta, m_packed, m_pairChunks[static_cast<size_t>(c)], out,
-                                 m_scratch->workspaces.local());
-      // Close calls are taken in float32: gather those images into one small batch.
-      const SparseBatch& chunk = m_chunks[static_cast<size_t>(c)];
-      SparseBatch& rows = m_scratch->rows.local();
-      std::vector<int64_t> which;
-      for (int64_t i = 0; i < r1 - r0; ++i) {
-        const float* r = out + i * k;
-        const float margin = bestAndMargin(r, k).second;
-        if (!(margin >= kBf16DecisionMargin)) which.push_back(i);  // also NaN
-      }
-      if (!which.empty()) {
-        rows.rows = static_cast<int64_t>(which.size());
-        rows.cols = chunk.cols;
-        rows.rowPtr.assign(1, 0);
-        rows.colIdx.clear();
-        rows.values.clear();
-        for (int64_t i : which) {
-          const int64_t e0 = chunk.rowPtr[i], e1 = chunk.rowPtr[i + 1];
-          rows.colIdx.insert(rows.colIdx.end(), chunk.colIdx.begin() + e0, chunk.colIdx.begin() + e1);
-          rows.values.insert(rows.values.end(), chunk.values.begin() + e0, chunk.values.begin() + e1);
-          rows.rowPtr.push_back(static_cast<int64_t>(rows.colIdx.size()));
-        }
-        std::vector<float>& tmp = m_scratch->rowOut.local();
-        tmp.resize(which.size() * static_cast<size_t>(k));
-        m_mlp.logProbabilities(theta, rows, tmp.data(), m_scratch->workspaces.local(), false);
-        for (size_t j = 0; j < which.size(); ++j)
-          std::copy_n(tmp.data() + j * k, k, out + which[j] * k);
-        recomputed = static_cast<int64_t>(which.size());
-      }
-    }
+    m_mlp.logProbabilities(theta, m_chunks[c], out, m_scratch->workspaces.local(), false);
     int64_t correct = 0;
     uint8_t bad = 0;
     for (int64_t i = r0; i < r1; ++i) {
@@ -202,11 +136,8 @@ double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumu
       correct += best == m_test.labels[static_cast<size_t>(i)];
     }
     m_correct[c] = correct;
-    m_recomputed[c] = recomputed;
     m_chunkBad[c] = bad;
   });
-  m_lastRecomputed = 0;
-  for (int64_t r : m_recomputed) m_lastRecomputed += r;
   m_nonFinite = std::any_of(m_chunkBad.begin(), m_chunkBad.end(), [](uint8_t b) { return b != 0; });
   // A sample enters the predictive only when all of it is finite.
   if (accumulate && !m_nonFinite) {
@@ -219,35 +150,6 @@ double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumu
   int64_t correct = 0;
   for (int64_t c : m_correct) correct += c;
   return m_test.count ? static_cast<double>(correct) / static_cast<double>(m_test.count) : 0.0;
-}
-
-PrecisionComparison TestEvaluator::compareWithFloat32(const float* theta) {
-  const int k = m_mlp.numClasses();
-  m_reference.resize(m_logProbs.size());
-  std::vector<int64_t> differ(m_chunks.size());
-  std::vector<double> maxDiff(m_chunks.size());
-  parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
-    const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
-    float* ref = m_reference.data() + r0 * k;
-    float32Chunk(theta, c, ref);
-    int64_t d = 0;
-    double m = 0;
-    for (int64_t i = 0; i < r1 - r0; ++i) {
-      const float* a = m_logProbs.data() + (r0 + i) * k;
-      const float* b = ref + i * k;
-      d += bestAndMargin(a, k).first != bestAndMargin(b, k).first;
-      for (int j = 0; j < k; ++j) m = std::max(m, std::fabs(std::exp(double{a[j]}) - std::exp(double{b[j]})));
-    }
-    differ[static_cast<size_t>(c)] = d;
-    maxDiff[static_cast<size_t>(c)] = m;
-  });
-  PrecisionComparison out;
-  out.images = m_test.count;
-  for (size_t c = 0; c < m_chunks.size(); ++c) {
-    out.differingPredictions += differ[c];
-    out.maxProbabilityDifference = std::max(out.maxProbabilityDifference, maxDiff[c]);
-  }
-  return out;
 }
 
 }  // namespace bnn

@@ -60,54 +60,30 @@ class MlpTarget final : public GradientTarget {
   int64_t m_gradEvals = 0;
 };
 
-/// Result of comparing a reduced-precision test pass with the float32 pass of the same θ.
-struct PrecisionComparison {
-  int64_t images = 0;
-  int64_t differingPredictions = 0;   // argmax differs
-  double maxProbabilityDifference = 0;  // max over images and classes of |p - p_float32|
-};
-
 /// Evaluates θ on the whole test set in fixed chunks (parallel, deterministic).
-/// With `bf16` (requires cpuHasBf16()) the first layer of the pass runs in bfloat16; see
-/// nn/bf16_layer.h. Images whose two best classes are closer than kBf16DecisionMargin in log
-/// probability are recomputed in float32, so a decision the rounding could flip is taken in float32.
 class TestEvaluator {
  public:
-  static constexpr float kBf16DecisionMargin = 0.05f;
-
-  TestEvaluator(const Mlp& mlp, const ImageSet& test, bool bf16 = false);
+  TestEvaluator(const Mlp& mlp, const ImageSet& test);
   ~TestEvaluator();
   /// Log-probabilities of every test image under θ (kept in logProbs()); returns the pointwise
   /// accuracy. When `accumulate` is given, the sample is added to it (in the same pass).
   double evaluate(const float* theta, PredictiveAccumulator* accumulate);
-  /// Runs the float32 pass for θ and compares it with logProbs() of the last evaluate(θ).
-  PrecisionComparison compareWithFloat32(const float* theta);
   const std::vector<float>& logProbs() const { return m_logProbs; }
   /// True when the last evaluation produced a NaN/Inf log-probability.
   bool lastHadNonFinite() const { return m_nonFinite; }
   int64_t numImages() const { return m_test.count; }
-  bool usesBf16() const { return m_bf16; }
-  /// Images recomputed in float32 by the decision-margin rule in the last evaluation.
-  int64_t lastRecomputed() const { return m_lastRecomputed; }
 
  private:
   struct Scratch;
-  void float32Chunk(const float* theta, int64_t c, float* out);
   const Mlp& m_mlp;
   const ImageSet& m_test;
-  bool m_bf16;
   std::vector<SparseBatch> m_chunks;
-  std::vector<PairedImages> m_pairChunks;  // bf16 only
-  PackedFirstLayer m_packed;               // bf16 only
   std::vector<int64_t> m_chunkStart;
   std::vector<float> m_logProbs;
-  std::vector<float> m_reference;          // float32 log-probs for compareWithFloat32
   std::vector<int64_t> m_correct;
-  std::vector<int64_t> m_recomputed;
   std::vector<uint8_t> m_chunkBad;
   std::unique_ptr<Scratch> m_scratch;
   bool m_nonFinite = false;
-  int64_t m_lastRecomputed = 0;
 };
 
 }  // namespace bnn

@@ -106,8 +106,51 @@ class TestMlpGradient : public QObject {
     QVERIFY(checked > 300);
   }
 
+  // Odd sizes for the tiled kernels: 25 inputs (last column group of one pixel), 150 images
+  // (three tiles, the last partial), hidden width 70 (a full and a partial column block).
+  void gradientOnSeveralTilesAndOddSizes() {
+    ImageSet set;
+    set.count = 200;
+    set.rows = set.cols = 5;
+    RandomStream px(21);
+    for (int64_t k = 0; k < set.count * 25; ++k) {
+      uint32_t b[4];
+      px.bits(0, static_cast<uint64_t>(k), b);
+      set.pixels.push_back(b[0] % 3 == 0 ? static_cast<uint8_t>(b[1] % 256) : uint8_t{0});
+    }
+    for (int64_t i = 0; i < set.count; ++i) set.labels.push_back(static_cast<uint8_t>(i % 10));
+    MlpShape shape{{25, 70, 10}};
+    const Mlp mlp(shape);
+    const std::vector<float> theta = initialParameters(shape, InitKind::Prior, 0.3, RandomStream(22));
+    std::vector<uint32_t> idx;
+    for (uint32_t i = 0; i < 150; ++i) idx.push_back((i * 13 + 5) % 200);
+    SparseBatch x;
+    x.gather(set, idx.data(), static_cast<int64_t>(idx.size()));
+    std::vector<uint8_t> labels;
+    for (uint32_t i : idx) labels.push_back(set.labels[i]);
+    std::vector<float> g(theta.size());
+    MlpWorkspace ws;
+    const double ll = mlp.logLikelihoodGradient(theta.data(), x, labels.data(), g.data(), ws);
+    const std::vector<double> td(theta.begin(), theta.end());
+    const double llRef = referenceLogLik(shape, td, set, idx);
+    QVERIFY2(std::fabs(ll - llRef) < 1e-4 * std::max(1.0, std::fabs(llRef)),
+             qPrintable(QString("loglik %1 vs reference %2").arg(ll).arg(llRef)));
+    const double eps = 1e-5;
+    int checked = 0;
+    for (int64_t j = 0; j < shape.numParams(); j += 7) {
+      std::vector<double> tp = td, tm = td;
+      tp[j] += eps;
+      tm[j] -= eps;
+      const double fd = (referenceLogLik(shape, tp, set, idx) - referenceLogLik(shape, tm, set, idx)) / (2 * eps);
+      QVERIFY2(std::fabs(fd - g[j]) < 2e-3 * std::max(1.0, std::fabs(fd)),
+               qPrintable(QString("param %1: analytic %2, finite difference %3").arg(j).arg(g[j]).arg(fd)));
+      ++checked;
+    }
+    QVERIFY(checked > 300);
+  }
+
   void logProbabilitiesAreNormalisedAndMatchReference() {
-    const Dataset d = makeSyntheticDataset(10, 30, 4);
+    const Dataset d = makeSyntheticDataset(10, 150, 4);  // three tiles of test images
     MlpShape shape{{784, 130, 10}};
     const Mlp mlp(shape);
     const std::vector<float> theta = initialParameters(shape, InitKind::Prior, 0.1, RandomStream(5));
