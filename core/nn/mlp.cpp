@@ -6,8 +6,6 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
-// GCC 12 reports a false 'may be used uninitialized' inside the masked-load intrinsics.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 #include "util/fast_exp.h"
@@ -84,15 +82,18 @@ inline void groupGradient(const uint32_t* rows, const float* vals, int64_t n, co
   store(2, a20, a21, a22, a23);
   store(3, a30, a31, a32, a33);
 #else
-  for (int j = 0; j < outRows; ++j) {
-    float acc[kColBlock] = {};
-    for (int64_t e = 0; e < n; ++e) {
-      const float v = vals[4 * e + j];
-      const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
-      for (int c = 0; c < width; ++c) acc[c] += v * r[c];
+  float acc[4][kColBlock] = {};
+  for (int64_t e = 0; e < n; ++e) {
+    const float* v = vals + 4 * e;
+    const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
+    for (int c = 0; c < width; ++c) {
+      acc[0][c] += v[0] * r[c];
+      acc[1][c] += v[1] * r[c];
+      acc[2][c] += v[2] * r[c];
+      acc[3][c] += v[3] * r[c];
     }
-    std::copy_n(acc, width, out + j * ldo + c0);
   }
+  for (int j = 0; j < outRows; ++j) std::copy_n(acc[j], width, out + j * ldo + c0);
 #endif
 }
 
@@ -135,13 +136,16 @@ inline void groupForward(const uint32_t* rows, const float* vals, int64_t n, con
     _mm512_mask_storeu_ps(o + 32, k2, o2); _mm512_mask_storeu_ps(o + 48, k3, o3);
   }
 #else
+  // Rows beyond wRows have zero values (the group's missing pixels), so they read row 0.
+  const float* w0 = W;
+  const float* w1 = wRows > 1 ? W + ldw : W;
+  const float* w2 = wRows > 2 ? W + 2 * ldw : W;
+  const float* w3 = wRows > 3 ? W + 3 * ldw : W;
   for (int64_t e = 0; e < n; ++e) {
-    float* o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
-    for (int j = 0; j < wRows; ++j) {
-      const float v = vals[4 * e + j];
-      const float* w = W + j * ldw + c0;
-      for (int c = 0; c < width; ++c) o[c] = std::fma(v, w[c], o[c]);
-    }
+    float* __restrict o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
+    const float* v = vals + 4 * e;
+    for (int c = 0; c < width; ++c)
+      o[c] = (((o[c] + v[0] * w0[c + c0]) + v[1] * w1[c + c0]) + v[2] * w2[c + c0]) + v[3] * w3[c + c0];
   }
 #endif
 }

@@ -5,8 +5,6 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
-// GCC 12 reports a false 'may be used uninitialized' inside the conversion intrinsics.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace bnn {
