@@ -33,6 +33,8 @@ struct MlpWorkspace {
                                 // when it is hidden: its ReLU is stored in a[0] directly)
   std::vector<RowMatrixXf> a;   // activations per hidden layer (ReLU(z))
   std::vector<RowMatrixXf> dz;  // gradients w.r.t. z
+  std::vector<float> wT;        // the output layer's weights transposed (classes x inputs)
+  std::vector<double> tileLogLik;  // per row tile, summed in order
 };
 
 class Mlp {
@@ -53,7 +55,6 @@ class Mlp {
 
  private:
   void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const;
-  void forwardDense(const float* theta, int64_t n, MlpWorkspace& ws) const;  // layers 2..L
   MlpShape m_shape;
 };
 

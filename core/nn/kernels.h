@@ -1,0 +1,39 @@
+#pragma once
+// The MLP's inner loops: AVX-512 where the build has it, portable loops otherwise. Every sum
+// runs in a fixed order, so results do not depend on how rows or columns are split among threads.
+#include <cstdint>
+
+namespace bnn::kernels {
+
+/// Columns of the first layer per block: 4 AVX-512 registers.
+constexpr int kColBlock = 64;
+
+// ---- first layer over column groups (see nn/sparse_batch.h) --------------------------------
+
+/// Forward: for each listed image e, out[rows[e], c0 .. c0+width) += Σ_j vals[4e + j] *
+/// W[j, c0 .. c0+width) (j < wRows, in pixel order, one fused multiply-add each).
+void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
+                  int wRows, float* out, int64_t ldo, int c0, int width);
+
+/// Weight gradient: out[j, c0 .. c0+width) = Σ_e vals[4e + j] * M[rows[e], c0 .. c0+width) for
+/// j < outRows, the entries in order.
+void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                   float* out, int64_t ldo, int outRows, int c0, int width);
+
+// ---- output layer (in inputs -> k classes; WT is its weight matrix transposed, k x in) -------
+
+/// Z[i, c] = b[c] + Σ_j A[i, j] WT[c, j] for rows [r0, r1) (A row stride lda, Z row stride k).
+void outputLogits(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT,
+                  const float* b, int k, float* Z);
+
+/// Back-propagation into a ReLU layer: dA[i, j] = [A[i, j] > 0] Σ_c dZ[i, c] WT[c, j] for rows
+/// [r0, r1) (A and dA row stride lda, dZ row stride k).
+void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t r0,
+               int64_t r1, float* dA);
+
+/// Output weight gradient for inputs [j0, j1): gW[j, c] = Σ_{i < rows} A[i, j] dZ[i, c], rows in
+/// order (gW is in x k, row-major).
+void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0,
+                          int j1, float* gW);
+
+}  // namespace bnn::kernels
