@@ -83,7 +83,8 @@ void logSoftmaxRows(float* z, int64_t rows, int k) {
 
 }  // namespace
 
-void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const {
+void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel,
+                  bool outputLayer) const {
   const int L = m_shape.numLayers();
   const int64_t n = x.rows;
   ws.z.resize(static_cast<size_t>(L));
@@ -145,14 +146,17 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
     }
     transposeInto(ws.wT, theta + m_shape.weightOffset(l), in, k);
     ensure(ws.z[l], n, k);
-    const float* A = ws.a[l - 1].data();
-    const float* b = theta + m_shape.biasOffset(l);
-    float* Z = ws.z[l].data();
-    forBlocks(parallel, rowTiles(n), [&](int64_t t) {
-      const int64_t r0 = t * kRowTile, r1 = std::min(n, r0 + kRowTile);
-      kernels::outputLogits(A, in, r0, r1, in, ws.wT.data(), b, k, Z);
-    });
+    if (outputLayer) {
+      forBlocks(parallel, rowTiles(n), [&](int64_t t) { outputTile(theta, t, n, ws); });
+    }
   }
+}
+
+void Mlp::outputTile(const float* theta, int64_t t, int64_t n, MlpWorkspace& ws) const {
+  const int l = m_shape.numLayers() - 1, in = m_shape.sizes[l], k = m_shape.sizes[l + 1];
+  const int64_t r0 = t * kRowTile, r1 = std::min(n, r0 + kRowTile);
+  kernels::outputLogits(ws.a[static_cast<size_t>(l - 1)].data(), in, r0, r1, in, ws.wT.data(),
+                        theta + m_shape.biasOffset(l), k, ws.z[static_cast<size_t>(l)].data());
 }
 
 void Mlp::logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,
@@ -166,12 +170,13 @@ void Mlp::logProbabilities(const float* theta, const SparseBatch& x, float* out,
 
 double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
                                   float* gsum, MlpWorkspace& ws, bool parallel) const {
-  forward(theta, x, ws, parallel);
+  // The output layer's logits are computed tile by tile below, in the same parallel region.
+  forward(theta, x, ws, parallel, false);
   const int L = m_shape.numLayers();
   const int64_t n = x.rows;
   const int k = numClasses();
 
-  // By row tiles: log p = log_softmax(Z_L); dZ_L = d/dZ_L Σ_i log p(y_i) = onehot(y) - softmax(Z_L);
+  // By row tiles: logits Z_L (after a hidden layer); log p = log_softmax(Z_L); dZ_L = d/dZ_L Σ_i log p(y_i) = onehot(y) - softmax(Z_L);
   // after a hidden layer also its dZ = (dZ_L W_L^T) ⊙ [A > 0] (kernels::reluDelta).
   RowMatrixXf& zL = ws.z[static_cast<size_t>(L - 1)];
   RowMatrixXf& dL = ws.dz[static_cast<size_t>(L - 1)];
@@ -181,6 +186,7 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
   ws.tileLogLik.assign(static_cast<size_t>(tiles), 0.0);
   forBlocks(parallel, tiles, [&](int64_t t) {
     const int64_t r0 = t * kRowTile, r1 = std::min(n, r0 + kRowTile);
+    if (L >= 2) outputTile(theta, t, n, ws);
     logSoftmaxRows(zL.data() + r0 * k, r1 - r0, k);
     double ll = 0.0;
     for (int64_t i = r0; i < r1; ++i) {

@@ -2,7 +2,8 @@
 // Multi-layer perceptron with ReLU hidden layers and a log-softmax output, float32.
 // All parameters of a network live in one contiguous vector: for each layer l in order,
 // W_l (in_l x out_l, row-major: row k holds the weights leaving input k) then b_l (out_l).
-// The first layer consumes sparse input (SparseBatch); deeper layers are dense Eigen products.
+// The first layer consumes sparse input (SparseBatch, column groups); the output layer runs on
+// hand-written kernels (nn/kernels.h); hidden layers between them are dense Eigen products.
 //
 // Mlp is immutable and thread-safe; each thread evaluating it needs its own MlpWorkspace.
 
@@ -54,7 +55,11 @@ class Mlp {
                         bool parallel = false) const;
 
  private:
-  void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel) const;
+  // All layers; the output layer's logits only when `outputLayer` (after a hidden layer, the
+  // transposed output weights are prepared either way and outputTile computes a row tile).
+  void forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel,
+               bool outputLayer = true) const;
+  void outputTile(const float* theta, int64_t tile, int64_t rows, MlpWorkspace& ws) const;
   MlpShape m_shape;
 };
 

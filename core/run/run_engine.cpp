@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <thread>
 
 #include "run/chain_parts.h"
@@ -240,12 +241,15 @@ namespace {
 
 class JobImpl final : public ChainJob {
  public:
-  JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, int concurrency)
+  // `finished` runs on the driver thread once the chain has stopped, before wait() returns.
+  JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, int concurrency,
+          std::function<void()> finished)
       : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs) {
     // A driver thread per chain executing in its own arena: a chain never waits behind another.
-    m_thread = std::thread([this, concurrency] {
+    m_thread = std::thread([this, concurrency, finished = std::move(finished)] {
       tbb::task_arena arena(std::max(1, concurrency));
       RunResult r = arena.execute([&] { return runChain(m_config, *m_data, m_obs, &m_stop); });
+      if (finished) finished();
       {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_result = std::move(r);
@@ -289,16 +293,27 @@ class JobImpl final : public ChainJob {
 
 struct WorkerPool::Impl {
   int threads = 1;
+  int running = 0;  // chains whose driver thread computes
   std::unique_ptr<tbb::global_control> limit;
   std::mutex mutex;
   std::vector<std::shared_ptr<ChainJob>> jobs;
+
+  // Each running chain computes on its own driver thread; the TBB workers fill the cores left:
+  // threads - running of them (the limit counts one thread more than the workers). Two chains on
+  // two cores then run one per core with no worker between them (a third thread would
+  // oversubscribe the cores), and a chain left alone gets a worker back. Caller holds `mutex`.
+  void updateLimit() {
+    const int workers = std::max(0, threads - running);
+    limit.reset();
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<size_t>(workers + 1));
+  }
 };
 
 WorkerPool::WorkerPool(int threads) : m_impl(std::make_unique<Impl>()) {
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   m_impl->threads = threads > 0 ? threads : hw;
-  m_impl->limit = std::make_unique<tbb::global_control>(
-      tbb::global_control::max_allowed_parallelism, static_cast<size_t>(m_impl->threads));
+  m_impl->updateLimit();
 }
 
 WorkerPool::~WorkerPool() {
@@ -317,14 +332,20 @@ std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector
                                                                std::shared_ptr<const Dataset> data,
                                                                const std::vector<ChainObserver*>& observers) {
   std::lock_guard<std::mutex> lock(m_impl->mutex);
-  // Every chain's arena may use all threads. Each chain computes on its own driver thread, and
-  // the pool's TBB workers (threads - 1 of them, set by the global limit) move to whichever
-  // chain has parallel work: one chain alone gets every core, two chains share them, and when
-  // one finishes the other takes the freed core (a fixed split would leave it idle).
+  // Every chain's arena may use all threads; how many TBB workers exist follows the number of
+  // running chains (Impl::updateLimit): one chain alone gets every core, and when one of two
+  // finishes the other takes the freed core (a fixed split would leave it idle).
   std::vector<std::shared_ptr<ChainJob>> jobs;
+  m_impl->running += static_cast<int>(configs.size());
+  m_impl->updateLimit();
+  Impl* impl = m_impl.get();
   for (size_t i = 0; i < configs.size(); ++i) {
     auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr,
-                                         m_impl->threads);
+                                         m_impl->threads, [impl] {
+                                           std::lock_guard<std::mutex> lock(impl->mutex);
+                                           --impl->running;
+                                           impl->updateLimit();
+                                         });
     m_impl->jobs.push_back(job);
     jobs.push_back(job);
   }
