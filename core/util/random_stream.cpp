@@ -147,43 +147,56 @@ inline void sinCos2PiV(__m512 t, __m512& s, __m512& c) {
   c = _mm512_mask_sub_ps(c1, negC, zero, c1);
 }
 
+// B consecutive batches g .. g+B-1 at once: independent dependency chains that the core overlaps
+// (one batch alone is bound by the latency of its ten Philox rounds and polynomials).
+template <int B>
 void batchAvx512(uint64_t g, uint64_t draw, uint64_t key, float* out) {
   const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  const uint64_t first = 16 * g;  // a multiple of 16: adding the lane never carries into word 1
-  __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(first))), lane);
-  __m512i c1 = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(first >> 32)));
-  __m512i c2 = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(draw)));
-  __m512i c3 = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(draw >> 32)));
+  __m512i c0[B], c1[B], c2[B], c3[B];
+#pragma GCC unroll 4
+  for (int q = 0; q < B; ++q) {
+    const uint64_t first = 16 * (g + q);  // a multiple of 16: adding the lane never carries into word 1
+    c0[q] = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(first))), lane);
+    c1[q] = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(first >> 32)));
+    c2[q] = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(draw)));
+    c3[q] = _mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(draw >> 32)));
+  }
   uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
   for (int r = 0; r < 10; ++r) {
-    __m512i hi0, lo0, hi1, lo1;
-    mulHiLo(c0, m0, hi0, lo0);
-    mulHiLo(c2, m1, hi1, lo1);
-    const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32(static_cast<int>(k0)));
-    const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32(static_cast<int>(k1)));
-    c0 = n0;
-    c1 = lo1;
-    c2 = n2;
-    c3 = lo0;
+    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0)), key1 = _mm512_set1_epi32(static_cast<int>(k1));
+#pragma GCC unroll 4
+    for (int q = 0; q < B; ++q) {
+      __m512i hi0, lo0, hi1, lo1;
+      mulHiLo(c0[q], m0, hi0, lo0);
+      mulHiLo(c2[q], m1, hi1, lo1);
+      c0[q] = _mm512_xor_si512(_mm512_xor_si512(hi1, c1[q]), key0);
+      c2[q] = _mm512_xor_si512(_mm512_xor_si512(hi0, c3[q]), key1);
+      c1[q] = lo1;
+      c3[q] = lo0;
+    }
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
-  const __m512i words[4] = {c0, c1, c2, c3};
-  for (int pair = 0; pair < 2; ++pair) {
-    const __m512 r = _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), logV(uniformOpen0V(words[2 * pair]))));
-    __m512 sn, cs;
-    sinCos2PiV(uniformOpen0V(words[2 * pair + 1]), sn, cs);
-    _mm512_storeu_ps(out + 32 * pair, _mm512_mul_ps(r, cs));
-    _mm512_storeu_ps(out + 32 * pair + 16, _mm512_mul_ps(r, sn));
+#pragma GCC unroll 4
+  for (int q = 0; q < B; ++q) {
+    const __m512i words[4] = {c0[q], c1[q], c2[q], c3[q]};
+    float* o = out + kBatch * q;
+    for (int pair = 0; pair < 2; ++pair) {
+      const __m512 r = _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), logV(uniformOpen0V(words[2 * pair]))));
+      __m512 sn, cs;
+      sinCos2PiV(uniformOpen0V(words[2 * pair + 1]), sn, cs);
+      _mm512_storeu_ps(o + 32 * pair, _mm512_mul_ps(r, cs));
+      _mm512_storeu_ps(o + 32 * pair + 16, _mm512_mul_ps(r, sn));
+    }
   }
 }
 #endif
 
 inline void batch64(uint64_t g, uint64_t draw, uint64_t key, float* out) {
 #if defined(__AVX512F__)
-  batchAvx512(g, draw, key, out);
+  batchAvx512<1>(g, draw, key, out);
 #else
   batchScalar(g, draw, key, out);
 #endif
@@ -202,7 +215,12 @@ void RandomStream::bits(uint64_t draw, uint64_t index, uint32_t out[4]) const {
 void RandomStream::normals(uint64_t draw, int64_t offset, int64_t n, float* out) const {
   assert(offset % kBatch == 0);
   float vals[kBatch];
-  for (int64_t i = 0; i < n; i += kBatch) {
+  int64_t i = 0;
+#if defined(__AVX512F__)
+  for (; n - i >= 4 * kBatch; i += 4 * kBatch)
+    batchAvx512<4>(static_cast<uint64_t>(offset + i) / kBatch, draw, m_key, out + i);
+#endif
+  for (; i < n; i += kBatch) {
     const uint64_t g = static_cast<uint64_t>(offset + i) / kBatch;
     if (n - i >= kBatch) {
       batch64(g, draw, m_key, out + i);
