@@ -441,12 +441,12 @@ QWidget* UncertaintyExplorer::Impl::buildDetail() {
   lay->addLayout(left, 0);
 
   detailChart = makeChartView(QStringLiteral("detailChart"),
-                              QStringLiteral("Class probabilities across posterior samples"));
+                              QStringLiteral("Per class: p̄ and vote share"));
   detailChart->setToolTip(QStringLiteral(
       "mean probability p̄: the average of each sample's probability for the class.\n"
       "vote share: the fraction of samples whose own prediction (argmax) is the class."));
   auto* series = new QBarSeries;
-  detailMean = new QBarSet(QStringLiteral("mean probability p̄"));
+  detailMean = new QBarSet(QStringLiteral("p̄"));
   detailVotes = new QBarSet(QStringLiteral("vote share"));
   detailMean->setColor(kPrimaryColor);
   detailVotes->setColor(QColor(150, 150, 150));

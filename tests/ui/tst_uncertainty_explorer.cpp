@@ -283,7 +283,7 @@ void TestUncertaintyExplorer::detailPanel() {
   auto* bars = qobject_cast<QBarSeries*>(chart("detailChart")->series().at(0));
   QBarSet* mean = bars->barSets().at(0);
   QBarSet* votes = bars->barSets().at(1);
-  QCOMPARE(mean->label(), QStringLiteral("mean probability p̄"));
+  QCOMPARE(mean->label(), QStringLiteral("p̄"));
   QCOMPARE(votes->label(), QStringLiteral("vote share"));
   QVERIFY(std::abs(mean->at(8) - 0.575) < 1e-12);
   QVERIFY(std::abs(mean->at(7) - 0.425 / 9) < 1e-12);
