@@ -45,8 +45,8 @@ class Mlp {
   int64_t numParams() const { return m_shape.numParams(); }
   int numClasses() const { return m_shape.sizes.back(); }
 
-  /// gsum = Σ_i ∇θ log p(y_i | x_i, θ) over the rows of x (x must have its CSC part built);
-  /// returns Σ_i log p(y_i | x_i, θ). `parallel`: split the first layer over column blocks.
+  /// gsum = Σ_i ∇θ log p(y_i | x_i, θ) over the rows of x; returns Σ_i log p(y_i | x_i, θ).
+  /// `parallel`: split the work over fixed column blocks and row tiles (same result either way).
   double logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
                                float* gsum, MlpWorkspace& ws, bool parallel = true) const;
 
