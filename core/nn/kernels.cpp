@@ -26,7 +26,7 @@ inline __mmask16 lanes(int rem) {
 // accumulators in registers (GCC spills an array of __m512 on every iteration); each M row
 // segment is loaded once for all four outputs.
 void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
-                            float* out, int64_t ldo, int outRows, int c0, int width) {
+                   float* out, int64_t ldo, int outRows, int c0, int width) {
 #if defined(__AVX512F__)
   auto maskFor = [width](int v) { return lanes(width - 16 * v); };
   const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
@@ -82,7 +82,7 @@ void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const flo
 // segments stay in registers while the images of the tile stream by; the output rows of a tile
 // stay in L1.
 void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
-                         int wRows, float* out, int64_t ldo, int c0, int width) {
+                  int wRows, float* out, int64_t ldo, int c0, int width) {
 #if defined(__AVX512F__)
   auto maskFor = [width](int v) { return lanes(width - 16 * v); };
   const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
