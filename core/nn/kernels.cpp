@@ -127,6 +127,39 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
 }
 
 
+void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width) {
+#if defined(__AVX512F__)
+  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+  const __m512 b0 = _mm512_maskz_loadu_ps(k0, b + c0), b1 = _mm512_maskz_loadu_ps(k1, b + c0 + 16);
+  const __m512 b2 = _mm512_maskz_loadu_ps(k2, b + c0 + 32), b3 = _mm512_maskz_loadu_ps(k3, b + c0 + 48);
+  for (int64_t i = i0; i < i1; ++i) {
+    float* z = Z + i * ldz + c0;
+    _mm512_mask_storeu_ps(z, k0, b0); _mm512_mask_storeu_ps(z + 16, k1, b1);
+    _mm512_mask_storeu_ps(z + 32, k2, b2); _mm512_mask_storeu_ps(z + 48, k3, b3);
+  }
+#else
+  for (int64_t i = i0; i < i1; ++i)
+    for (int c = 0; c < width; ++c) Z[i * ldz + c0 + c] = b[c0 + c];
+#endif
+}
+
+void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width) {
+#if defined(__AVX512F__)
+  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t i = i0; i < i1; ++i) {
+    float* z = Z + i * ldz + c0;
+    _mm512_mask_storeu_ps(z, k0, _mm512_max_ps(_mm512_maskz_loadu_ps(k0, z), zero));
+    _mm512_mask_storeu_ps(z + 16, k1, _mm512_max_ps(_mm512_maskz_loadu_ps(k1, z + 16), zero));
+    _mm512_mask_storeu_ps(z + 32, k2, _mm512_max_ps(_mm512_maskz_loadu_ps(k2, z + 32), zero));
+    _mm512_mask_storeu_ps(z + 48, k3, _mm512_max_ps(_mm512_maskz_loadu_ps(k3, z + 48), zero));
+  }
+#else
+  for (int64_t i = i0; i < i1; ++i)
+    for (int c = 0; c < width; ++c) Z[i * ldz + c0 + c] = std::max(Z[i * ldz + c0 + c], 0.0f);
+#endif
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output layer. Classes are taken in chunks of at most 8 (accumulators in registers; the chunk
 // size is a template argument so GCC keeps the array of vectors in registers).

@@ -15,6 +15,11 @@ constexpr int kColBlock = 64;
 void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
                   int wRows, float* out, int64_t ldo, int c0, int width);
 
+/// Starts a forward tile: Z[i, c0 .. c0+width) = b[c0 .. c0+width) for rows [i0, i1), width <= kColBlock.
+void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width);
+/// Ends a forward tile of a hidden layer: Z = max(Z, 0) on the same block.
+void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width);
+
 /// Weight gradient: out[j, c0 .. c0+width) = Σ_e vals[4e + j] * M[rows[e], c0 .. c0+width) for
 /// j < outRows, the entries in order.
 void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,

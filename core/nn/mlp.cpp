@@ -107,7 +107,7 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
       const int c0 = static_cast<int>(blk) * kColBlock, width = std::min(h, c0 + kColBlock) - c0;
       for (int t = 0; t < tiles; ++t) {
         const int64_t i0 = int64_t{t} * SparseBatch::kTile, i1 = std::min(n, i0 + SparseBatch::kTile);
-        for (int64_t i = i0; i < i1; ++i) std::copy_n(b + c0, width, Z + i * h + c0);
+        kernels::biasRows(Z, h, i0, i1, b, c0, width);
         for (int g = 0; g < groups; ++g) {
           const int64_t e0 = x.tileStart(g, t), e1 = x.tileStart(g, t + 1);
           if (e0 == e1) continue;
@@ -116,9 +116,7 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
                                 e1 - e0, W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h,
                                 c0, width);
         }
-        if (hidden)
-          for (int64_t i = i0; i < i1; ++i)
-            for (int c = c0; c < c0 + width; ++c) Z[i * h + c] = std::max(Z[i * h + c], 0.0f);
+        if (hidden) kernels::reluRows(Z, h, i0, i1, c0, width);
       }
     });
   }
