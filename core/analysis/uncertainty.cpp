@@ -16,10 +16,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 Error analysisError(std::string detail) {
-  Error e;
-  e.code = ErrorCode::BadFormat;
-  e.detail = std::move(detail);
-  return e;
+  return makeError(ErrorCode::BadFormat, {}, -1, {}, {}, std::move(detail));
 }
 
 // Shortest text that reads back to the same double; "nan" for NaN.
@@ -348,7 +345,8 @@ std::string summaryText(const UncertaintySummary& s, const DropToReach& drop99, 
     << "ensemble - last sample      "
     << (std::isnan(s.accuracyGain)
             ? std::string("n/a")
-            : (s.accuracyGain >= 0 ? "+" : "") + fix(100.0 * s.accuracyGain, 2) + " points")
+            // Appended, not "+" + string: GCC 12 reports a false -Wrestrict on the latter.
+            : std::string(s.accuracyGain >= 0 ? "+" : "").append(fix(100.0 * s.accuracyGain, 2)).append(" points"))
     << '\n'
     << "test NLL (ensemble)         " << fix(s.negLogLikelihood, 4) << " nats/image\n"
     << "threshold t                 " << fix(s.threshold, 3) << '\n'

@@ -25,13 +25,7 @@ class InflateGuard {
 
 Error gzipError(const std::string& path, std::string detail, std::string expected = {},
                 std::string found = {}) {
-  Error e;
-  e.code = ErrorCode::CorruptGzip;
-  e.path = path;
-  e.detail = std::move(detail);
-  e.expected = std::move(expected);
-  e.found = std::move(found);
-  return e;
+  return makeError(ErrorCode::CorruptGzip, path, -1, std::move(expected), std::move(found), std::move(detail));
 }
 
 // First guess for the output size: the ISIZE field of the last member (decompressed size mod
@@ -63,11 +57,7 @@ Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std:
 
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
-    Error e;
-    e.code = ErrorCode::Io;
-    e.path = path;
-    e.detail = "zlib could not be initialised";
-    return e;
+    return makeError(ErrorCode::Io, path, -1, {}, {}, "zlib could not be initialised");
   }
   InflateGuard guard(&zs);
 
@@ -121,11 +111,7 @@ Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std:
       continue;
     }
     if (rc == Z_MEM_ERROR) {
-      Error e;
-      e.code = ErrorCode::Io;
-      e.path = path;
-      e.detail = "out of memory while decompressing";
-      return e;
+      return makeError(ErrorCode::Io, path, -1, {}, {}, "out of memory while decompressing");
     }
     // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
     std::string why = zs.msg ? zs.msg : "invalid deflate data";
