@@ -80,7 +80,6 @@ void logSoftmaxRows(float* z, int64_t rows, int k) {
   }
 }
 
-
 }  // namespace
 
 void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bool parallel,

@@ -384,7 +384,7 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
     if (!sawHeader) {
       if (row != kCurveHeader)
         return fileError(ErrorCode::BadFormat, path, where, std::string("header '") + kCurveHeader + "'",
-                         "'" + row.substr(0, 100) + "'", offset);
+                         quotedText(row.substr(0, 100)), offset);
       sawHeader = true;
       continue;
     }
@@ -406,7 +406,7 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
                        std::to_string(f.size()) + " fields", offset);
     auto bad = [&](const char* column, const std::string& v, const char* expected) {
       return fileError(ErrorCode::BadFormat, path, where + ", column " + column, expected,
-                       "'" + v.substr(0, 40) + "'", offset);
+                       quotedText(v.substr(0, 40)), offset);
     };
     auto toInt = [](const std::string& v, int64_t& out) {
       const auto r = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -591,7 +591,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
   const std::optional<RunStatus> status = runStatusFromString(statusText);
   if (!status)
     return fileError(ErrorCode::BadFormat, configPath, "key 'outcome.status'", "a run status",
-                     "'" + statusText + "'");
+                     quotedText(statusText));
   r.outcome.status = *status;
 
   r.timings.totalSeconds = jr.number(*timings, "total_seconds", "timings.");
@@ -626,7 +626,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
                        std::to_string(sampleCount), std::to_string(samples));
     if (st2 != statusText)
       return fileError(ErrorCode::BadFormat, summaryPath, "key 'status' disagrees with config.json",
-                       "'" + statusText + "'", "'" + st2 + "'");
+                       quotedText(statusText), quotedText(st2));
   }
 
   // curve.csv

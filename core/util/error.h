@@ -59,6 +59,17 @@ inline Error makeError(ErrorCode code, std::string path, int64_t offset = -1, st
   return e;
 }
 
+/// 'text' in single quotes, for the "found" part of an Error (built by appending, which also keeps
+/// GCC 12's false -Wrestrict on "'" + text quiet).
+inline std::string quotedText(const std::string& text) {
+  std::string s;
+  s.reserve(text.size() + 2);
+  s += '\'';
+  s += text;
+  s += '\'';
+  return s;
+}
+
 /// A value or an Error. Minimal std::expected stand-in for C++20.
 template <class T>
 class Result {

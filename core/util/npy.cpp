@@ -18,17 +18,6 @@ namespace fs = std::filesystem;
 constexpr unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 constexpr int64_t kAlign = 64;
 
-
-// 'text' in single quotes (built by appending, which also keeps GCC 12's -Wrestrict quiet).
-std::string quotedText(const std::string& text) {
-  std::string s;
-  s.reserve(text.size() + 2);
-  s += '\'';
-  s += text;
-  s += '\'';
-  return s;
-}
-
 // Printable form of raw bytes: ASCII as is, everything else as \xNN.
 std::string escapeBytes(const unsigned char* p, size_t n) {
   static const char* hex = "0123456789abcdef";

@@ -8,6 +8,8 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+// GCC 12 reports a false '__Y is used uninitialized' inside the shift intrinsics of mulHiLo.
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace bnn {
