@@ -140,24 +140,19 @@ int bench(int argc, char** argv) {
     const double peak1 = peakGflopsOneThread();
     // All threads at once: the cores may share FMA units (SMT), so the sum is measured, not assumed.
     // `threads` copies run together; their total flops over the wall time of the region.
-    std::vector<double> each(static_cast<size_t>(threads));
     const auto tp = Clock::now();
-    parallelBlocks(threads, [&](int64_t t) { each[static_cast<size_t>(t)] = peakGflopsOneThread(); });
+    parallelBlocks(threads, [](int64_t) { peakGflopsOneThread(); });
     const double wall = since(tp);
     const double peak = threads * kPeakFlopsPerCall / wall / 1e9;
     // Useful work of the first layer: non-zero pixels only. Executed work: the kernels run over
-    // groups of four pixels with any non-zero (nn/sparse_batch.h), zeros within them included.
+    // the column groups a SparseBatch lists (nn/sparse_batch.h), zeros within them included.
     int64_t nnzTrain = 0, groupsTrain = 0, listedTrain = 0;
     for (uint8_t p : data.train.pixels) nnzTrain += p != 0;
-    const int ppi = data.train.pixelsPerImage();
-    for (int64_t i = 0; i < data.train.count; ++i) {
-      const uint8_t* px = data.train.image(i);
-      for (int g = 0; g < ppi; g += SparseBatch::kGroup) {
-        bool any = false;
-        for (int j = g; j < std::min(ppi, g + SparseBatch::kGroup); ++j) any |= px[j] != 0;
-        listedTrain += any;
-        ++groupsTrain;
-      }
+    SparseBatch probe;
+    for (int64_t s = 0; s < data.train.count; s += 10000) {
+      probe.gatherRange(data.train, s, std::min<int64_t>(10000, data.train.count - s));
+      listedTrain += probe.numEntries();
+      groupsTrain += probe.rows * probe.numGroups();
     }
     const double density = static_cast<double>(nnzTrain) / static_cast<double>(data.train.pixels.size());
     const double groupDensity = static_cast<double>(listedTrain) / static_cast<double>(groupsTrain);
@@ -177,10 +172,10 @@ int bench(int argc, char** argv) {
     // (dW1: 2 n·784·500, dW2 + dA1: 4 n·500·10); a test pass = 2·10000·(784·500 + 500·10).
     const double n = 512, in = shape.sizes[0], h = shape.sizes[1], k = shape.sizes[2];
     const double gradDense = 2 * n * in * h * 2 + 2 * n * h * k * 3;
-    const double gradActual = 2 * n * in * h * 2 * groupDensity + 2 * n * h * k * 3;
+    const double gradExecuted = 2 * n * in * h * 2 * groupDensity + 2 * n * h * k * 3;
     const double testN = static_cast<double>(data.test.count);
     const double testDense = 2 * testN * (in * h + h * k);
-    const double testActual = 2 * testN * (in * h * groupDensity + h * k);
+    const double testExecuted = 2 * testN * (in * h * groupDensity + h * k);
 
     target.nextMinibatch();
     const double tBatch = medianSeconds(reps, [&] { target.nextMinibatch(); });
@@ -211,23 +206,23 @@ int bench(int argc, char** argv) {
     th = theta;
     const double tSghmcStep = medianSeconds(std::max(3, reps / 4), [&] { sghmcSampler->step(th.data(), target); });
 
-    auto row = [&](const char* what, double s, double dense, double actual) {
+    auto row = [&](const char* what, double s, double dense, double executed) {
       if (dense > 0)
         std::printf("  %-34s %9.3f ms   %7.1f GFLOP/s dense-equivalent (%5.1f%% of peak), %6.1f GFLOP/s executed (%4.1f%%)\n",
-                    what, 1e3 * s, dense / s / 1e9, 100 * dense / s / 1e9 / peak, actual / s / 1e9,
-                    100 * actual / s / 1e9 / peak);
+                    what, 1e3 * s, dense / s / 1e9, 100 * dense / s / 1e9 / peak, executed / s / 1e9,
+                    100 * executed / s / 1e9 / peak);
       else
         std::printf("  %-34s %9.3f ms\n", what, 1e3 * s);
     };
     std::printf("components (median of %d):\n", reps);
     row("minibatch gather (n = 512)", tBatch, 0, 0);
-    row("gradient evaluation (n = 512)", tGrad, gradDense, gradActual);
-    row("test-set pass (10,000 images)", tTest, testDense, testActual);
-    row("test-set pass + predictive update", tTestAcc, testDense, testActual);
+    row("gradient evaluation (n = 512)", tGrad, gradDense, gradExecuted);
+    row("test-set pass (10,000 images)", tTest, testDense, testExecuted);
+    row("test-set pass + predictive update", tTestAcc, testDense, testExecuted);
     std::printf("  %-34s %9.3f ms   (%.1f M normals/s)\n", "noise: 397,510 normals", 1e3 * tNoise,
                 theta.size() / tNoise / 1e6);
-    row("SGLD step (batch+gradient+update)", tSgldStep, gradDense, gradActual);
-    row("SGHMC step (L = 10)", tSghmcStep, 10 * gradDense, 10 * gradActual);
+    row("SGLD step (batch+gradient+update)", tSgldStep, gradDense, gradExecuted);
+    row("SGHMC step (L = 10)", tSghmcStep, 10 * gradDense, 10 * gradExecuted);
 
     // Full schedules: W warm-up steps with a test pass every K, then S sampling steps each with
     // a test pass and predictive update.
