@@ -21,7 +21,6 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QElapsedTimer>
 #include <cmath>
 #include <cstdio>
 
@@ -433,8 +432,9 @@ void MainWindow::onRunFinished(const QString& id, std::shared_ptr<const bnn::Run
 
 void MainWindow::feedUncertainty(const QString& id, std::shared_ptr<const bnn::RunResult> result) {
   if (!result || result->predictive.sampleCount() == 0) return;
-  // The explorer analyses a run on this thread (seconds for a full MNIST run), so it receives
-  // runs only while its tab is shown; the tab catches up when it is opened (see currentChanged).
+  // The explorer analyses a run on this thread (tens of milliseconds for a full MNIST run), so
+  // it receives runs only while its tab is shown; the tab catches up when it is opened (see
+  // currentChanged).
   if (m_tabs->currentWidget() != m_uncertainty) return;
   const RunRecord* r = m_model->record(id);
   if (!r) return;

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <limits>
 
-
 namespace bnn {
 
 PredictiveAccumulator::PredictiveAccumulator(const PredictiveAccumulator& o) { *this = o; }
