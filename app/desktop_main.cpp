@@ -12,10 +12,27 @@ namespace {
 // Our options start with "--"; Qt's own (-platform xcb, -style fusion, -reverse, ...) with one
 // dash and are left to QApplication.
 QStringList ownArguments(int argc, char** argv) {
-  static const QSet<QString> qtOptionsWithValue{
-      "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qmljsdebugger", "-style",
-      "-stylesheet", "-session", "-display", "-geometry", "-qwindowgeometry", "-qwindowtitle",
-      "-qwindowicon", "-name", "-title", "-visual", "-font", "-fn", "-bg", "-fg", "-btn"};
+  static const QSet<QString> qtOptionsWithValue{"-platform",
+                                                "-platformpluginpath",
+                                                "-platformtheme",
+                                                "-plugin",
+                                                "-qmljsdebugger",
+                                                "-style",
+                                                "-stylesheet",
+                                                "-session",
+                                                "-display",
+                                                "-geometry",
+                                                "-qwindowgeometry",
+                                                "-qwindowtitle",
+                                                "-qwindowicon",
+                                                "-name",
+                                                "-title",
+                                                "-visual",
+                                                "-font",
+                                                "-fn",
+                                                "-bg",
+                                                "-fg",
+                                                "-btn"};
   QStringList out;
   for (int i = 1; i < argc; ++i) {
     const QString a = QString::fromLocal8Bit(argv[i]);

@@ -32,8 +32,10 @@ const QList<double> kExampleTicks{0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 1.0};
 
 QString xTitle(AccuracyChart::Kind kind, AccuracyChart::XAxis x, AccuracyChart::Metric m) {
   switch (kind) {
-    case AccuracyChart::Kind::Warmup: return QStringLiteral("Number of warm-up steps");
-    case AccuracyChart::Kind::Sampling: return QStringLiteral("Number of sampling steps");
+    case AccuracyChart::Kind::Warmup:
+      return QStringLiteral("Number of warm-up steps");
+    case AccuracyChart::Kind::Sampling:
+      return QStringLiteral("Number of sampling steps");
     case AccuracyChart::Kind::Comparison:
       switch (x) {
         case AccuracyChart::XAxis::Steps:
@@ -88,8 +90,9 @@ AccuracyChart::AccuracyChart(Kind kind, QWidget* parent) : QWidget(parent), m_ki
   m_view = new QChartView(m_chart, this);
   m_view->setRenderHint(QPainter::Antialiasing);
   m_view->setRubberBand(QChartView::RectangleRubberBand);
-  m_view->setToolTip(QStringLiteral("Drag a rectangle to zoom in, right-click to zoom out; "
-                                    "\"Reset zoom\" restores the automatic range."));
+  m_view->setToolTip(
+      QStringLiteral("Drag a rectangle to zoom in, right-click to zoom out; "
+                     "\"Reset zoom\" restores the automatic range."));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
@@ -103,11 +106,14 @@ AccuracyChart::~AccuracyChart() = default;
 
 QString AccuracyChart::title() const {
   switch (m_kind) {
-    case Kind::Warmup: return QStringLiteral("Warm-up: pointwise predictive accuracy");
+    case Kind::Warmup:
+      return QStringLiteral("Warm-up: pointwise predictive accuracy");
     case Kind::Sampling:
-      return QStringLiteral("Sampling: running-average predictive accuracy "
-                            "(thin line: current sample alone)");
-    case Kind::Comparison: return QStringLiteral("Comparison of runs");
+      return QStringLiteral(
+          "Sampling: running-average predictive accuracy "
+          "(thin line: current sample alone)");
+    case Kind::Comparison:
+      return QStringLiteral("Comparison of runs");
   }
   return {};
 }
@@ -197,9 +203,8 @@ void AccuracyChart::updateAxisTitles() {
     m_axisYValue->setTitleText(pointwise ? QStringLiteral("Pointwise predictive accuracy")
                                          : QStringLiteral("Running average predictive accuracy"));
   }
-  m_axisX->setLabelFormat(m_kind == Kind::Comparison && m_xAxis == XAxis::Seconds
-                              ? QStringLiteral("%.0f s")
-                              : QStringLiteral("%.0f"));
+  m_axisX->setLabelFormat(m_kind == Kind::Comparison && m_xAxis == XAxis::Seconds ? QStringLiteral("%.0f s")
+                                                                                  : QStringLiteral("%.0f"));
 }
 
 void AccuracyChart::rebuildYTicks(double lo, double hi) {
@@ -218,8 +223,7 @@ void AccuracyChart::rebuildYTicks(double lo, double hi) {
         step = m * mag;
         break;
       }
-    for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + 1e-9; v += step)
-      ticks << v;
+    for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + 1e-9; v += step) ticks << v;
   }
   for (const QString& l : m_axisYCategory->categoriesLabels()) m_axisYCategory->remove(l);
   m_axisYCategory->setStartValue(lo);
@@ -293,11 +297,15 @@ void AccuracyChart::fillSeries(const RunRecord& r, RunSeries& s) const {
         switch (m_xAxis) {
           case XAxis::Steps:
             x = m_metric == Metric::Ensemble ? double(p.step)
-                : sampling ? double(r.config.warmupSteps + p.step)
-                           : double(p.step);
+                : sampling                   ? double(r.config.warmupSteps + p.step)
+                                             : double(p.step);
             break;
-          case XAxis::GradEvals: x = double(p.gradEvals); break;
-          case XAxis::Seconds: x = p.wallSeconds; break;
+          case XAxis::GradEvals:
+            x = double(p.gradEvals);
+            break;
+          case XAxis::Seconds:
+            x = p.wallSeconds;
+            break;
         }
         main.append(QPointF(x, y));
         break;
@@ -345,9 +353,9 @@ void AccuracyChart::refresh(bool evenIfHidden) {
     if (m_kind == Kind::Warmup) xHint = std::max(xHint, double(r.config.warmupSteps));
     if (m_kind == Kind::Sampling) xHint = std::max(xHint, double(r.config.samplingSteps));
     if (m_kind == Kind::Comparison && m_xAxis == XAxis::Steps)
-      xHint = std::max(xHint, double(m_metric == Metric::Ensemble
-                                         ? r.config.samplingSteps
-                                         : r.config.warmupSteps + r.config.samplingSteps));
+      xHint = std::max(xHint,
+                       double(m_metric == Metric::Ensemble ? r.config.samplingSteps
+                                                           : r.config.warmupSteps + r.config.samplingSteps));
   }
   for (auto it = m_series.begin(); it != m_series.end();) {
     if (!order.contains(it.key())) {
@@ -410,7 +418,11 @@ void AccuracyChart::applyRanges() {
       rebuildYTicks(lo, hi);
     } else {
       const double span = hi - lo;
-      const double step = span > 0.5 ? 0.1 : span > 0.2 ? 0.05 : span > 0.1 ? 0.02 : span > 0.04 ? 0.01 : 0.005;
+      const double step = span > 0.5    ? 0.1
+                          : span > 0.2  ? 0.05
+                          : span > 0.1  ? 0.02
+                          : span > 0.04 ? 0.01
+                                        : 0.005;
       setDynamicTicks(m_axisYValue, lo, hi, step);
       m_axisYValue->setLabelFormat(step < 0.01 ? QStringLiteral("%.3f") : QStringLiteral("%.2f"));
     }
@@ -447,9 +459,9 @@ void AccuracyChart::setMetric(Metric metric) {
   if (m_kind != Kind::Comparison) return;
   m_metric = metric;
   if (m_metricBox->currentIndex() != int(metric)) m_metricBox->setCurrentIndex(int(metric));
-  if (m_xAxisBox) m_xAxisBox->setItemText(0, metric == Metric::Ensemble
-                                                 ? QStringLiteral("Sampling steps")
-                                                 : QStringLiteral("Steps"));
+  if (m_xAxisBox)
+    m_xAxisBox->setItemText(
+        0, metric == Metric::Ensemble ? QStringLiteral("Sampling steps") : QStringLiteral("Steps"));
   updateAxisTitles();
   invalidateAll();
   m_userZoomed = false;
@@ -511,19 +523,18 @@ bool AccuracyChart::exportCsv(const QString& path, QString* error) {
     return t;
   };
   out << "run,series," << columnName(m_axisX->titleText()) << ','
-      << (m_axisYCategory ? columnName(m_axisYCategory->titleText())
-                          : columnName(m_axisYValue->titleText()))
+      << (m_axisYCategory ? columnName(m_axisYCategory->titleText()) : columnName(m_axisYValue->titleText()))
       << '\n';
   for (const QString& id : m_order) {
     const RunSeries& s = m_series[id];
     for (QLineSeries* series : {s.main, s.companion}) {
       if (!series) continue;
-      const QString kind = series == s.main
-                               ? (m_kind == Kind::Warmup ||
-                                          (m_kind == Kind::Comparison && m_metric == Metric::Pointwise)
-                                      ? QStringLiteral("pointwise")
-                                      : QStringLiteral("running_average"))
-                               : QStringLiteral("current_sample");
+      const QString kind =
+          series == s.main
+              ? (m_kind == Kind::Warmup || (m_kind == Kind::Comparison && m_metric == Metric::Pointwise)
+                     ? QStringLiteral("pointwise")
+                     : QStringLiteral("running_average"))
+              : QStringLiteral("current_sample");
       for (const QPointF& p : series->points())
         out << csvField(s.name) << ',' << kind << ',' << QString::number(p.x(), 'g', 10) << ','
             << QString::number(p.y(), 'g', 8) << '\n';

@@ -1,8 +1,8 @@
 #include "app_options.h"
 
 namespace {
-const QStringList kViews{QStringLiteral("warmup"), QStringLiteral("sampling"),
-                         QStringLiteral("comparison"), QStringLiteral("uncertainty")};
+const QStringList kViews{QStringLiteral("warmup"), QStringLiteral("sampling"), QStringLiteral("comparison"),
+                         QStringLiteral("uncertainty")};
 }  // namespace
 
 QString applyOverrides(bnn::RunConfig& config,
@@ -55,7 +55,9 @@ QString appUsage() {
 
 std::pair<std::optional<AppOptions>, QString> parseAppOptions(const QStringList& args) {
   AppOptions o;
-  auto fail = [](const QString& why) { return std::pair<std::optional<AppOptions>, QString>{std::nullopt, why}; };
+  auto fail = [](const QString& why) {
+    return std::pair<std::optional<AppOptions>, QString>{std::nullopt, why};
+  };
   for (int i = 0; i < args.size(); ++i) {
     const QString& a = args[i];
     if (!a.startsWith(QLatin1String("--")) || a.size() < 3)
@@ -73,11 +75,26 @@ std::pair<std::optional<AppOptions>, QString> parseAppOptions(const QStringList&
       target = true;
       return true;
     };
-    if (name == QLatin1String("help")) { o.help = true; continue; }
-    if (name == QLatin1String("run")) { if (!flag(o.run)) return fail("--run takes no value"); continue; }
-    if (name == QLatin1String("compare")) { if (!flag(o.compare)) return fail("--compare takes no value"); continue; }
-    if (name == QLatin1String("quit-when-done")) { if (!flag(o.quitWhenDone)) return fail("--quit-when-done takes no value"); continue; }
-    if (name == QLatin1String("no-confirm")) { if (!flag(o.noConfirm)) return fail("--no-confirm takes no value"); continue; }
+    if (name == QLatin1String("help")) {
+      o.help = true;
+      continue;
+    }
+    if (name == QLatin1String("run")) {
+      if (!flag(o.run)) return fail("--run takes no value");
+      continue;
+    }
+    if (name == QLatin1String("compare")) {
+      if (!flag(o.compare)) return fail("--compare takes no value");
+      continue;
+    }
+    if (name == QLatin1String("quit-when-done")) {
+      if (!flag(o.quitWhenDone)) return fail("--quit-when-done takes no value");
+      continue;
+    }
+    if (name == QLatin1String("no-confirm")) {
+      if (!flag(o.noConfirm)) return fail("--no-confirm takes no value");
+      continue;
+    }
     if (!hasInlineValue) {
       if (i + 1 >= args.size()) return fail(QStringLiteral("--%1 needs a value").arg(name));
       value = args[++i];

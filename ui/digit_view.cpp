@@ -43,8 +43,8 @@ void DigitView::paintEvent(QPaintEvent*) {
   // Nearest neighbour: an integer multiple of the image size where possible.
   const int scale = std::max(1, side / std::max(m_image.width(), m_image.height()));
   const QSize target = m_image.size() * scale;
-  const QRect r(square.center().x() - target.width() / 2 + 1,
-                square.center().y() - target.height() / 2 + 1, target.width(), target.height());
+  const QRect r(square.center().x() - target.width() / 2 + 1, square.center().y() - target.height() / 2 + 1,
+                target.width(), target.height());
   p.setRenderHint(QPainter::SmoothPixmapTransform, false);
   p.drawImage(r, m_image);
 }

@@ -24,14 +24,13 @@ GalleryTile GalleryDelegate::tileFromIndex(const QModelIndex& index) {
   return t;
 }
 
-void GalleryDelegate::paintTile(QPainter* p, const QRect& rect, const GalleryTile& t,
-                                bool selected, const QPalette& palette) {
+void GalleryDelegate::paintTile(QPainter* p, const QRect& rect, const GalleryTile& t, bool selected,
+                                const QPalette& palette) {
   p->save();
   p->setRenderHint(QPainter::Antialiasing, false);
   p->setRenderHint(QPainter::SmoothPixmapTransform, false);
   const QRect r = rect.adjusted(2, 2, -2, -2);
-  p->fillRect(r, selected ? palette.color(QPalette::Highlight).lighter(170)
-                          : palette.color(QPalette::Base));
+  p->fillRect(r, selected ? palette.color(QPalette::Highlight).lighter(170) : palette.color(QPalette::Base));
   const bool wrong = t.trueClass != t.predictedClass;
 
   // Digit: 28x28 scaled 3x, no smoothing.
@@ -64,8 +63,7 @@ void GalleryDelegate::paintTile(QPainter* p, const QRect& rect, const GalleryTil
   // Line 2: max p̄ and the test index.
   const QRect line2(r.left() + 4, y, r.width() - 8, lineH);
   p->setPen(palette.color(QPalette::Text));
-  p->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter,
-              QStringLiteral("p̄ %1").arg(t.maxProb, 0, 'f', 3));
+  p->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("p̄ %1").arg(t.maxProb, 0, 'f', 3));
   p->setPen(palette.color(QPalette::PlaceholderText));
   p->drawText(line2, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("#%1").arg(t.imageIndex));
   y += lineH + 2;
@@ -105,10 +103,8 @@ void GalleryDelegate::paintTile(QPainter* p, const QRect& rect, const GalleryTil
 
 void GalleryDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                             const QModelIndex& index) const {
-  paintTile(painter, option.rect, tileFromIndex(index),
-            option.state.testFlag(QStyle::State_Selected), option.palette);
+  paintTile(painter, option.rect, tileFromIndex(index), option.state.testFlag(QStyle::State_Selected),
+            option.palette);
 }
 
-QSize GalleryDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const {
-  return tileSize();
-}
+QSize GalleryDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const { return tileSize(); }

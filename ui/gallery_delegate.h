@@ -24,10 +24,9 @@ class GalleryDelegate : public QStyledItemDelegate {
   static QSize tileSize() { return {120, 164}; }
   static GalleryTile tileFromIndex(const QModelIndex& index);
   /// Draws a tile into `rect` (also used to export the gallery as an image).
-  static void paintTile(QPainter* painter, const QRect& rect, const GalleryTile& tile,
-                        bool selected, const QPalette& palette);
+  static void paintTile(QPainter* painter, const QRect& rect, const GalleryTile& tile, bool selected,
+                        const QPalette& palette);
 
-  void paint(QPainter* painter, const QStyleOptionViewItem& option,
-             const QModelIndex& index) const override;
+  void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
   QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 };

@@ -50,8 +50,9 @@ LatencyMonitor::Stats LatencyMonitor::twoChains() const { return statsOf(m_twoCh
 QString LatencyMonitor::summary() const {
   const Stats r = recent();
   const Stats t = twoChains();
-  QString s = QStringLiteral("Event-loop lateness of a 10 ms timer, last 60 s: p50 %1 ms, p99 %2 ms, "
-                             "max %3 ms (%4 samples)")
+  QString s = QStringLiteral(
+                  "Event-loop lateness of a 10 ms timer, last 60 s: p50 %1 ms, p99 %2 ms, "
+                  "max %3 ms (%4 samples)")
                   .arg(r.p50, 0, 'f', 2)
                   .arg(r.p99, 0, 'f', 2)
                   .arg(r.max, 0, 'f', 1)

@@ -23,9 +23,9 @@ class LatencyMonitor : public QObject {
   /// Tells the monitor how many chains run (samples with >= 2 are also kept apart).
   void setRunningChainsProvider(std::function<int()> provider) { m_running = std::move(provider); }
 
-  Stats recent() const;        // last 60 s
-  Stats twoChains() const;     // all samples taken while >= 2 chains ran
-  QString summary() const;     // one line per set
+  Stats recent() const;     // last 60 s
+  Stats twoChains() const;  // all samples taken while >= 2 chains ran
+  QString summary() const;  // one line per set
 
  private:
   void tick();

@@ -10,8 +10,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
-#include <QPushButton>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QScreen>
 #include <QSettings>
@@ -106,8 +106,9 @@ void MainWindow::buildUi() {
   m_runView->setColumnWidth(RunListModel::SamplerColumn, 92);
   m_runView->setColumnWidth(RunListModel::StatusColumn, 110);
   m_runView->setColumnWidth(RunListModel::SamplesColumn, 60);
-  m_runView->setToolTip(QStringLiteral("Checked runs are drawn in the charts; double-click a name to "
-                                       "rename it."));
+  m_runView->setToolTip(
+      QStringLiteral("Checked runs are drawn in the charts; double-click a name to "
+                     "rename it."));
   listLayout->addWidget(m_runView, 1);
   auto* listDock = new QDockWidget(QStringLiteral("Runs"), this);
   listDock->setObjectName(QStringLiteral("runsDock"));
@@ -184,8 +185,10 @@ void MainWindow::buildUi() {
   connect(m_datasetPanel, &DatasetPanel::cancelFetchRequested, m_fetcher, &MnistFetcher::cancel);
   connect(m_fetcher, &MnistFetcher::stageChanged, m_datasetPanel, &DatasetPanel::showFetching);
   connect(m_fetcher, &MnistFetcher::finished, this, [this](bool ok, const QString& dirOrError) {
-    if (ok) loadData(dirOrError);
-    else m_datasetPanel->showFetchFailed(dirOrError);
+    if (ok)
+      loadData(dirOrError);
+    else
+      m_datasetPanel->showFetchFailed(dirOrError);
   });
   connect(m_runView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
     updateActions();
@@ -230,7 +233,8 @@ void MainWindow::buildUi() {
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-  QAction* choose = file->addAction(QStringLiteral("Choose data folder…"), this, &MainWindow::chooseDataFolder);
+  QAction* choose =
+      file->addAction(QStringLiteral("Choose data folder…"), this, &MainWindow::chooseDataFolder);
   choose->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
   file->addAction(QStringLiteral("Fetch MNIST"), this, &MainWindow::fetchMnist);
   file->addSeparator();
@@ -240,20 +244,25 @@ void MainWindow::buildMenus() {
   QMenu* exportMenu = file->addMenu(QStringLiteral("Export current chart"));
   for (const char* fmt : {"png", "svg", "csv"}) {
     const QString f = QLatin1String(fmt);
-    QAction* a = exportMenu->addAction(f == QLatin1String("csv") ? QStringLiteral("Data as CSV…")
-                                                                 : QStringLiteral("Chart as %1…").arg(f.toUpper()));
+    QAction* a =
+        exportMenu->addAction(f == QLatin1String("csv") ? QStringLiteral("Data as CSV…")
+                                                        : QStringLiteral("Chart as %1…").arg(f.toUpper()));
     connect(a, &QAction::triggered, this, [this, f] {
-      if (AccuracyChart* c = currentChart()) c->exportWithDialog(f);
-      else QMessageBox::information(this, QStringLiteral("Export"), QStringLiteral("Select a chart tab first."));
+      if (AccuracyChart* c = currentChart())
+        c->exportWithDialog(f);
+      else
+        QMessageBox::information(this, QStringLiteral("Export"), QStringLiteral("Select a chart tab first."));
     });
   }
   file->addSeparator();
   file->addAction(QStringLiteral("Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
-  QAction* runAction = run->addAction(QStringLiteral("Run"), this, [this] { m_runPanel->runButton()->click(); });
+  QAction* runAction =
+      run->addAction(QStringLiteral("Run"), this, [this] { m_runPanel->runButton()->click(); });
   runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
-  run->addAction(QStringLiteral("Compare SGLD vs SGHMC"), this, [this] { m_runPanel->compareButton()->click(); });
+  run->addAction(QStringLiteral("Compare SGLD vs SGHMC"), this,
+                 [this] { m_runPanel->compareButton()->click(); });
   run->addSeparator();
   run->addAction(m_stopSelectedAction);
   run->addAction(m_stopAllAction);
@@ -367,9 +376,9 @@ void MainWindow::loadDefaultData() {
 }
 
 void MainWindow::chooseDataFolder() {
-  const QString dir = QFileDialog::getExistingDirectory(
-      this, QStringLiteral("Choose a folder with MNIST-style IDX files"),
-      m_dataDirectory.isEmpty() ? QDir::homePath() : m_dataDirectory);
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, QStringLiteral("Choose a folder with MNIST-style IDX files"),
+                                        m_dataDirectory.isEmpty() ? QDir::homePath() : m_dataDirectory);
   if (!dir.isEmpty()) loadData(dir);
 }
 
@@ -442,8 +451,7 @@ void MainWindow::feedUncertainty(const QString& id, std::shared_ptr<const bnn::R
   // Snapshots of running chains back off so that the analysis takes at most about a tenth of
   // this thread's time (final and opened runs always go through).
   const bool snapshot = result->outcome.status == bnn::RunStatus::Running;
-  if (snapshot && m_uncertaintyClock.isValid() && m_uncertaintyClock.elapsed() < m_nextSnapshotFeedMs)
-    return;
+  if (snapshot && m_uncertaintyClock.isValid() && m_uncertaintyClock.elapsed() < m_nextSnapshotFeedMs) return;
   m_fedToUncertainty.insert(id, result);
   ++m_uncertaintyUpdates;
   QElapsedTimer took;
@@ -491,9 +499,9 @@ void MainWindow::saveSelectedRun() {
   if (!r || !r->result) return;
   QString suggested = r->name.toLower();
   suggested.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
-  const QString path = QFileDialog::getSaveFileName(
-      this, QStringLiteral("Save run as a results folder"),
-      QDir::home().filePath(suggested), QString(), nullptr, QFileDialog::ShowDirsOnly);
+  const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save run as a results folder"),
+                                                    QDir::home().filePath(suggested), QString(), nullptr,
+                                                    QFileDialog::ShowDirsOnly);
   if (path.isEmpty()) return;
   QString error;
   if (!saveRun(id, path, &error))
@@ -504,8 +512,8 @@ void MainWindow::saveSelectedRun() {
 }
 
 void MainWindow::openRunWithDialog() {
-  const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Open a saved run folder"),
-                                                        QDir::homePath());
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, QStringLiteral("Open a saved run folder"), QDir::homePath());
   if (dir.isEmpty()) return;
   QString error;
   if (openRun(dir, &error).isEmpty())
@@ -544,10 +552,14 @@ void MainWindow::refreshCharts() {
 }
 
 void MainWindow::showView(const QString& name) {
-  if (name == QLatin1String("warmup")) m_tabs->setCurrentWidget(m_warmupChart);
-  else if (name == QLatin1String("sampling")) m_tabs->setCurrentWidget(m_samplingChart);
-  else if (name == QLatin1String("comparison")) m_tabs->setCurrentWidget(m_comparisonChart);
-  else if (name == QLatin1String("uncertainty")) m_tabs->setCurrentWidget(m_uncertainty);
+  if (name == QLatin1String("warmup"))
+    m_tabs->setCurrentWidget(m_warmupChart);
+  else if (name == QLatin1String("sampling"))
+    m_tabs->setCurrentWidget(m_samplingChart);
+  else if (name == QLatin1String("comparison"))
+    m_tabs->setCurrentWidget(m_comparisonChart);
+  else if (name == QLatin1String("uncertainty"))
+    m_tabs->setCurrentWidget(m_uncertainty);
 }
 
 void MainWindow::updateStatus() {
@@ -583,8 +595,9 @@ QString MainWindow::diagnosticsReport() const {
              .arg(m_data->train.count)
              .arg(m_data->test.count)
              .arg(toQ(m_data->directory));
-  s += QStringLiteral("\nCharts refresh on the controller's 100 ms drain tick (QXYSeries::replace, "
-                      "animations off).");
+  s += QStringLiteral(
+      "\nCharts refresh on the controller's 100 ms drain tick (QXYSeries::replace, "
+      "animations off).");
   return s;
 }
 
@@ -614,8 +627,8 @@ void MainWindow::restoreSettings() {
   }
   restoreState(s.value(QStringLiteral("window/state")).toByteArray());
   m_tabs->setCurrentIndex(s.value(QStringLiteral("window/tab"), 0).toInt());
-  m_comparisonChart->setXAxis(
-      static_cast<AccuracyChart::XAxis>(std::clamp(s.value(QStringLiteral("comparison/xAxis"), 0).toInt(), 0, 2)));
+  m_comparisonChart->setXAxis(static_cast<AccuracyChart::XAxis>(
+      std::clamp(s.value(QStringLiteral("comparison/xAxis"), 0).toInt(), 0, 2)));
   m_runPanel->restoreSettings(s);
 }
 
@@ -654,8 +667,10 @@ void MainWindow::applyOptions(const AppOptions& o) {
       }
     });
   }
-  if (!o.dataDir.isEmpty()) loadData(o.dataDir);
-  else loadDefaultData();
+  if (!o.dataDir.isEmpty())
+    loadData(o.dataDir);
+  else
+    loadDefaultData();
 }
 
 void MainWindow::onAutomationDone() {
@@ -667,8 +682,9 @@ void MainWindow::onAutomationDone() {
   }
   const LatencyMonitor::Stats two = m_latency->twoChains();
   if (two.count > 0)
-    std::fprintf(stdout, "event-loop latency with two chains running: p50 %.2f ms, p99 %.2f ms, "
-                         "max %.1f ms (%lld samples of a 10 ms timer)\n",
+    std::fprintf(stdout,
+                 "event-loop latency with two chains running: p50 %.2f ms, p99 %.2f ms, "
+                 "max %.1f ms (%lld samples of a 10 ms timer)\n",
                  two.p50, two.p99, two.max, static_cast<long long>(two.count));
   std::fflush(stdout);
   auto finish = [this] {

@@ -141,7 +141,8 @@ class MainWindow : public QMainWindow {
   QAction* m_removeAction = nullptr;
   QAction* m_bandZoomAction = nullptr;
 
-  QHash<QString, std::weak_ptr<const bnn::RunResult>> m_fedToUncertainty;  // run id -> result last given to the explorer
+  QHash<QString, std::weak_ptr<const bnn::RunResult>>
+      m_fedToUncertainty;  // run id -> result last given to the explorer
 
   std::shared_ptr<const bnn::Dataset> m_data;
   QString m_dataDirectory;

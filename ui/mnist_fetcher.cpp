@@ -10,8 +10,8 @@
 
 namespace {
 const char* kStems[] = {"train-images", "train-labels", "t10k-images", "t10k-labels"};
-const char* kFiles[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+const char* kFiles[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                        "t10k-labels-idx1-ubyte"};
 }  // namespace
 
 MnistFetcher::MnistFetcher(QObject* parent) : QObject(parent) {}
@@ -32,7 +32,8 @@ QString MnistFetcher::verifyFolder(const QString& dir) {
   for (int i = 0; i < 4; ++i) {
     const QString path = dir + QLatin1Char('/') + QLatin1String(kFiles[i]);
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return QStringLiteral("%1: cannot open (%2)").arg(path, f.errorString());
+    if (!f.open(QIODevice::ReadOnly))
+      return QStringLiteral("%1: cannot open (%2)").arg(path, f.errorString());
     const QByteArray bytes = f.readAll();
     const std::string got =
         bnn::md5Hex(reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size()));

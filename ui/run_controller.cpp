@@ -31,8 +31,7 @@ RunController::~RunController() {
   m_pool.reset();
 }
 
-QString RunController::startRun(const bnn::RunConfig& config,
-                                std::shared_ptr<const bnn::Dataset> data) {
+QString RunController::startRun(const bnn::RunConfig& config, std::shared_ptr<const bnn::Dataset> data) {
   auto chain = std::make_unique<Chain>();
   chain->id = QStringLiteral("run-%1").arg(m_nextId++);
   chain->config = config;
@@ -82,8 +81,7 @@ void RunController::setSnapshotInterval(int ms) { m_snapshotInterval = ms; }
 
 void RunController::drainAll() {
   const qint64 now = QDateTime::currentMSecsSinceEpoch();
-  const bool askSnapshot =
-      m_snapshotInterval > 0 && now - m_lastSnapshotRequest >= m_snapshotInterval;
+  const bool askSnapshot = m_snapshotInterval > 0 && now - m_lastSnapshotRequest >= m_snapshotInterval;
   if (askSnapshot) m_lastSnapshotRequest = now;
 
   // Collect first, emit afterwards: a slot may start or stop runs, which changes m_chains.

@@ -22,10 +22,14 @@ QString statusText(const RunRecord& r) {
             .arg(r.progress.step)
             .arg(r.progress.phaseSteps);
       return QStringLiteral("Starting");
-    case bnn::RunStatus::Completed: return QStringLiteral("Completed");
-    case bnn::RunStatus::Cancelled: return QStringLiteral("Cancelled");
-    case bnn::RunStatus::Diverged: return QStringLiteral("Diverged");
-    case bnn::RunStatus::Failed: return QStringLiteral("Failed");
+    case bnn::RunStatus::Completed:
+      return QStringLiteral("Completed");
+    case bnn::RunStatus::Cancelled:
+      return QStringLiteral("Cancelled");
+    case bnn::RunStatus::Diverged:
+      return QStringLiteral("Diverged");
+    case bnn::RunStatus::Failed:
+      return QStringLiteral("Failed");
   }
   return {};
 }
@@ -35,8 +39,7 @@ QString statusText(const RunRecord& r) {
 double RunRecord::ensembleAccuracy() const {
   if (result && result->predictive.sampleCount() > 0) return result->ensembleAccuracy();
   for (auto it = curve.rbegin(); it != curve.rend(); ++it)
-    if (it->phase == bnn::Phase::Sampling && !std::isnan(it->ensembleAccuracy))
-      return it->ensembleAccuracy;
+    if (it->phase == bnn::Phase::Sampling && !std::isnan(it->ensembleAccuracy)) return it->ensembleAccuracy;
   return std::nan("");
 }
 
@@ -58,13 +61,10 @@ int RunListModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_records.size());
 }
 
-int RunListModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int RunListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
-  if (!isValidRow(index))
-    return {};
+  if (!isValidRow(index)) return {};
   const RunRecord& r = recordAt(index.row());
   if (role == IdRole) return r.id;
   switch (index.column()) {
@@ -104,15 +104,14 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
         return r.path.isEmpty() ? (r.loaded ? QString() : QStringLiteral("this session")) : r.path;
       if (role == Qt::ToolTipRole) return r.path;
       break;
-    default: break;
+    default:
+      break;
   }
   return {};
 }
 
 bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-  if (!isValidRow(index) ||
-      index.column() != NameColumn)
-    return false;
+  if (!isValidRow(index) || index.column() != NameColumn) return false;
   const QString id = recordAt(index.row()).id;
   if (role == Qt::EditRole) return rename(id, value.toString());
   if (role == Qt::CheckStateRole) {
@@ -123,8 +122,7 @@ bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int 
 }
 
 Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const {
-  if (!isValidRow(index))
-    return Qt::NoItemFlags;
+  if (!isValidRow(index)) return Qt::NoItemFlags;
   Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
   if (index.column() == NameColumn) f |= Qt::ItemIsEditable | Qt::ItemIsUserCheckable;
   return f;
@@ -133,13 +131,20 @@ Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const {
 QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case NameColumn: return QStringLiteral("Run");
-    case SamplerColumn: return QStringLiteral("Sampler");
-    case StatusColumn: return QStringLiteral("Status");
-    case SamplesColumn: return QStringLiteral("Samples");
-    case AccuracyColumn: return QStringLiteral("Ensemble acc.");
-    case SourceColumn: return QStringLiteral("Folder");
-    default: return {};
+    case NameColumn:
+      return QStringLiteral("Run");
+    case SamplerColumn:
+      return QStringLiteral("Sampler");
+    case StatusColumn:
+      return QStringLiteral("Status");
+    case SamplesColumn:
+      return QStringLiteral("Samples");
+    case AccuracyColumn:
+      return QStringLiteral("Ensemble acc.");
+    case SourceColumn:
+      return QStringLiteral("Folder");
+    default:
+      return {};
   }
 }
 

@@ -20,17 +20,17 @@ struct RunRecord {
   bool shown = true;
   QColor color;
   bnn::RunConfig config;
-  bool live = false;                          // started in this session and not finished yet
-  bool loaded = false;                        // opened from disk
+  bool live = false;    // started in this session and not finished yet
+  bool loaded = false;  // opened from disk
   bnn::RunStatus status = bnn::RunStatus::Running;
-  QString message;                            // outcome message (errors, divergence)
+  QString message;  // outcome message (errors, divergence)
   std::vector<bnn::CurvePoint> curve;
-  quint64 curveVersion = 0;                   // bumped whenever the curve changes
+  quint64 curveVersion = 0;  // bumped whenever the curve changes
   bool hasProgress = false;
   bnn::ChainProgress progress;
   std::shared_ptr<const bnn::RunResult> snapshot;  // latest predictive snapshot of a live run
   std::shared_ptr<const bnn::RunResult> result;    // final or loaded result
-  QString path;                               // folder it was saved to or opened from
+  QString path;                                    // folder it was saved to or opened from
 
   /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
   std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
@@ -42,8 +42,15 @@ struct RunRecord {
 class RunListModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { NameColumn, SamplerColumn, StatusColumn, SamplesColumn, AccuracyColumn,
-                SourceColumn, ColumnCount };
+  enum Column {
+    NameColumn,
+    SamplerColumn,
+    StatusColumn,
+    SamplesColumn,
+    AccuracyColumn,
+    SourceColumn,
+    ColumnCount
+  };
   enum Role { IdRole = Qt::UserRole + 1 };
 
   explicit RunListModel(QObject* parent = nullptr);

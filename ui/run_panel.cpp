@@ -54,11 +54,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
   m_runButton = new QPushButton(QStringLiteral("Run"), this);
   m_runButton->setObjectName(QStringLiteral("runButton"));
   m_runButton->setDefault(true);
-  m_runButton->setToolTip(QStringLiteral("Start a chain with this configuration (other chains keep running)"));
+  m_runButton->setToolTip(
+      QStringLiteral("Start a chain with this configuration (other chains keep running)"));
   m_compareButton = new QPushButton(QStringLiteral("Compare SGLD vs SGHMC"), this);
   m_compareButton->setObjectName(QStringLiteral("compareButton"));
-  m_compareButton->setToolTip(QStringLiteral(
-      "Start the Example SGLD and Example SGHMC presets at once on the worker pool"));
+  m_compareButton->setToolTip(
+      QStringLiteral("Start the Example SGLD and Example SGHMC presets at once on the worker pool"));
   layout->addWidget(m_runButton);
   layout->addWidget(m_compareButton);
   connect(m_runButton, &QPushButton::clicked, this, [this] {
@@ -101,8 +102,7 @@ void RunPanel::buildForm(QWidget* host) {
       }
       default: {
         auto* edit = new QLineEdit(host);
-        connect(edit, &QLineEdit::textChanged, this,
-                [this, key](const QString& t) { onEdited(key, t); });
+        connect(edit, &QLineEdit::textChanged, this, [this, key](const QString& t) { onEdited(key, t); });
         if (spec.type == bnn::ParamSpec::Type::IntList)
           edit->setPlaceholderText(QStringLiteral("e.g. 500 or 400,400"));
         editor = edit;
@@ -154,9 +154,12 @@ void RunPanel::loadFieldsFromConfig() {
   m_loading = true;
   for (auto it = m_fields.begin(); it != m_fields.end(); ++it) {
     const QString value = toQ(bnn::getParam(m_config, it.key().toStdString()));
-    if (auto* e = qobject_cast<QLineEdit*>(it->editor)) e->setText(value);
-    else if (auto* b = qobject_cast<QCheckBox*>(it->editor)) b->setChecked(value == QLatin1String("true"));
-    else if (auto* c = qobject_cast<QComboBox*>(it->editor)) c->setCurrentText(value);
+    if (auto* e = qobject_cast<QLineEdit*>(it->editor))
+      e->setText(value);
+    else if (auto* b = qobject_cast<QCheckBox*>(it->editor))
+      b->setChecked(value == QLatin1String("true"));
+    else if (auto* c = qobject_cast<QComboBox*>(it->editor))
+      c->setCurrentText(value);
     setFieldError(*it, {});
   }
   m_loading = false;
@@ -258,12 +261,12 @@ void RunPanel::updateState() {
   const bool valid = fieldsOk && !whole;
   m_runButton->setEnabled(valid && m_dataReady);
   m_compareButton->setEnabled(m_dataReady);
-  const QString dataTip = m_dataReady ? QString() : (m_dataReason.isEmpty() ? QStringLiteral("No data loaded") : m_dataReason);
+  const QString dataTip =
+      m_dataReady ? QString() : (m_dataReason.isEmpty() ? QStringLiteral("No data loaded") : m_dataReason);
   m_runButton->setToolTip(!m_dataReady ? dataTip
                           : valid      ? QStringLiteral("Start a chain with this configuration "
-                                                        "(other chains keep running)")
-                                       : QStringLiteral("Fix the marked fields first: ") +
-                                        validationMessage());
+                                                             "(other chains keep running)")
+                                  : QStringLiteral("Fix the marked fields first: ") + validationMessage());
   m_compareButton->setToolTip(m_dataReady ? QStringLiteral("Start the Example SGLD and Example SGHMC "
                                                            "presets at once on the worker pool")
                                           : dataTip);
@@ -276,8 +279,7 @@ void RunPanel::updateState() {
 void RunPanel::saveSettings(QSettings& s) const {
   s.beginGroup(QStringLiteral("runForm"));
   s.setValue(QStringLiteral("preset"), presetName());
-  for (const QString& key : m_order)
-    s.setValue(key, toQ(bnn::getParam(m_config, key.toStdString())));
+  for (const QString& key : m_order) s.setValue(key, toQ(bnn::getParam(m_config, key.toStdString())));
   s.endGroup();
 }
 
@@ -296,7 +298,8 @@ void RunPanel::restoreSettings(QSettings& s) {
   s.endGroup();
   if (any) {
     setConfig(c);
-    m_presetNote->setText(QStringLiteral("Fields hold the last configuration used; choose a preset "
-                                         "to reset them."));
+    m_presetNote->setText(
+        QStringLiteral("Fields hold the last configuration used; choose a preset "
+                       "to reset them."));
   }
 }

@@ -123,7 +123,7 @@ struct UncertaintyExplorer::Impl {
     QString name;
     std::shared_ptr<const bnn::RunResult> run;
     std::shared_ptr<const bnn::UncertaintyAnalysis> analysis;  // null when nothing to analyse
-    QString problem;                                             // why analysis is null
+    QString problem;                                           // why analysis is null
     // Independent of t, computed once per setRun.
     bnn::ThresholdCurve curve;
     bnn::DropToReach drop99;
@@ -226,8 +226,7 @@ void UncertaintyExplorer::Impl::build() {
   compareCombo = new QComboBox;
   compareCombo->setObjectName(QStringLiteral("compareRunCombo"));
   compareCombo->setMinimumContentsLength(18);
-  compareCombo->setToolTip(
-      QStringLiteral("An optional second run overlaid on the summary, bars and curves"));
+  compareCombo->setToolTip(QStringLiteral("An optional second run overlaid on the summary, bars and curves"));
   auto* swap = new QToolButton;
   swap->setObjectName(QStringLiteral("swapRuns"));
   swap->setText(QStringLiteral("⇄"));
@@ -336,28 +335,27 @@ QWidget* UncertaintyExplorer::Impl::buildGallery() {
     c->addItem(QStringLiteral("any"), -1);
     for (int d = 0; d < 10; ++d) c->addItem(QString::number(d), d);
   }
-  trueFilter->setToolTip(QStringLiteral("Show only images of this true digit (or click a bar "
-                                        "of the per-digit chart)"));
+  trueFilter->setToolTip(
+      QStringLiteral("Show only images of this true digit (or click a bar "
+                     "of the per-digit chart)"));
   predictedFilter->setToolTip(QStringLiteral("Show only images predicted (argmax p̄) as this digit"));
   misclassified = new QCheckBox(QStringLiteral("Only misclassified"));
   misclassified->setObjectName(QStringLiteral("onlyMisclassified"));
   misclassified->setToolTip(QStringLiteral("argmax p̄ differs from the true label"));
   confidentlyWrong = new QCheckBox(QStringLiteral("Confidently wrong"));
   confidentlyWrong->setObjectName(QStringLiteral("confidentlyWrong"));
-  confidentlyWrong->setToolTip(
-      QStringLiteral("Misclassified although certain: wrong with max p̄ ≥ t"));
+  confidentlyWrong->setToolTip(QStringLiteral("Misclassified although certain: wrong with max p̄ ≥ t"));
   order = new QComboBox;
   order->setObjectName(QStringLiteral("galleryOrder"));
-  order->addItem(QStringLiteral("max p̄, lowest first"),
-                 int(bnn::UncertaintyOrder::MaxProbAscending));
+  order->addItem(QStringLiteral("max p̄, lowest first"), int(bnn::UncertaintyOrder::MaxProbAscending));
   order->addItem(QStringLiteral("predictive entropy, highest first"),
                  int(bnn::UncertaintyOrder::EntropyDescending));
   order->addItem(QStringLiteral("mutual information, highest first"),
                  int(bnn::UncertaintyOrder::MutualInformationDescending));
-  order->setToolTip(QStringLiteral(
-      "max p̄: confidence of the averaged prediction. Entropy H[p̄]: total uncertainty. "
-      "Mutual information H[p̄] − E_s H[p_s]: disagreement between posterior samples "
-      "(epistemic). Ties keep the test-set order."));
+  order->setToolTip(
+      QStringLiteral("max p̄: confidence of the averaged prediction. Entropy H[p̄]: total uncertainty. "
+                     "Mutual information H[p̄] − E_s H[p_s]: disagreement between posterior samples "
+                     "(epistemic). Ties keep the test-set order."));
   filters->addWidget(new QLabel(QStringLiteral("True digit")), 0, 0);
   filters->addWidget(trueFilter, 0, 1);
   filters->addWidget(new QLabel(QStringLiteral("Predicted")), 0, 2);
@@ -371,8 +369,8 @@ QWidget* UncertaintyExplorer::Impl::buildGallery() {
   filters->addWidget(galleryCount, 1, 4);
   auto* exportTiles = new QPushButton(QStringLiteral("Export tiles…"));
   exportTiles->setObjectName(QStringLiteral("exportGallery"));
-  exportTiles->setToolTip(QStringLiteral(
-      "Save the selected tiles (or the first 15 of the current order) as a PNG grid"));
+  exportTiles->setToolTip(
+      QStringLiteral("Save the selected tiles (or the first 15 of the current order) as a PNG grid"));
   filters->addWidget(exportTiles, 1, 5);
   filters->setColumnStretch(6, 1);
   lay->addLayout(filters);
@@ -440,11 +438,10 @@ QWidget* UncertaintyExplorer::Impl::buildDetail() {
   left->addStretch(1);
   lay->addLayout(left, 0);
 
-  detailChart = makeChartView(QStringLiteral("detailChart"),
-                              QStringLiteral("Per class: p̄ and vote share"));
-  detailChart->setToolTip(QStringLiteral(
-      "mean probability p̄: the average of each sample's probability for the class.\n"
-      "vote share: the fraction of samples whose own prediction (argmax) is the class."));
+  detailChart = makeChartView(QStringLiteral("detailChart"), QStringLiteral("Per class: p̄ and vote share"));
+  detailChart->setToolTip(
+      QStringLiteral("mean probability p̄: the average of each sample's probability for the class.\n"
+                     "vote share: the fraction of samples whose own prediction (argmax) is the class."));
   auto* series = new QBarSeries;
   detailMean = new QBarSet(QStringLiteral("p̄"));
   detailVotes = new QBarSet(QStringLiteral("vote share"));
@@ -509,22 +506,21 @@ QWidget* UncertaintyExplorer::Impl::buildCharts() {
   pl->addWidget(perDigitChart, 1);
   tabs->addTab(perDigitPage, QStringLiteral("Per digit"));
   QObject::connect(perDigitMode, &QComboBox::currentIndexChanged, q, [this] { updatePerDigit(); });
-  QObject::connect(perDigitSeries, &QBarSeries::clicked, q, [this](int index, QBarSet*) {
-    trueFilter->setCurrentIndex(index + 1);
-  });
+  QObject::connect(perDigitSeries, &QBarSeries::clicked, q,
+                   [this](int index, QBarSet*) { trueFilter->setCurrentIndex(index + 1); });
 
   // Threshold curves.
   auto* curvesPage = new QWidget;
   auto* cl = new QVBoxLayout(curvesPage);
   cl->setContentsMargins(2, 2, 2, 2);
   auto* chartsRow = new QHBoxLayout;
-  accuracyChart = makeChartView(QStringLiteral("accuracyChart"),
-                                QStringLiteral("Accuracy on retained (max p̄ ≥ t)"));
+  accuracyChart =
+      makeChartView(QStringLiteral("accuracyChart"), QStringLiteral("Accuracy on retained (max p̄ ≥ t)"));
   droppedChart = makeChartView(QStringLiteral("droppedChart"),
                                QStringLiteral("% of test images dropped (max p̄ &lt; t)"));
-  accuracyChart->setToolTip(QStringLiteral(
-      "Accuracy of argmax p̄ on the images with max p̄ ≥ t, for t in linspace(0.1, 1.0, 90). "
-      "Where no image is retained the accuracy is undefined and the curve stops."));
+  accuracyChart->setToolTip(
+      QStringLiteral("Accuracy of argmax p̄ on the images with max p̄ ≥ t, for t in linspace(0.1, 1.0, 90). "
+                     "Where no image is retained the accuracy is undefined and the curve stops."));
   droppedChart->setToolTip(QStringLiteral("100 × (1 − retained / N) for the same thresholds"));
   accPrimary = makeLine(kPrimaryColor);
   accCompare = makeLine(kCompareColor, Qt::DashLine);
@@ -549,32 +545,32 @@ QWidget* UncertaintyExplorer::Impl::buildCharts() {
   };
   accAxisY = new QValueAxis;
   accAxisY->setLabelFormat(QStringLiteral("%.3f"));
-  setupXY(accuracyChart, {accPrimary, accCompare, accMarker}, accAxisY,
-          QStringLiteral("threshold t"), QStringLiteral("accuracy"), 0.1, 1.0);
+  setupXY(accuracyChart, {accPrimary, accCompare, accMarker}, accAxisY, QStringLiteral("threshold t"),
+          QStringLiteral("accuracy"), 0.1, 1.0);
   auto* dropAxisY = new QValueAxis;
   setNiceTicks(dropAxisY, 0, 100, 5);
-  setupXY(droppedChart, {dropPrimary, dropCompare, dropMarker}, dropAxisY,
-          QStringLiteral("threshold t"), QStringLiteral("% dropped"), 0.1, 1.0);
+  setupXY(droppedChart, {dropPrimary, dropCompare, dropMarker}, dropAxisY, QStringLiteral("threshold t"),
+          QStringLiteral("% dropped"), 0.1, 1.0);
   chartsRow->addWidget(accuracyChart);
   chartsRow->addWidget(droppedChart);
   cl->addLayout(chartsRow, 1);
   drop99Label = new QLabel;
   drop99Label->setObjectName(QStringLiteral("drop99Label"));
   drop99Label->setWordWrap(true);
-  drop99Label->setToolTip(QStringLiteral(
-      "Over the 90 thresholds linspace(0.1, 1.0, 90): the smallest % of test images dropped "
-      "for which the accuracy on the retained images is at least 99%."));
+  drop99Label->setToolTip(
+      QStringLiteral("Over the 90 thresholds linspace(0.1, 1.0, 90): the smallest % of test images dropped "
+                     "for which the accuracy on the retained images is at least 99%."));
   cl->addWidget(drop99Label);
   tabs->addTab(curvesPage, QStringLiteral("Threshold curves"));
 
   // Risk-coverage.
   riskChart = makeChartView(QStringLiteral("riskCoverageChart"),
                             QStringLiteral("Risk-coverage (most confident first)"));
-  riskChart->setToolTip(QStringLiteral(
-      "Images sorted by max p̄, most confident first; images with equal max p̄ enter together. "
-      "Coverage: share of images kept; risk: error rate among them.\n"
-      "AURC: area under the curve, Σ (coverage step) × risk; without ties the mean of the N "
-      "selective risks. Lower is better. Dots: the operating point at the current t."));
+  riskChart->setToolTip(
+      QStringLiteral("Images sorted by max p̄, most confident first; images with equal max p̄ enter together. "
+                     "Coverage: share of images kept; risk: error rate among them.\n"
+                     "AURC: area under the curve, Σ (coverage step) × risk; without ties the mean of the N "
+                     "selective risks. Lower is better. Dots: the operating point at the current t."));
   riskPrimary = makeLine(kPrimaryColor);
   riskCompare = makeLine(kCompareColor, Qt::DashLine);
   riskPoints = new QScatterSeries;
@@ -583,8 +579,8 @@ QWidget* UncertaintyExplorer::Impl::buildCharts() {
   riskPoints->setColor(Qt::black);
   riskAxisY = new QValueAxis;
   riskAxisY->setLabelFormat(QStringLiteral("%.3f"));
-  setupXY(riskChart, {riskPrimary, riskCompare, riskPoints}, riskAxisY,
-          QStringLiteral("coverage"), QStringLiteral("risk (error rate)"), 0.0, 1.0);
+  setupXY(riskChart, {riskPrimary, riskCompare, riskPoints}, riskAxisY, QStringLiteral("coverage"),
+          QStringLiteral("risk (error rate)"), 0.0, 1.0);
   tabs->addTab(riskChart, QStringLiteral("Risk-coverage"));
 
   // Export menu for the current tab.
@@ -656,8 +652,7 @@ void UncertaintyExplorer::Impl::refreshAll(bool keepGalleryPosition) {
     const int row = model->rowOfImage(keepImage);
     if (row >= 0) {
       const QSignalBlocker block(gallery->selectionModel());
-      gallery->selectionModel()->setCurrentIndex(model->index(row),
-                                                 QItemSelectionModel::ClearAndSelect);
+      gallery->selectionModel()->setCurrentIndex(model->index(row), QItemSelectionModel::ClearAndSelect);
     }
   }
   if (keepGalleryPosition) gallery->verticalScrollBar()->setValue(scroll);
@@ -691,35 +686,36 @@ void UncertaintyExplorer::Impl::applyThreshold(double t) {
 
 void UncertaintyExplorer::Impl::updateSummary() {
   auto line = [this](RunEntry* e, const QColor& color) {
-    const QString name = QStringLiteral("<b style='color:%1'>%2</b>")
-                             .arg(color.name(), e->name.toHtmlEscaped());
+    const QString name =
+        QStringLiteral("<b style='color:%1'>%2</b>").arg(color.name(), e->name.toHtmlEscaped());
     if (!e->analysis) return QStringLiteral("%1: %2.").arg(name, e->problem.toHtmlEscaped());
     const auto s = bnn::summarizeUncertainty(*e->analysis, threshold, e->run->lastPointwiseAccuracy);
     QString gain = QStringLiteral("n/a");
     if (!std::isnan(s.accuracyGain))
-      gain = QStringLiteral("%1%2 points").arg(s.accuracyGain >= 0 ? "+" : "").arg(100.0 * s.accuracyGain, 0, 'f', 2);
-    QString text = QStringLiteral(
-                       "%1 (S = %2 samples%3): ensemble accuracy <b>%4</b> · last sample %5 · "
-                       "difference %6 · test NLL %7 nats<br>"
-                       "&nbsp;&nbsp;certain at t = %8: <b>%9</b> (%10 of %11), accuracy on them %12 · "
-                       "uncertain %13 · misclassified %14 · confidently wrong %15 · "
-                       "mean MI %16 nats")
-                       .arg(name)
-                       .arg(s.sampleCount)
-                       .arg(e->run->outcome.status == bnn::RunStatus::Running
-                                ? QStringLiteral(", still running")
-                                : QString())
-                       .arg(pct(s.ensembleAccuracy), pct(s.lastSampleAccuracy), gain,
-                            fixed(s.negLogLikelihood, 4))
-                       .arg(threshold, 0, 'f', 3)
-                       .arg(pct(s.retainedShare, 1))
-                       .arg(s.retained)
-                       .arg(s.numImages)
-                       .arg(pct(s.retainedAccuracy))
-                       .arg(s.uncertain)
-                       .arg(s.misclassified)
-                       .arg(s.confidentlyWrong)
-                       .arg(fixed(s.meanMutualInformation, 4));
+      gain = QStringLiteral("%1%2 points")
+                 .arg(s.accuracyGain >= 0 ? "+" : "")
+                 .arg(100.0 * s.accuracyGain, 0, 'f', 2);
+    QString text =
+        QStringLiteral(
+            "%1 (S = %2 samples%3): ensemble accuracy <b>%4</b> · last sample %5 · "
+            "difference %6 · test NLL %7 nats<br>"
+            "&nbsp;&nbsp;certain at t = %8: <b>%9</b> (%10 of %11), accuracy on them %12 · "
+            "uncertain %13 · misclassified %14 · confidently wrong %15 · "
+            "mean MI %16 nats")
+            .arg(name)
+            .arg(s.sampleCount)
+            .arg(e->run->outcome.status == bnn::RunStatus::Running ? QStringLiteral(", still running")
+                                                                   : QString())
+            .arg(pct(s.ensembleAccuracy), pct(s.lastSampleAccuracy), gain, fixed(s.negLogLikelihood, 4))
+            .arg(threshold, 0, 'f', 3)
+            .arg(pct(s.retainedShare, 1))
+            .arg(s.retained)
+            .arg(s.numImages)
+            .arg(pct(s.retainedAccuracy))
+            .arg(s.uncertain)
+            .arg(s.misclassified)
+            .arg(s.confidentlyWrong)
+            .arg(fixed(s.meanMutualInformation, 4));
     return text;
   };
   RunEntry* p = primary();
@@ -743,8 +739,8 @@ void UncertaintyExplorer::Impl::updatePerDigit() {
     set->setColor(color);
     set->setLabelColor(Qt::black);
     for (size_t c = 0; c < pc.total.size(); ++c) {
-      const double v = share ? (std::isnan(pc.share[c]) ? 0.0 : 100.0 * pc.share[c])
-                             : double(pc.uncertain[c]);
+      const double v =
+          share ? (std::isnan(pc.share[c]) ? 0.0 : 100.0 * pc.share[c]) : double(pc.uncertain[c]);
       set->append(v);
       maxValue = std::max(maxValue, v);
     }
@@ -850,8 +846,7 @@ void UncertaintyExplorer::Impl::updateGalleryFilter() {
     const int row = model->rowOfImage(detailImage);
     if (row >= 0) {
       const QSignalBlocker block(gallery->selectionModel());
-      gallery->selectionModel()->setCurrentIndex(model->index(row),
-                                                 QItemSelectionModel::ClearAndSelect);
+      gallery->selectionModel()->setCurrentIndex(model->index(row), QItemSelectionModel::ClearAndSelect);
     }
   }
   updateGalleryCount();
@@ -863,8 +858,7 @@ void UncertaintyExplorer::Impl::updateGalleryCount() {
     galleryCount->setText(QStringLiteral("no images"));
     return;
   }
-  galleryCount->setText(
-      QStringLiteral("%1 of %2 images").arg(model->rowCount()).arg(a->numImages));
+  galleryCount->setText(QStringLiteral("%1 of %2 images").arg(model->rowCount()).arg(a->numImages));
 }
 
 void UncertaintyExplorer::Impl::showDetail(int imageIndex) {
@@ -923,8 +917,9 @@ void UncertaintyExplorer::Impl::exportCharts(int kind) {
   if (tab == 0) charts = {perDigitChart};
   if (tab == 1) charts = {accuracyChart, droppedChart};
   if (tab == 2) charts = {riskChart};
-  const QString suffix = kind == 0 ? QStringLiteral("png") : kind == 1 ? QStringLiteral("svg")
-                                                                      : QStringLiteral("csv");
+  const QString suffix = kind == 0   ? QStringLiteral("png")
+                         : kind == 1 ? QStringLiteral("svg")
+                                     : QStringLiteral("csv");
   const QString path = QFileDialog::getSaveFileName(
       q, QStringLiteral("Export"), QStringLiteral("%1.%2").arg(kBase[tab], suffix),
       QStringLiteral("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
@@ -933,8 +928,7 @@ void UncertaintyExplorer::Impl::exportCharts(int kind) {
   bool ok = true;
   QStringList written{path};
   if (kind == 0) ok = uncertainty_export::saveChartsPng(charts, path, &error);
-  if (kind == 1)
-    ok = uncertainty_export::saveChartsSvg(charts, path, tabs->tabText(tab), &error);
+  if (kind == 1) ok = uncertainty_export::saveChartsSvg(charts, path, tabs->tabText(tab), &error);
   if (kind == 2) {
     auto csv = [this, tab](RunEntry* e) {
       if (tab == 0) return bnn::perClassCsv(bnn::perClassUncertainty(*e->analysis, threshold), threshold);
@@ -945,8 +939,7 @@ void UncertaintyExplorer::Impl::exportCharts(int kind) {
     RunEntry* c = comparison();
     if (ok && c && c->analysis) {
       const QFileInfo info(path);
-      const QString other =
-          info.dir().filePath(info.completeBaseName() + QStringLiteral("_compare.csv"));
+      const QString other = info.dir().filePath(info.completeBaseName() + QStringLiteral("_compare.csv"));
       ok = uncertainty_export::saveText(other, csv(c), &error);
       written << other;
     }
@@ -969,9 +962,9 @@ void UncertaintyExplorer::Impl::exportGallery() {
       tiles.append(GalleryDelegate::tileFromIndex(model->index(r)));
   else
     for (const QModelIndex& i : selected) tiles.append(GalleryDelegate::tileFromIndex(i));
-  const QString path = QFileDialog::getSaveFileName(q, QStringLiteral("Export tiles"),
-                                                    QStringLiteral("uncertain_images.png"),
-                                                    QStringLiteral("PNG files (*.png)"));
+  const QString path =
+      QFileDialog::getSaveFileName(q, QStringLiteral("Export tiles"), QStringLiteral("uncertain_images.png"),
+                                   QStringLiteral("PNG files (*.png)"));
   if (path.isEmpty()) return;
   const QImage grid = uncertainty_export::galleryGrid(tiles, 5, gallery->palette());
   if (grid.save(path, "PNG"))

@@ -57,8 +57,7 @@ int UncertaintyGalleryModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant UncertaintyGalleryModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
-      !m_analysis)
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_analysis)
     return {};
   const bnn::UncertaintyAnalysis& a = *m_analysis;
   const int i = m_rows[size_t(index.row())];
@@ -66,20 +65,31 @@ QVariant UncertaintyGalleryModel::data(const QModelIndex& index, int role) const
   switch (role) {
     case Qt::DisplayRole:
       return QStringLiteral("#%1  true %2  predicted %3  max p̄ %4")
-          .arg(i).arg(truth).arg(pred).arg(a.maxProb[size_t(i)], 0, 'f', 3);
+          .arg(i)
+          .arg(truth)
+          .arg(pred)
+          .arg(a.maxProb[size_t(i)], 0, 'f', 3);
     case Qt::ToolTipRole:
-      return QStringLiteral("Test image #%1\ntrue digit %2, predicted %3%4\nmax p̄ = %5\n"
-                            "entropy H[p̄] = %6 nats\nmutual information = %7 nats")
-          .arg(i).arg(truth).arg(pred)
+      return QStringLiteral(
+                 "Test image #%1\ntrue digit %2, predicted %3%4\nmax p̄ = %5\n"
+                 "entropy H[p̄] = %6 nats\nmutual information = %7 nats")
+          .arg(i)
+          .arg(truth)
+          .arg(pred)
           .arg(truth == pred ? QString() : QStringLiteral(" (wrong)"))
           .arg(a.maxProb[size_t(i)], 0, 'f', 4)
           .arg(a.entropy[size_t(i)], 0, 'f', 4)
           .arg(a.mutualInformation[size_t(i)], 0, 'f', 4);
-    case ImageIndexRole: return i;
-    case TrueClassRole: return truth;
-    case PredictedClassRole: return pred;
-    case MaxProbRole: return a.maxProb[size_t(i)];
-    case CorrectRole: return truth == pred;
+    case ImageIndexRole:
+      return i;
+    case TrueClassRole:
+      return truth;
+    case PredictedClassRole:
+      return pred;
+    case MaxProbRole:
+      return a.maxProb[size_t(i)];
+    case CorrectRole:
+      return truth == pred;
     case ProbabilitiesRole: {
       QList<double> p;
       for (int c = 0; c < a.numClasses; ++c) p.append(a.probability(i, c));
@@ -90,10 +100,14 @@ QVariant UncertaintyGalleryModel::data(const QModelIndex& index, int role) const
       for (int c = 0; c < a.numClasses; ++c) v.append(a.vote(i, c));
       return QVariant::fromValue(v);
     }
-    case EntropyRole: return a.entropy[size_t(i)];
-    case MutualInformationRole: return a.mutualInformation[size_t(i)];
-    case DigitImageRole: return m_run ? digitImage(*m_run, i) : QImage();
-    default: return {};
+    case EntropyRole:
+      return a.entropy[size_t(i)];
+    case MutualInformationRole:
+      return a.mutualInformation[size_t(i)];
+    case DigitImageRole:
+      return m_run ? digitImage(*m_run, i) : QImage();
+    default:
+      return {};
   }
 }
 

@@ -65,10 +65,18 @@ double peakGflopsOneThread() {
     __m512 a9 = _mm512_set1_ps(1.09f), a10 = _mm512_set1_ps(1.10f), a11 = _mm512_set1_ps(1.11f);
     const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
     for (int64_t i = 0; i < iters; ++i) {
-      a0 = _mm512_fmadd_ps(a0, m, c); a1 = _mm512_fmadd_ps(a1, m, c); a2 = _mm512_fmadd_ps(a2, m, c);
-      a3 = _mm512_fmadd_ps(a3, m, c); a4 = _mm512_fmadd_ps(a4, m, c); a5 = _mm512_fmadd_ps(a5, m, c);
-      a6 = _mm512_fmadd_ps(a6, m, c); a7 = _mm512_fmadd_ps(a7, m, c); a8 = _mm512_fmadd_ps(a8, m, c);
-      a9 = _mm512_fmadd_ps(a9, m, c); a10 = _mm512_fmadd_ps(a10, m, c); a11 = _mm512_fmadd_ps(a11, m, c);
+      a0 = _mm512_fmadd_ps(a0, m, c);
+      a1 = _mm512_fmadd_ps(a1, m, c);
+      a2 = _mm512_fmadd_ps(a2, m, c);
+      a3 = _mm512_fmadd_ps(a3, m, c);
+      a4 = _mm512_fmadd_ps(a4, m, c);
+      a5 = _mm512_fmadd_ps(a5, m, c);
+      a6 = _mm512_fmadd_ps(a6, m, c);
+      a7 = _mm512_fmadd_ps(a7, m, c);
+      a8 = _mm512_fmadd_ps(a8, m, c);
+      a9 = _mm512_fmadd_ps(a9, m, c);
+      a10 = _mm512_fmadd_ps(a10, m, c);
+      a11 = _mm512_fmadd_ps(a11, m, c);
     }
     __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
                              _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
@@ -114,23 +122,42 @@ int bench(int argc, char** argv) {
   bool full = false;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help" || a == "-h") { usage(stdout); return 0; }
-    if (a == "--full") { full = true; continue; }
-    if (i + 1 >= argc) { std::fprintf(stderr, "bnn-cli bench: %s: missing value\n", a.c_str()); return 2; }
+    if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    }
+    if (a == "--full") {
+      full = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "bnn-cli bench: %s: missing value\n", a.c_str());
+      return 2;
+    }
     const std::string v = argv[++i];
     char* end = nullptr;
-    if (a == "--data") dataDir = v;
+    if (a == "--data")
+      dataDir = v;
     else if (a == "--threads" || a == "--reps") {
       const long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || n < 1 || n > 10000) { std::fprintf(stderr, "bnn-cli bench: %s: expected a positive integer, found '%s'\n", a.c_str(), v.c_str()); return 2; }
+      if (v.empty() || *end || n < 1 || n > 10000) {
+        std::fprintf(stderr, "bnn-cli bench: %s: expected a positive integer, found '%s'\n", a.c_str(),
+                     v.c_str());
+        return 2;
+      }
       (a == "--threads" ? threads : reps) = static_cast<int>(n);
-    } else { std::fprintf(stderr, "bnn-cli bench: unknown option '%s'\n", a.c_str()); return 2; }
+    } else {
+      std::fprintf(stderr, "bnn-cli bench: unknown option '%s'\n", a.c_str());
+      return 2;
+    }
   }
   auto loaded = loadDataset(dataDir);
   Dataset data;
-  if (loaded) data = std::move(loaded).value();
+  if (loaded)
+    data = std::move(loaded).value();
   else {
-    std::printf("note: %s; using synthetic MNIST-shaped data (timings only)\n", loaded.error().message().c_str());
+    std::printf("note: %s; using synthetic MNIST-shaped data (timings only)\n",
+                loaded.error().message().c_str());
     data = makeSyntheticDataset(60000, 10000, 1);
   }
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -156,11 +183,14 @@ int bench(int argc, char** argv) {
     }
     const double density = static_cast<double>(nnzTrain) / static_cast<double>(data.train.pixels.size());
     const double groupDensity = static_cast<double>(listedTrain) / static_cast<double>(groupsTrain);
-    std::printf("machine: %d threads; measured float32 FMA peak %.1f GFLOP/s on one thread, %.1f GFLOP/s on %d together\n",
-                threads, peak1, peak, threads);
-    std::printf("data: %s, %.1f%% non-zero pixels, %.1f%% of 4-pixel groups listed: the first layer executes\n"
-                "      %.2fx the useful (non-zero pixel) flops; GFLOP/s below: dense-equivalent, then executed\n\n",
-                data.name.c_str(), 100 * density, 100 * groupDensity, groupDensity / density);
+    std::printf(
+        "machine: %d threads; measured float32 FMA peak %.1f GFLOP/s on one thread, %.1f GFLOP/s on %d "
+        "together\n",
+        threads, peak1, peak, threads);
+    std::printf(
+        "data: %s, %.1f%% non-zero pixels, %.1f%% of 4-pixel groups listed: the first layer executes\n"
+        "      %.2fx the useful (non-zero pixel) flops; GFLOP/s below: dense-equivalent, then executed\n\n",
+        data.name.c_str(), 100 * density, 100 * groupDensity, groupDensity / density);
 
     RunConfig c = *presetConfig("example-sgld");
     const MlpShape shape = mlpShapeFor(c, data);
@@ -204,13 +234,16 @@ int bench(int argc, char** argv) {
     sghmc.stepSize = 4.5e-6;
     auto sghmcSampler = makeSampler(sghmc, shape.numParams(), RandomStream(5));
     th = theta;
-    const double tSghmcStep = medianSeconds(std::max(3, reps / 4), [&] { sghmcSampler->step(th.data(), target); });
+    const double tSghmcStep =
+        medianSeconds(std::max(3, reps / 4), [&] { sghmcSampler->step(th.data(), target); });
 
     auto row = [&](const char* what, double s, double dense, double executed) {
       if (dense > 0)
-        std::printf("  %-34s %9.3f ms   %7.1f GFLOP/s dense-equivalent (%5.1f%% of peak), %6.1f GFLOP/s executed (%4.1f%%)\n",
-                    what, 1e3 * s, dense / s / 1e9, 100 * dense / s / 1e9 / peak, executed / s / 1e9,
-                    100 * executed / s / 1e9 / peak);
+        std::printf(
+            "  %-34s %9.3f ms   %7.1f GFLOP/s dense-equivalent (%5.1f%% of peak), %6.1f GFLOP/s executed "
+            "(%4.1f%%)\n",
+            what, 1e3 * s, dense / s / 1e9, 100 * dense / s / 1e9 / peak, executed / s / 1e9,
+            100 * executed / s / 1e9 / peak);
       else
         std::printf("  %-34s %9.3f ms\n", what, 1e3 * s);
     };

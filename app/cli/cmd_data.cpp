@@ -44,8 +44,8 @@ std::string describeFile(const bnn::IdxFileInfo& info) {
     return "gzip, " + std::to_string(info.fileBytes) + " bytes on disk";
   }
   if (info.gzipped) {
-    return "gzip, " + std::to_string(info.fileBytes) + " bytes on disk, " +
-           std::to_string(info.dataBytes) + " decompressed";
+    return "gzip, " + std::to_string(info.fileBytes) + " bytes on disk, " + std::to_string(info.dataBytes) +
+           " decompressed";
   }
   return std::to_string(info.fileBytes) + " bytes";
 }
@@ -111,8 +111,7 @@ SplitOutcome checkSplit(const std::string& dir, const char* title, const char* i
   std::vector<std::string> errors;
   std::optional<bnn::Result<bnn::ImageSet>> set;
   if (imagesPath.ok() && labelsPath.ok()) {
-    set.emplace(bnn::loadImageSet(imagesPath.value(), labelsPath.value(), 10, &imagesInfo,
-                                  &labelsInfo));
+    set.emplace(bnn::loadImageSet(imagesPath.value(), labelsPath.value(), 10, &imagesInfo, &labelsInfo));
     if (!set->ok()) errors.push_back(set->error().message());
   } else {
     // Check whichever file is there on its own, and report each missing one.
@@ -159,8 +158,7 @@ int dataCheck(int argc, char** argv) {
       return 2;
     }
     if (!dir.empty()) {
-      std::fprintf(stderr, "bnn-cli data check: unexpected argument '%s' (one DIR only)\n",
-                   arg.c_str());
+      std::fprintf(stderr, "bnn-cli data check: unexpected argument '%s' (one DIR only)\n", arg.c_str());
       std::fputs(kUsageLine, stderr);
       return 2;
     }
@@ -193,9 +191,9 @@ int dataCheck(int argc, char** argv) {
                               " of 4 files match the canonical MNIST MD5 sums)");
   } else {
     const int failed = int(!train.usable) + int(!test.usable);
-    result = "NOT usable: " + std::string(failed == 2 ? "both splits fail" :
-                                          !train.usable ? "the train split fails"
-                                                        : "the test split fails");
+    result = "NOT usable: " + std::string(failed == 2     ? "both splits fail"
+                                          : !train.usable ? "the train split fails"
+                                                          : "the test split fails");
   }
   std::printf("\n%-*s%s\n", kKeyWidth + 2, "result", result.c_str());
   std::fflush(stdout);

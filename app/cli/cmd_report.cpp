@@ -72,8 +72,7 @@ int report(int argc, char** argv) {
       }
       char* end = nullptr;
       threshold = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !std::isfinite(threshold) || threshold < 0 ||
-          threshold > 1) {
+      if (value.empty() || *end != '\0' || !std::isfinite(threshold) || threshold < 0 || threshold > 1) {
         std::fprintf(stderr, "bnn-cli report: --threshold: expected a number in [0, 1], found '%s'\n",
                      value.c_str());
         return 2;
@@ -85,8 +84,8 @@ int report(int argc, char** argv) {
       return 2;
     }
     if (!runDir.empty()) {
-      std::fprintf(stderr, "bnn-cli report: one RUN_DIR expected, found '%s' and '%s'\n",
-                   runDir.c_str(), arg.c_str());
+      std::fprintf(stderr, "bnn-cli report: one RUN_DIR expected, found '%s' and '%s'\n", runDir.c_str(),
+                   arg.c_str());
       return 2;
     }
     runDir = arg;
@@ -104,8 +103,7 @@ int report(int argc, char** argv) {
   const RunResult& run = loaded.value();
   auto analysis = analyzeUncertainty(run);
   if (!analysis.ok()) {
-    std::fprintf(stderr, "bnn-cli report: %s: %s\n", runDir.c_str(),
-                 analysis.error().message().c_str());
+    std::fprintf(stderr, "bnn-cli report: %s: %s\n", runDir.c_str(), analysis.error().message().c_str());
     return 1;
   }
   const UncertaintyAnalysis& a = analysis.value();

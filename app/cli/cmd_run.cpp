@@ -41,7 +41,8 @@ void printRunUsage(FILE* out) {
       "\n"
       "parameters (--PARAM VALUE):\n",
       out);
-  for (const ParamSpec& s : runParamSpecs()) std::fprintf(out, "  --%-28s %s\n", s.key.c_str(), s.label.c_str());
+  for (const ParamSpec& s : runParamSpecs())
+    std::fprintf(out, "  --%-28s %s\n", s.key.c_str(), s.label.c_str());
   std::fputs("\naliases: --warmup, --samples, --eval-every, --step-size, --seed are parameters too.\n", out);
 }
 
@@ -49,8 +50,10 @@ std::string formatDuration(double s) {
   if (!std::isfinite(s) || s < 0) return "--:--";
   const int t = static_cast<int>(s + 0.5);
   char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
   return buf;
 }
 
@@ -83,11 +86,12 @@ std::string progressLine(const std::string& name, const ChainProgress& p, bool f
   char buf[256];
   const char* phase = p.phase == Phase::Warmup ? "warm-up " : "sampling";
   std::string err = std::isfinite(p.currentErrorPercent)
-                        ? (p.phase == Phase::Warmup ? "error " : "avg error ") + [&] {
-                            char e[32];
-                            std::snprintf(e, sizeof e, "%.1f%%", p.currentErrorPercent);
-                            return std::string(e);
-                          }()
+                        ? (p.phase == Phase::Warmup ? "error " : "avg error ") +
+                              [&] {
+                                char e[32];
+                                std::snprintf(e, sizeof e, "%.1f%%", p.currentErrorPercent);
+                                return std::string(e);
+                              }()
                         : std::string("error --");
   std::snprintf(buf, sizeof buf, "%-22.22s %s %6lld/%-6lld [%s] %7.1f it/s  %s %s  | %s", name.c_str(), phase,
                 static_cast<long long>(p.step), static_cast<long long>(p.phaseSteps), bar.c_str(),
@@ -118,25 +122,42 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
       return true;
     };
     std::string v;
-    if (a == "--help" || a == "-h") { help = true; return ""; }
-    if (a == "--compare") { compare = true; continue; }
-    if (a == "--no-progress") { o.progress = false; continue; }
+    if (a == "--help" || a == "-h") {
+      help = true;
+      return "";
+    }
+    if (a == "--compare") {
+      compare = true;
+      continue;
+    }
+    if (a == "--no-progress") {
+      o.progress = false;
+      continue;
+    }
     if (a.rfind("--", 0) != 0) return "unexpected argument '" + a + "'";
     if (!value(v)) return a + ": missing value";
-    if (a == "--preset") { preset = v; presetGiven = true; }
-    else if (a == "--data") o.data = v;
-    else if (a == "--out") o.out = v;
+    if (a == "--preset") {
+      preset = v;
+      presetGiven = true;
+    } else if (a == "--data")
+      o.data = v;
+    else if (a == "--out")
+      o.out = v;
     else if (a == "--threads") {
       char* end = nullptr;
       const long t = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || t < 1 || t > 256) return "--threads: expected an integer in 1..256, found '" + v + "'";
+      if (v.empty() || *end || t < 1 || t > 256)
+        return "--threads: expected an integer in 1..256, found '" + v + "'";
       o.threads = static_cast<int>(t);
-    } else if (findParamSpec(a.substr(2))) overrides.emplace_back(a.substr(2), v);
-    else return "unknown option '" + a + "' (see bnn-cli run --help)";
+    } else if (findParamSpec(a.substr(2)))
+      overrides.emplace_back(a.substr(2), v);
+    else
+      return "unknown option '" + a + "' (see bnn-cli run --help)";
   }
-  if (compare && presetGiven) return "--compare and --preset contradict each other: --compare runs example-sgld and example-sghmc";
-  std::vector<std::string> names = compare ? std::vector<std::string>{"example-sgld", "example-sghmc"}
-                                           : std::vector<std::string>{preset};
+  if (compare && presetGiven)
+    return "--compare and --preset contradict each other: --compare runs example-sgld and example-sghmc";
+  std::vector<std::string> names =
+      compare ? std::vector<std::string>{"example-sgld", "example-sghmc"} : std::vector<std::string>{preset};
   for (const std::string& n : names) {
     auto c = presetConfig(n);
     if (!c) {
@@ -170,12 +191,14 @@ void printSummary(const RunResult& r) {
     std::printf("  test NLL of the ensemble                              %.4f nats\n",
                 r.predictive.negLogLikelihood(r.testLabels.data()));
   } else if (std::isfinite(last)) {
-    std::printf("  pointwise accuracy of the last state                  %.4f (no posterior samples)\n", last);
+    std::printf("  pointwise accuracy of the last state                  %.4f (no posterior samples)\n",
+                last);
   }
   const auto& t = r.timings;
-  std::printf("  wall time %.1f s: gradients %.1f s (%lld), updates %.1f s, test passes %.1f s (%lld), %d threads\n",
-              t.totalSeconds, t.gradientSeconds, static_cast<long long>(t.gradEvals), t.updateSeconds,
-              t.evalSeconds, static_cast<long long>(t.testPasses), t.threads);
+  std::printf(
+      "  wall time %.1f s: gradients %.1f s (%lld), updates %.1f s, test passes %.1f s (%lld), %d threads\n",
+      t.totalSeconds, t.gradientSeconds, static_cast<long long>(t.gradEvals), t.updateSeconds, t.evalSeconds,
+      static_cast<long long>(t.testPasses), t.threads);
 }
 
 }  // namespace
@@ -184,7 +207,10 @@ int run(int argc, char** argv) {
   Options o;
   bool help = false;
   const std::string err = parse(argc, argv, o, help);
-  if (help) { printRunUsage(stdout); return 0; }
+  if (help) {
+    printRunUsage(stdout);
+    return 0;
+  }
   if (!err.empty()) {
     std::fprintf(stderr, "bnn-cli run: %s\n", err.c_str());
     return 2;
@@ -193,7 +219,9 @@ int run(int argc, char** argv) {
   if (!loaded) {
     std::fprintf(stderr, "bnn-cli run: cannot use the data: %s\n", loaded.error().message().c_str());
     if (loaded.error().code == ErrorCode::NotFound || loaded.error().code == ErrorCode::MissingFile)
-      std::fprintf(stderr, "  fetch MNIST with scripts/fetch-mnist.sh, or point --data at a folder with the four IDX files\n");
+      std::fprintf(
+          stderr,
+          "  fetch MNIST with scripts/fetch-mnist.sh, or point --data at a folder with the four IDX files\n");
     return 1;
   }
   auto data = std::make_shared<const Dataset>(std::move(loaded).value());
@@ -221,7 +249,8 @@ int run(int argc, char** argv) {
   jobs = pool.submitGroup(o.configs, data, observers);
   const bool tty = isatty(fileno(stderr));
   auto allDone = [&] {
-    for (auto& j : jobs) if (!j->isFinished()) return false;
+    for (auto& j : jobs)
+      if (!j->isFinished()) return false;
     return true;
   };
   bool drawn = false;
@@ -253,8 +282,10 @@ int run(int argc, char** argv) {
   for (size_t i = 0; i < results.size(); ++i) {
     const RunResult& r = results[i];
     printSummary(r);
-    if (r.outcome.status == RunStatus::Cancelled) exitCode = std::max(exitCode, 130);
-    else if (r.outcome.status != RunStatus::Completed) exitCode = std::max(exitCode, 1);
+    if (r.outcome.status == RunStatus::Cancelled)
+      exitCode = std::max(exitCode, 130);
+    else if (r.outcome.status != RunStatus::Completed)
+      exitCode = std::max(exitCode, 1);
     if (!o.out.empty()) {
       std::string dir = o.out;
       if (results.size() > 1) {
@@ -270,13 +301,16 @@ int run(int argc, char** argv) {
       }
     }
   }
-  if (results.size() == 2 && results[0].predictive.sampleCount() > 0 && results[1].predictive.sampleCount() > 0) {
+  if (results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
+      results[1].predictive.sampleCount() > 0) {
     const auto& a = results[0];
     const auto& b = results[1];
-    std::printf("\ncomparison: ensemble accuracy %s %.4f vs %s %.4f; gradient evaluations %lld vs %lld; wall %.1f s vs %.1f s\n",
-                a.config.name.c_str(), a.ensembleAccuracy(), b.config.name.c_str(), b.ensembleAccuracy(),
-                static_cast<long long>(a.timings.gradEvals), static_cast<long long>(b.timings.gradEvals),
-                a.timings.totalSeconds, b.timings.totalSeconds);
+    std::printf(
+        "\ncomparison: ensemble accuracy %s %.4f vs %s %.4f; gradient evaluations %lld vs %lld; wall %.1f s "
+        "vs %.1f s\n",
+        a.config.name.c_str(), a.ensembleAccuracy(), b.config.name.c_str(), b.ensembleAccuracy(),
+        static_cast<long long>(a.timings.gradEvals), static_cast<long long>(b.timings.gradEvals),
+        a.timings.totalSeconds, b.timings.totalSeconds);
   }
   return exitCode;
 }

@@ -4,9 +4,9 @@
 
 namespace bnn::cli {
 
-int dataCheck(int argc, char** argv);   // bnn-cli data check DIR      (cmd_data.cpp)
-int run(int argc, char** argv);         // bnn-cli run [options]       (cmd_run.cpp)
-int bench(int argc, char** argv);       // bnn-cli bench [options]     (cmd_bench.cpp)
-int report(int argc, char** argv);      // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
+int dataCheck(int argc, char** argv);  // bnn-cli data check DIR      (cmd_data.cpp)
+int run(int argc, char** argv);        // bnn-cli run [options]       (cmd_run.cpp)
+int bench(int argc, char** argv);      // bnn-cli bench [options]     (cmd_bench.cpp)
+int report(int argc, char** argv);     // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
 
 }  // namespace bnn::cli

@@ -51,8 +51,7 @@ Result<UncertaintyAnalysis> analyzeUncertainty(const PredictiveAccumulator& pred
   const auto& logSum = predictive.logSum();
   const auto& sumPLogP = predictive.sumPLogP();
   const auto& votes = predictive.votes();
-  if (int64_t(logSum.size()) != n * k || int64_t(sumPLogP.size()) != n ||
-      int64_t(votes.size()) != n * k)
+  if (int64_t(logSum.size()) != n * k || int64_t(sumPLogP.size()) != n || int64_t(votes.size()) != n * k)
     return analysisError("predictive arrays do not match its image and class counts");
   for (int64_t i = 0; i < n; ++i)
     if (labels[size_t(i)] >= k) {
@@ -85,7 +84,7 @@ Result<UncertaintyAnalysis> analyzeUncertainty(const PredictiveAccumulator& pred
     int best = 0;
     double h = 0;  // H[p̄] = -Σ p̄ log p̄
     for (int c = 0; c < k; ++c) {
-      const double logP = ls[c] - logS;  // log p̄ = log Σ_s p_s - log S
+      const double logP = ls[c] - logS;      // log p̄ = log Σ_s p_s - log S
       p[c] = std::min(1.0, std::exp(logP));  // rounding can exceed 1 by an ulp or two
       if (p[c] > 0) h -= p[c] * logP;
       if (p[c] > p[best]) best = c;
@@ -166,8 +165,7 @@ UncertaintySummary summarizeUncertainty(const UncertaintyAnalysis& a, double thr
   if (a.numImages > 0) {
     const double n = double(a.numImages);
     s.meanEntropy = std::accumulate(a.entropy.begin(), a.entropy.end(), 0.0) / n;
-    s.meanExpectedEntropy =
-        std::accumulate(a.expectedEntropy.begin(), a.expectedEntropy.end(), 0.0) / n;
+    s.meanExpectedEntropy = std::accumulate(a.expectedEntropy.begin(), a.expectedEntropy.end(), 0.0) / n;
     s.meanMutualInformation =
         std::accumulate(a.mutualInformation.begin(), a.mutualInformation.end(), 0.0) / n;
   }
@@ -185,7 +183,8 @@ PerClassUncertainty perClassUncertainty(const UncertaintyAnalysis& a, double thr
     if (a.maxProb[size_t(i)] < threshold) ++r.uncertain[size_t(y)];
   }
   for (int c = 0; c < a.numClasses; ++c)
-    if (r.total[size_t(c)] > 0) r.share[size_t(c)] = double(r.uncertain[size_t(c)]) / double(r.total[size_t(c)]);
+    if (r.total[size_t(c)] > 0)
+      r.share[size_t(c)] = double(r.uncertain[size_t(c)]) / double(r.total[size_t(c)]);
   return r;
 }
 
@@ -209,8 +208,7 @@ ThresholdCurve thresholdCurve(const UncertaintyAnalysis& a, const std::vector<do
     const int64_t r = retainedCount(a, t);
     c.retained.push_back(r);
     c.accuracy.push_back(r > 0 ? double(a.correctPrefix[size_t(r)]) / double(r) : kNaN);
-    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * (1.0 - double(r) / double(a.numImages))
-                                               : kNaN);
+    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * (1.0 - double(r) / double(a.numImages)) : kNaN);
   }
   return c;
 }
@@ -257,9 +255,12 @@ RiskCoverageCurve riskCoverage(const UncertaintyAnalysis& a) {
 
 const char* enumName(UncertaintyOrder o) {
   switch (o) {
-    case UncertaintyOrder::MaxProbAscending: return "max-prob-ascending";
-    case UncertaintyOrder::EntropyDescending: return "entropy-descending";
-    case UncertaintyOrder::MutualInformationDescending: return "mutual-information-descending";
+    case UncertaintyOrder::MaxProbAscending:
+      return "max-prob-ascending";
+    case UncertaintyOrder::EntropyDescending:
+      return "entropy-descending";
+    case UncertaintyOrder::MutualInformationDescending:
+      return "mutual-information-descending";
   }
   return "?";
 }
@@ -268,10 +269,8 @@ std::vector<int32_t> rankedImages(const UncertaintyAnalysis& a, UncertaintyOrder
                                   const GalleryFilter& f) {
   const std::vector<int32_t>* source = &a.byMaxProbAscending;
   if (order == UncertaintyOrder::EntropyDescending) source = &a.byEntropyDescending;
-  if (order == UncertaintyOrder::MutualInformationDescending)
-    source = &a.byMutualInformationDescending;
-  const bool any = f.trueClass < 0 && f.predictedClass < 0 && !f.onlyMisclassified &&
-                   !f.onlyConfidentlyWrong;
+  if (order == UncertaintyOrder::MutualInformationDescending) source = &a.byMutualInformationDescending;
+  const bool any = f.trueClass < 0 && f.predictedClass < 0 && !f.onlyMisclassified && !f.onlyConfidentlyWrong;
   if (any) return *source;
   std::vector<int32_t> out;
   out.reserve(source->size());
@@ -290,8 +289,8 @@ std::string perClassCsv(const PerClassUncertainty& p, double threshold) {
   std::ostringstream o;
   o << "digit,test_images,uncertain,uncertain_share,threshold\n";
   for (size_t c = 0; c < p.total.size(); ++c)
-    o << c << ',' << p.total[c] << ',' << p.uncertain[c] << ',' << num(p.share[c]) << ','
-      << num(threshold) << '\n';
+    o << c << ',' << p.total[c] << ',' << p.uncertain[c] << ',' << num(p.share[c]) << ',' << num(threshold)
+      << '\n';
   return o.str();
 }
 
@@ -317,9 +316,9 @@ std::string rankedImagesCsv(const UncertaintyAnalysis& a, const std::vector<int3
   o << "index,true,predicted,max_prob,entropy,mutual_information,vote_share_of_predicted\n";
   for (int32_t i : images) {
     const size_t u = size_t(i);
-    o << i << ',' << int(a.labels[u]) << ',' << int(a.predicted[u]) << ',' << num(a.maxProb[u])
-      << ',' << num(a.entropy[u]) << ',' << num(a.mutualInformation[u]) << ','
-      << num(a.vote(i, a.predicted[u])) << '\n';
+    o << i << ',' << int(a.labels[u]) << ',' << int(a.predicted[u]) << ',' << num(a.maxProb[u]) << ','
+      << num(a.entropy[u]) << ',' << num(a.mutualInformation[u]) << ',' << num(a.vote(i, a.predicted[u]))
+      << '\n';
   }
   return o.str();
 }
@@ -346,7 +345,9 @@ std::string summaryText(const UncertaintySummary& s, const DropToReach& drop99, 
     << (std::isnan(s.accuracyGain)
             ? std::string("n/a")
             // Appended, not "+" + string: GCC 12 reports a false -Wrestrict on the latter.
-            : std::string(s.accuracyGain >= 0 ? "+" : "").append(fix(100.0 * s.accuracyGain, 2)).append(" points"))
+            : std::string(s.accuracyGain >= 0 ? "+" : "")
+                  .append(fix(100.0 * s.accuracyGain, 2))
+                  .append(" points"))
     << '\n'
     << "test NLL (ensemble)         " << fix(s.negLogLikelihood, 4) << " nats/image\n"
     << "threshold t                 " << fix(s.threshold, 3) << '\n'
@@ -360,8 +361,7 @@ std::string summaryText(const UncertaintySummary& s, const DropToReach& drop99, 
     << "mean mutual information     " << fix(s.meanMutualInformation, 4) << " nats (epistemic)\n"
     << "99% accuracy reached by     ";
   if (drop99.found)
-    o << "dropping " << fix(drop99.percentDropped, 2) << "% (t = " << fix(drop99.threshold, 3)
-      << ")\n";
+    o << "dropping " << fix(drop99.percentDropped, 2) << "% (t = " << fix(drop99.threshold, 3) << ")\n";
   else
     o << "none of the thresholds\n";
   o << "risk-coverage area (AURC)   " << fix(aurc, 5) << '\n';

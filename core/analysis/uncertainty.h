@@ -54,7 +54,7 @@ struct UncertaintyAnalysis {
   // byMaxProbAscending reversed, with the number of correct predictions among the first k
   // (k = 0..N): retained counts and accuracy at any t in O(log N).
   std::vector<int32_t> byMaxProbDescending;
-  std::vector<int64_t> correctPrefix;     // size numImages + 1
+  std::vector<int64_t> correctPrefix;  // size numImages + 1
 
   bool correct(int64_t i) const { return predicted[size_t(i)] == labels[size_t(i)]; }
   double probability(int64_t i, int k) const { return meanProbs[size_t(i) * numClasses + k]; }
@@ -82,15 +82,15 @@ struct UncertaintySummary {
   double lastSampleAccuracy = std::numeric_limits<double>::quiet_NaN();  // NaN when unknown
   double accuracyGain = std::numeric_limits<double>::quiet_NaN();        // ensemble - last sample
   double negLogLikelihood = std::numeric_limits<double>::quiet_NaN();
-  int64_t retained = 0;                   // max p̄ >= t ("certain")
-  int64_t uncertain = 0;                  // max p̄ <  t
-  double retainedShare = 0;               // retained / N
+  int64_t retained = 0;      // max p̄ >= t ("certain")
+  int64_t uncertain = 0;     // max p̄ <  t
+  double retainedShare = 0;  // retained / N
   double retainedAccuracy = std::numeric_limits<double>::quiet_NaN();
   int64_t misclassified = 0;
-  int64_t confidentlyWrong = 0;           // wrong with max p̄ >= t
-  double meanEntropy = 0;                 // mean H[p̄] over the test set
-  double meanExpectedEntropy = 0;         // mean E_s H[p_s]
-  double meanMutualInformation = 0;       // mean MI
+  int64_t confidentlyWrong = 0;      // wrong with max p̄ >= t
+  double meanEntropy = 0;            // mean H[p̄] over the test set
+  double meanExpectedEntropy = 0;    // mean E_s H[p_s]
+  double meanMutualInformation = 0;  // mean MI
 };
 
 UncertaintySummary summarizeUncertainty(const UncertaintyAnalysis& a, double threshold,
@@ -99,9 +99,9 @@ UncertaintySummary summarizeUncertainty(const UncertaintyAnalysis& a, double thr
 /// Uncertain images (max p̄ < t) per true class, and their share of that class's test images
 /// (NaN for a class with no test image).
 struct PerClassUncertainty {
-  std::vector<int64_t> total;       // test images per true class
-  std::vector<int64_t> uncertain;   // of which max p̄ < t
-  std::vector<double> share;        // uncertain / total
+  std::vector<int64_t> total;      // test images per true class
+  std::vector<int64_t> uncertain;  // of which max p̄ < t
+  std::vector<double> share;       // uncertain / total
 };
 PerClassUncertainty perClassUncertainty(const UncertaintyAnalysis& a, double threshold);
 
@@ -128,9 +128,9 @@ struct DropToReach {
 DropToReach smallestDropReaching(const ThresholdCurve& curve, double targetAccuracy);
 
 struct RiskCoverageCurve {
-  std::vector<double> coverage;    // k / N at the end of each group of equal max p̄, increasing
-  std::vector<double> risk;        // error rate among those k images
-  std::vector<double> threshold;   // the max p̄ of the group (retain max p̄ >= it)
+  std::vector<double> coverage;   // k / N at the end of each group of equal max p̄, increasing
+  std::vector<double> risk;       // error rate among those k images
+  std::vector<double> threshold;  // the max p̄ of the group (retain max p̄ >= it)
   double aurc = std::numeric_limits<double>::quiet_NaN();
 };
 RiskCoverageCurve riskCoverage(const UncertaintyAnalysis& a);
@@ -139,8 +139,8 @@ enum class UncertaintyOrder { MaxProbAscending, EntropyDescending, MutualInforma
 const char* enumName(UncertaintyOrder);
 
 struct GalleryFilter {
-  int trueClass = -1;            // -1: any
-  int predictedClass = -1;       // -1: any
+  int trueClass = -1;       // -1: any
+  int predictedClass = -1;  // -1: any
   bool onlyMisclassified = false;
   bool onlyConfidentlyWrong = false;  // wrong and max p̄ >= threshold
   double threshold = 0.95;

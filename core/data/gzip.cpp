@@ -25,7 +25,8 @@ class InflateGuard {
 
 Error gzipError(const std::string& path, std::string detail, std::string expected = {},
                 std::string found = {}) {
-  return makeError(ErrorCode::CorruptGzip, path, -1, std::move(expected), std::move(found), std::move(detail));
+  return makeError(ErrorCode::CorruptGzip, path, -1, std::move(expected), std::move(found),
+                   std::move(detail));
 }
 
 // First guess for the output size: the ISIZE field of the last member (decompressed size mod
@@ -46,9 +47,7 @@ size_t initialOutputSize(const uint8_t* data, size_t size, uint64_t maxOutput) {
 
 }  // namespace
 
-bool isGzip(const uint8_t* data, size_t size) {
-  return size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-}
+bool isGzip(const uint8_t* data, size_t size) { return size >= 2 && data[0] == 0x1f && data[1] == 0x8b; }
 
 Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std::string& path,
                                     uint64_t maxOutput) {
@@ -71,13 +70,11 @@ Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std:
 
   for (;;) {
     const auto consumed = [&] { return size_t(zs.next_in - data); };
-    if (zs.avail_in == 0 && consumed() < size)
-      zs.avail_in = uInt(std::min(size - consumed(), kMaxZlibChunk));
+    if (zs.avail_in == 0 && consumed() < size) zs.avail_in = uInt(std::min(size - consumed(), kMaxZlibChunk));
     if (produced == out.size()) {
       if (out.size() >= bufferLimit) {
         return gzipError(path, "decompressed data exceed the size limit",
-                         "at most " + std::to_string(maxOutput) + " decompressed bytes",
-                         "more");
+                         "at most " + std::to_string(maxOutput) + " decompressed bytes", "more");
       }
       const uint64_t grown = std::min<uint64_t>(uint64_t(out.size()) * 2, bufferLimit);
       out.resize(size_t(grown));
@@ -93,19 +90,16 @@ Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std:
       // Another member may follow (concatenated gzip files); anything else is an error.
       const size_t at = consumed();
       if (!isGzip(zs.next_in, size_t(end - zs.next_in))) {
-        return gzipError(path, "unexpected bytes after the gzip stream at compressed byte " +
-                                   std::to_string(at),
-                         "end of file or another gzip member",
-                         std::to_string(size - at) + " trailing bytes");
+        return gzipError(path,
+                         "unexpected bytes after the gzip stream at compressed byte " + std::to_string(at),
+                         "end of file or another gzip member", std::to_string(size - at) + " trailing bytes");
       }
       inflateReset(&zs);
       continue;
     }
     if (rc == Z_OK || rc == Z_BUF_ERROR) {
       if (zs.avail_in == 0 && zs.next_in == end && zs.avail_out > 0) {
-        return gzipError(path,
-                         "gzip stream truncated after " + std::to_string(size) +
-                             " compressed bytes",
+        return gzipError(path, "gzip stream truncated after " + std::to_string(size) + " compressed bytes",
                          "end of gzip stream", "end of file");
       }
       continue;

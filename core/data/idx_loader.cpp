@@ -20,7 +20,6 @@ namespace {
 constexpr int kImageRows = 28;
 constexpr int kImageCols = 28;
 
-
 std::string hexByte(uint8_t b) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02x", unsigned(b));
@@ -33,13 +32,20 @@ std::string plural(uint64_t n, const char* one, const char* many) {
 
 const char* idxTypeName(uint8_t type) {
   switch (type) {
-    case 0x08: return "unsigned byte";
-    case 0x09: return "signed byte";
-    case 0x0B: return "16-bit integer";
-    case 0x0C: return "32-bit integer";
-    case 0x0D: return "32-bit float";
-    case 0x0E: return "64-bit float";
-    default: return "unknown type";
+    case 0x08:
+      return "unsigned byte";
+    case 0x09:
+      return "signed byte";
+    case 0x0B:
+      return "16-bit integer";
+    case 0x0C:
+      return "32-bit integer";
+    case 0x0D:
+      return "32-bit float";
+    case 0x0E:
+      return "64-bit float";
+    default:
+      return "unknown type";
   }
 }
 
@@ -84,16 +90,14 @@ Result<std::vector<uint8_t>> readFileBytes(const std::string& path) {
   return readFileBytes(path, nullptr, nullptr);
 }
 
-Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped,
-                                           uint64_t* fileBytes) {
+Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped, uint64_t* fileBytes) {
   if (gzipped) *gzipped = false;
   if (fileBytes) *fileBytes = 0;
   if (path.empty()) return makeError(ErrorCode::NotFound, path, -1, {}, {}, "empty path");
 
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
-  if (st.type() == fs::file_type::not_found)
-    return makeError(ErrorCode::NotFound, path);
+  if (st.type() == fs::file_type::not_found) return makeError(ErrorCode::NotFound, path);
   if (ec) return makeError(ErrorCode::Unreadable, path, -1, {}, {}, ec.message());
   if (st.type() == fs::file_type::directory) return makeError(ErrorCode::IsDirectory, path);
   if (st.type() != fs::file_type::regular)
@@ -129,8 +133,7 @@ Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzippe
   if (gzipped) *gzipped = true;
   Result<std::vector<uint8_t>> plain = gunzip(bytes.data(), bytes.size(), path);
   if (!plain) return plain.error();
-  if (plain->empty())
-    return makeError(ErrorCode::Empty, path, -1, {}, {}, "no data after decompression");
+  if (plain->empty()) return makeError(ErrorCode::Empty, path, -1, {}, {}, "no data after decompression");
   return plain;
 }
 
@@ -179,8 +182,8 @@ Result<IdxArray> parseIdx(std::vector<uint8_t> bytes, const std::string& path, i
   const uint64_t actual = n - headerBytes;
   const std::string shape = " (" + dimsText(out.dims) + ")";
   if (overflow) {
-    return makeError(ErrorCode::PayloadTooShort, path, int64_t(n),
-                     "more than 2^64 payload bytes" + shape, plural(actual, "byte", "bytes"));
+    return makeError(ErrorCode::PayloadTooShort, path, int64_t(n), "more than 2^64 payload bytes" + shape,
+                     plural(actual, "byte", "bytes"));
   }
   if (declared > actual) {
     return makeError(ErrorCode::PayloadTooShort, path, int64_t(n),
@@ -203,16 +206,14 @@ Result<IdxArray> readIdx(const std::string& path, int expectedRank) {
   return readIdxWithInfo(path, expectedRank, nullptr);
 }
 
-Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath,
-                              int numClasses) {
+Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath, int numClasses) {
   return loadImageSet(imagesPath, labelsPath, numClasses, nullptr, nullptr);
 }
 
-Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath,
-                              int numClasses, IdxFileInfo* imagesInfo, IdxFileInfo* labelsInfo) {
+Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath, int numClasses,
+                              IdxFileInfo* imagesInfo, IdxFileInfo* labelsInfo) {
   if (numClasses < 1 || numClasses > 256) {
-    return makeError(ErrorCode::InvalidConfig, labelsPath, -1, "1..256 classes",
-                     std::to_string(numClasses));
+    return makeError(ErrorCode::InvalidConfig, labelsPath, -1, "1..256 classes", std::to_string(numClasses));
   }
   if (labelsInfo) *labelsInfo = IdxFileInfo{};
 
@@ -221,8 +222,7 @@ Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& 
   const std::vector<uint32_t>& dims = images->dims;
   if (dims[1] != uint32_t(kImageRows) || dims[2] != uint32_t(kImageCols)) {
     return makeError(ErrorCode::BadDimensions, imagesPath, 8,
-                     std::to_string(kImageRows) + " x " + std::to_string(kImageCols) +
-                         " pixels per image",
+                     std::to_string(kImageRows) + " x " + std::to_string(kImageCols) + " pixels per image",
                      std::to_string(dims[1]) + " x " + std::to_string(dims[2]));
   }
   if (dims[0] == 0) return makeError(ErrorCode::BadDimensions, imagesPath, 4, "at least 1 image", "0");
@@ -281,8 +281,8 @@ Result<std::string> findDatasetFile(const std::string& directory, const std::str
   }
   std::string list;
   for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
-  return makeError(ErrorCode::MissingFile, (fs::path(directory) / names[0]).string(), -1,
-                   "one of " + list, "none", stem + " not found in " + directory);
+  return makeError(ErrorCode::MissingFile, (fs::path(directory) / names[0]).string(), -1, "one of " + list,
+                   "none", stem + " not found in " + directory);
 }
 
 std::string datasetName(const std::string& directory, bool canonicalMnist) {
@@ -302,8 +302,7 @@ std::string datasetName(const std::string& directory, bool canonicalMnist) {
 
 Result<Dataset> loadDataset(const std::string& directory) {
   if (Status s = checkDatasetDirectory(directory); !s) return s.error();
-  static const char* const kStems[4] = {"train-images", "train-labels", "t10k-images",
-                                        "t10k-labels"};
+  static const char* const kStems[4] = {"train-images", "train-labels", "t10k-images", "t10k-labels"};
   std::string paths[4];
   for (int i = 0; i < 4; ++i) {
     Result<std::string> found = findDatasetFile(directory, kStems[i]);

@@ -35,8 +35,7 @@ Result<std::vector<uint8_t>> readFileBytes(const std::string& path);
 
 /// readFileBytes that also reports whether the file was gzip-compressed and its size on disk
 /// (either pointer may be null).
-Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped,
-                                           uint64_t* fileBytes);
+Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped, uint64_t* fileBytes);
 
 /// Parses IDX content already in memory (consumed); `path` only names it in errors.
 /// `expectedRank` <= 0 accepts any rank.
@@ -52,8 +51,8 @@ Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& 
 
 /// loadImageSet that also describes both files, MD5 included (either pointer may be null;
 /// MD5 is computed only for a non-null one). The infos are filled as far as reading got.
-Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath,
-                              int numClasses, IdxFileInfo* imagesInfo, IdxFileInfo* labelsInfo);
+Result<ImageSet> loadImageSet(const std::string& imagesPath, const std::string& labelsPath, int numClasses,
+                              IdxFileInfo* imagesInfo, IdxFileInfo* labelsInfo);
 
 /// File names looked for in a dataset folder, in order of preference, for one of the four files
 /// ("train-images", "train-labels", "t10k-images", "t10k-labels"): the raw IDX name, the same

@@ -40,10 +40,10 @@ inline uint32_t loadLe32(const uint8_t* p) {
 Md5::Md5() : m_state{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476} {}
 
 // One MD5 step; the rounds are written out so that the compiler keeps everything in registers.
-#define BNN_MD5_STEP(f, a, b, c, d, i)                                  \
-  do {                                                                  \
-    (a) += f((b), (c), (d)) + m[kIndex[i]] + kConst[i];                 \
-    (a) = (b) + rotl((a), kShift[i]);                                   \
+#define BNN_MD5_STEP(f, a, b, c, d, i)                  \
+  do {                                                  \
+    (a) += f((b), (c), (d)) + m[kIndex[i]] + kConst[i]; \
+    (a) = (b) + rotl((a), kShift[i]);                   \
   } while (0)
 #define BNN_MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 #define BNN_MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y))))

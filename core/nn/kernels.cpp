@@ -41,20 +41,30 @@ void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const flo
     const float* v = vals + 4 * e;
     const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
     const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
-    a00 = _mm512_fmadd_ps(v0, d0, a00); a01 = _mm512_fmadd_ps(v0, d1, a01);
-    a02 = _mm512_fmadd_ps(v0, d2, a02); a03 = _mm512_fmadd_ps(v0, d3, a03);
-    a10 = _mm512_fmadd_ps(v1, d0, a10); a11 = _mm512_fmadd_ps(v1, d1, a11);
-    a12 = _mm512_fmadd_ps(v1, d2, a12); a13 = _mm512_fmadd_ps(v1, d3, a13);
-    a20 = _mm512_fmadd_ps(v2, d0, a20); a21 = _mm512_fmadd_ps(v2, d1, a21);
-    a22 = _mm512_fmadd_ps(v2, d2, a22); a23 = _mm512_fmadd_ps(v2, d3, a23);
-    a30 = _mm512_fmadd_ps(v3, d0, a30); a31 = _mm512_fmadd_ps(v3, d1, a31);
-    a32 = _mm512_fmadd_ps(v3, d2, a32); a33 = _mm512_fmadd_ps(v3, d3, a33);
+    a00 = _mm512_fmadd_ps(v0, d0, a00);
+    a01 = _mm512_fmadd_ps(v0, d1, a01);
+    a02 = _mm512_fmadd_ps(v0, d2, a02);
+    a03 = _mm512_fmadd_ps(v0, d3, a03);
+    a10 = _mm512_fmadd_ps(v1, d0, a10);
+    a11 = _mm512_fmadd_ps(v1, d1, a11);
+    a12 = _mm512_fmadd_ps(v1, d2, a12);
+    a13 = _mm512_fmadd_ps(v1, d3, a13);
+    a20 = _mm512_fmadd_ps(v2, d0, a20);
+    a21 = _mm512_fmadd_ps(v2, d1, a21);
+    a22 = _mm512_fmadd_ps(v2, d2, a22);
+    a23 = _mm512_fmadd_ps(v2, d3, a23);
+    a30 = _mm512_fmadd_ps(v3, d0, a30);
+    a31 = _mm512_fmadd_ps(v3, d1, a31);
+    a32 = _mm512_fmadd_ps(v3, d2, a32);
+    a33 = _mm512_fmadd_ps(v3, d3, a33);
   }
   auto store = [&](int j, __m512 x0, __m512 x1, __m512 x2, __m512 x3) {
     if (j >= outRows) return;
     float* o = out + j * ldo + c0;
-    _mm512_mask_storeu_ps(o, k0, x0); _mm512_mask_storeu_ps(o + 16, k1, x1);
-    _mm512_mask_storeu_ps(o + 32, k2, x2); _mm512_mask_storeu_ps(o + 48, k3, x3);
+    _mm512_mask_storeu_ps(o, k0, x0);
+    _mm512_mask_storeu_ps(o + 16, k1, x1);
+    _mm512_mask_storeu_ps(o + 32, k2, x2);
+    _mm512_mask_storeu_ps(o + 48, k3, x3);
   };
   store(0, a00, a01, a02, a03);
   store(1, a10, a11, a12, a13);
@@ -81,8 +91,8 @@ void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const flo
 // order (one fused multiply-add each, as one pixel at a time would do). The four weight-row
 // segments stay in registers while the images of the tile stream by; the output rows of a tile
 // stay in L1.
-void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
-                  int wRows, float* out, int64_t ldo, int c0, int width) {
+void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
+                  float* out, int64_t ldo, int c0, int width) {
 #if defined(__AVX512F__)
   auto maskFor = [width](int v) { return lanes(width - 16 * v); };
   const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
@@ -100,16 +110,26 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
     __m512 o2 = _mm512_maskz_loadu_ps(k2, o + 32), o3 = _mm512_maskz_loadu_ps(k3, o + 48);
     const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
     const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
-    o0 = _mm512_fmadd_ps(v0, w00, o0); o1 = _mm512_fmadd_ps(v0, w01, o1);
-    o2 = _mm512_fmadd_ps(v0, w02, o2); o3 = _mm512_fmadd_ps(v0, w03, o3);
-    o0 = _mm512_fmadd_ps(v1, w10, o0); o1 = _mm512_fmadd_ps(v1, w11, o1);
-    o2 = _mm512_fmadd_ps(v1, w12, o2); o3 = _mm512_fmadd_ps(v1, w13, o3);
-    o0 = _mm512_fmadd_ps(v2, w20, o0); o1 = _mm512_fmadd_ps(v2, w21, o1);
-    o2 = _mm512_fmadd_ps(v2, w22, o2); o3 = _mm512_fmadd_ps(v2, w23, o3);
-    o0 = _mm512_fmadd_ps(v3, w30, o0); o1 = _mm512_fmadd_ps(v3, w31, o1);
-    o2 = _mm512_fmadd_ps(v3, w32, o2); o3 = _mm512_fmadd_ps(v3, w33, o3);
-    _mm512_mask_storeu_ps(o, k0, o0); _mm512_mask_storeu_ps(o + 16, k1, o1);
-    _mm512_mask_storeu_ps(o + 32, k2, o2); _mm512_mask_storeu_ps(o + 48, k3, o3);
+    o0 = _mm512_fmadd_ps(v0, w00, o0);
+    o1 = _mm512_fmadd_ps(v0, w01, o1);
+    o2 = _mm512_fmadd_ps(v0, w02, o2);
+    o3 = _mm512_fmadd_ps(v0, w03, o3);
+    o0 = _mm512_fmadd_ps(v1, w10, o0);
+    o1 = _mm512_fmadd_ps(v1, w11, o1);
+    o2 = _mm512_fmadd_ps(v1, w12, o2);
+    o3 = _mm512_fmadd_ps(v1, w13, o3);
+    o0 = _mm512_fmadd_ps(v2, w20, o0);
+    o1 = _mm512_fmadd_ps(v2, w21, o1);
+    o2 = _mm512_fmadd_ps(v2, w22, o2);
+    o3 = _mm512_fmadd_ps(v2, w23, o3);
+    o0 = _mm512_fmadd_ps(v3, w30, o0);
+    o1 = _mm512_fmadd_ps(v3, w31, o1);
+    o2 = _mm512_fmadd_ps(v3, w32, o2);
+    o3 = _mm512_fmadd_ps(v3, w33, o3);
+    _mm512_mask_storeu_ps(o, k0, o0);
+    _mm512_mask_storeu_ps(o + 16, k1, o1);
+    _mm512_mask_storeu_ps(o + 32, k2, o2);
+    _mm512_mask_storeu_ps(o + 48, k3, o3);
   }
 #else
   // Rows beyond wRows have zero values (the group's missing pixels), so they read row 0.
@@ -126,7 +146,6 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
 #endif
 }
 
-
 void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width) {
 #if defined(__AVX512F__)
   const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
@@ -134,8 +153,10 @@ void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int
   const __m512 b2 = _mm512_maskz_loadu_ps(k2, b + c0 + 32), b3 = _mm512_maskz_loadu_ps(k3, b + c0 + 48);
   for (int64_t i = i0; i < i1; ++i) {
     float* z = Z + i * ldz + c0;
-    _mm512_mask_storeu_ps(z, k0, b0); _mm512_mask_storeu_ps(z + 16, k1, b1);
-    _mm512_mask_storeu_ps(z + 32, k2, b2); _mm512_mask_storeu_ps(z + 48, k3, b3);
+    _mm512_mask_storeu_ps(z, k0, b0);
+    _mm512_mask_storeu_ps(z + 16, k1, b1);
+    _mm512_mask_storeu_ps(z + 32, k2, b2);
+    _mm512_mask_storeu_ps(z + 48, k3, b3);
   }
 #else
   for (int64_t i = i0; i < i1; ++i)
@@ -167,8 +188,8 @@ void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width) 
 namespace {
 
 template <int KC>
-void logitsChunk(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT,
-                 const float* b, int k, int c0, float* Z) {
+void logitsChunk(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT, const float* b,
+                 int k, int c0, float* Z) {
 #if defined(__AVX512F__)
   for (int64_t i = r0; i < r1; ++i) {
     const float* a = A + i * lda;
@@ -236,14 +257,30 @@ void forClassChunks(int k, F&& f) {
   for (int q = 0, c0 = 0; q < chunks; ++q) {
     const int kc = (k - c0) / (chunks - q);
     switch (kc) {
-      case 1: f.template operator()<1>(c0); break;
-      case 2: f.template operator()<2>(c0); break;
-      case 3: f.template operator()<3>(c0); break;
-      case 4: f.template operator()<4>(c0); break;
-      case 5: f.template operator()<5>(c0); break;
-      case 6: f.template operator()<6>(c0); break;
-      case 7: f.template operator()<7>(c0); break;
-      default: f.template operator()<8>(c0); break;
+      case 1:
+        f.template operator()<1>(c0);
+        break;
+      case 2:
+        f.template operator()<2>(c0);
+        break;
+      case 3:
+        f.template operator()<3>(c0);
+        break;
+      case 4:
+        f.template operator()<4>(c0);
+        break;
+      case 5:
+        f.template operator()<5>(c0);
+        break;
+      case 6:
+        f.template operator()<6>(c0);
+        break;
+      case 7:
+        f.template operator()<7>(c0);
+        break;
+      default:
+        f.template operator()<8>(c0);
+        break;
     }
     c0 += kc;
   }
@@ -256,8 +293,8 @@ void outputLogits(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, c
   forClassChunks(k, [&]<int KC>(int c0) { logitsChunk<KC>(A, lda, r0, r1, in, WT, b, k, c0, Z); });
 }
 
-void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0,
-                          int j1, float* gW) {
+void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0, int j1,
+                          float* gW) {
   forClassChunks(k, [&]<int KC>(int c0) { weightGradientChunk<KC>(A, lda, rows, dZ, k, c0, j0, j1, gW); });
 }
 
@@ -272,7 +309,8 @@ void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t 
       __m512 acc = zero;
       for (int c = 0; c < k; ++c)
         acc = _mm512_fmadd_ps(_mm512_set1_ps(d[c]), _mm512_maskz_loadu_ps(m, WT + int64_t{c} * in + j), acc);
-      const __mmask16 active = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, A + i * lda + j), zero, _CMP_GT_OQ);
+      const __mmask16 active =
+          _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, A + i * lda + j), zero, _CMP_GT_OQ);
       _mm512_mask_storeu_ps(dA + i * lda + j, m, _mm512_maskz_mov_ps(active, acc));
     }
   }

@@ -12,8 +12,8 @@ constexpr int kColBlock = 64;
 
 /// Forward: for each listed image e, out[rows[e], c0 .. c0+width) += Σ_j vals[4e + j] *
 /// W[j, c0 .. c0+width) (j < wRows, in pixel order, one fused multiply-add each).
-void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
-                  int wRows, float* out, int64_t ldo, int c0, int width);
+void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
+                  float* out, int64_t ldo, int c0, int width);
 
 /// Starts a forward tile: Z[i, c0 .. c0+width) = b[c0 .. c0+width) for rows [i0, i1), width <= kColBlock.
 void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width);
@@ -38,7 +38,7 @@ void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t 
 
 /// Output weight gradient for inputs [j0, j1): gW[j, c] = Σ_{i < rows} A[i, j] dZ[i, c], rows in
 /// order (gW is in x k, row-major).
-void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0,
-                          int j1, float* gW);
+void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0, int j1,
+                          float* gW);
 
 }  // namespace bnn::kernels

@@ -44,8 +44,10 @@ constexpr int64_t kRowTile = 64;
 int64_t rowTiles(int64_t n) { return (n + kRowTile - 1) / kRowTile; }
 
 void forBlocks(bool parallel, int64_t count, const std::function<void(int64_t)>& body) {
-  if (parallel) parallelBlocks(count, body);
-  else for (int64_t b = 0; b < count; ++b) body(b);
+  if (parallel)
+    parallelBlocks(count, body);
+  else
+    for (int64_t b = 0; b < count; ++b) body(b);
 }
 
 void ensure(RowMatrixXf& m, int64_t rows, int cols) {
@@ -173,8 +175,8 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
   const int64_t n = x.rows;
   const int k = numClasses();
 
-  // By row tiles: logits Z_L (after a hidden layer); log p = log_softmax(Z_L); dZ_L = d/dZ_L Σ_i log p(y_i) = onehot(y) - softmax(Z_L);
-  // after a hidden layer also its dZ = (dZ_L W_L^T) ⊙ [A > 0] (kernels::reluDelta).
+  // By row tiles: logits Z_L (after a hidden layer); log p = log_softmax(Z_L); dZ_L = d/dZ_L Σ_i log p(y_i) =
+  // onehot(y) - softmax(Z_L); after a hidden layer also its dZ = (dZ_L W_L^T) ⊙ [A > 0] (kernels::reluDelta).
   RowMatrixXf& zL = ws.z[static_cast<size_t>(L - 1)];
   RowMatrixXf& dL = ws.dz[static_cast<size_t>(L - 1)];
   ensure(dL, n, k);
@@ -234,9 +236,9 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
       for (int g = 0; g < x.numGroups(); ++g) {
         const int64_t e0 = x.groupPtr[g], e1 = x.groupPtr[g + 1];
         const int p0 = g * SparseBatch::kGroup;
-        kernels::groupGradient(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0,
-                               dZ, h, gW + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in0 - p0), c0,
-                               c1 - c0);
+        kernels::groupGradient(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup,
+                               e1 - e0, dZ, h, gW + int64_t{p0} * h, h,
+                               std::min(SparseBatch::kGroup, in0 - p0), c0, c1 - c0);
       }
       // Row by row so the inner loop is contiguous and vectorises.
       std::fill(gb + c0, gb + c1, 0.0f);

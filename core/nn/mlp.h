@@ -30,11 +30,11 @@ struct MlpShape {
 
 /// Scratch buffers of one evaluation (activations per layer). Grows on first use, then reused.
 struct MlpWorkspace {
-  std::vector<RowMatrixXf> z;   // pre-activations per layer: rows x out_l (not kept for layer 0
-                                // when it is hidden: its ReLU is stored in a[0] directly)
-  std::vector<RowMatrixXf> a;   // activations per hidden layer (ReLU(z))
-  std::vector<RowMatrixXf> dz;  // gradients w.r.t. z
-  std::vector<float> wT;        // the output layer's weights transposed (classes x inputs)
+  std::vector<RowMatrixXf> z;      // pre-activations per layer: rows x out_l (not kept for layer 0
+                                   // when it is hidden: its ReLU is stored in a[0] directly)
+  std::vector<RowMatrixXf> a;      // activations per hidden layer (ReLU(z))
+  std::vector<RowMatrixXf> dz;     // gradients w.r.t. z
+  std::vector<float> wT;           // the output layer's weights transposed (classes x inputs)
   std::vector<double> tileLogLik;  // per row tile, summed in order
 };
 
@@ -47,8 +47,8 @@ class Mlp {
 
   /// gsum = Σ_i ∇θ log p(y_i | x_i, θ) over the rows of x; returns Σ_i log p(y_i | x_i, θ).
   /// `parallel`: split the work over fixed column blocks and row tiles (same result either way).
-  double logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels,
-                               float* gsum, MlpWorkspace& ws, bool parallel = true) const;
+  double logLikelihoodGradient(const float* theta, const SparseBatch& x, const uint8_t* labels, float* gsum,
+                               MlpWorkspace& ws, bool parallel = true) const;
 
   /// out (x.rows x numClasses, row-major) = log p(· | x_i, θ).
   void logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,

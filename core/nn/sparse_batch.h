@@ -20,8 +20,8 @@
 namespace bnn {
 
 struct SparseBatch {
-  static constexpr int kGroup = 4;   // pixels per column group
-  static constexpr int kTile = 64;   // images per tile of the forward product
+  static constexpr int kGroup = 4;  // pixels per column group
+  static constexpr int kTile = 64;  // images per tile of the forward product
 
   int64_t rows = 0;  // images
   int cols = 0;      // pixels per image (784)
@@ -37,7 +37,8 @@ struct SparseBatch {
   int numTiles() const { return static_cast<int>((rows + kTile - 1) / kTile); }
   int64_t numEntries() const { return groupPtr.empty() ? 0 : groupPtr.back(); }
   int64_t tileStart(int g, int t) const {
-    return groupTileStart[static_cast<size_t>(g) * static_cast<size_t>(numTiles() + 1) + static_cast<size_t>(t)];
+    return groupTileStart[static_cast<size_t>(g) * static_cast<size_t>(numTiles() + 1) +
+                          static_cast<size_t>(t)];
   }
 
   /// Fills the batch from images[indices[0..count)] of `set`.

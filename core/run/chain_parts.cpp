@@ -12,9 +12,7 @@ namespace bnn {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 // Standard normal for (draw, index) from the first two words of one Philox block.
 float normalAt(const RandomStream& s, uint64_t draw, uint64_t index) {
   uint32_t b[4];
@@ -59,11 +57,16 @@ std::vector<float> initialParameters(const MlpShape& shape, InitKind kind, doubl
 
 // ---------------------------------------------------------------------------------------------
 
-MlpTarget::MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, BatchMode mode,
-                     double priorSigma, RandomStream batchStream)
-    : m_mlp(mlp), m_train(train), m_batchSize(batchSize), m_mode(mode),
-      m_priorPrecision(1.0 / (priorSigma * priorSigma)), m_stream(batchStream),
-      m_indices(static_cast<size_t>(batchSize)), m_labels(static_cast<size_t>(batchSize)) {}
+MlpTarget::MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, BatchMode mode, double priorSigma,
+                     RandomStream batchStream)
+    : m_mlp(mlp),
+      m_train(train),
+      m_batchSize(batchSize),
+      m_mode(mode),
+      m_priorPrecision(1.0 / (priorSigma * priorSigma)),
+      m_stream(batchStream),
+      m_indices(static_cast<size_t>(batchSize)),
+      m_labels(static_cast<size_t>(batchSize)) {}
 
 void MlpTarget::nextMinibatch() {
   const auto N = static_cast<uint32_t>(m_train.count);
@@ -87,7 +90,8 @@ void MlpTarget::nextMinibatch() {
     m_epochPos += m_batchSize;
   }
   m_batch.gather(m_train, m_indices.data(), m_batchSize);
-  for (int i = 0; i < m_batchSize; ++i) m_labels[static_cast<size_t>(i)] = m_train.labels[m_indices[static_cast<size_t>(i)]];
+  for (int i = 0; i < m_batchSize; ++i)
+    m_labels[static_cast<size_t>(i)] = m_train.labels[m_indices[static_cast<size_t>(i)]];
 }
 
 void MlpTarget::dataGradient(const float* theta, float* gsum) {

@@ -76,7 +76,10 @@ void PredictiveAccumulator::addRows(const float* logProbs, int64_t rowBegin, int
   float p[kTileCells];
   std::vector<float> large;  // only for more than 1024 classes
   float* pp = p;
-  if (k > kTileCells) { large.resize(static_cast<size_t>(k)); pp = large.data(); }
+  if (k > kTileCells) {
+    large.resize(static_cast<size_t>(k));
+    pp = large.data();
+  }
   for (int64_t r0 = rowBegin; r0 < rowEnd; r0 += rowsPerTile) {
     const int64_t r1 = std::min(rowEnd, r0 + rowsPerTile);
     const int64_t n = (r1 - r0) * k;

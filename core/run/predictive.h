@@ -46,8 +46,8 @@ class PredictiveAccumulator {
 
   /// log sum_s p_s, numImages x numClasses (computed when first asked for after an add).
   const std::vector<double>& logSum() const;
-  const std::vector<double>& sumPLogP() const { return m_sumPLogP; }   // numImages
-  const std::vector<uint32_t>& votes() const { return m_votes; }       // numImages x numClasses
+  const std::vector<double>& sumPLogP() const { return m_sumPLogP; }  // numImages
+  const std::vector<uint32_t>& votes() const { return m_votes; }      // numImages x numClasses
 
   /// Restores a saved state (used when reading results back). Sizes must match.
   void restore(int64_t numImages, int numClasses, int64_t count, std::vector<double> logSum,
@@ -57,8 +57,8 @@ class PredictiveAccumulator {
   int64_t m_numImages = 0;
   int m_numClasses = 0;
   int64_t m_count = 0;
-  std::vector<double> m_probSum;   // sum_s p_s
-  std::vector<float> m_maxLog;     // max_s log p_s (fallback when every p_s underflows)
+  std::vector<double> m_probSum;  // sum_s p_s
+  std::vector<float> m_maxLog;    // max_s log p_s (fallback when every p_s underflows)
   std::vector<double> m_sumPLogP;
   std::vector<uint32_t> m_votes;
   // log sum_s p_s, derived lazily; guarded by m_cacheMutex.

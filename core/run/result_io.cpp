@@ -46,8 +46,8 @@ std::optional<Phase> phaseFromString(const std::string& s) {
 }
 
 std::optional<RunStatus> runStatusFromString(const std::string& s) {
-  for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled,
-                       RunStatus::Diverged, RunStatus::Failed})
+  for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled, RunStatus::Diverged,
+                       RunStatus::Failed})
     if (s == enumName(st)) return st;
   return std::nullopt;
 }
@@ -101,8 +101,7 @@ Result<json> readJsonObject(const std::string& path) {
   } catch (const json::exception&) {
     return fileError(ErrorCode::BadFormat, path, "invalid JSON");
   }
-  if (!j.is_object())
-    return fileError(ErrorCode::BadFormat, path, {}, "a JSON object", j.type_name());
+  if (!j.is_object()) return fileError(ErrorCode::BadFormat, path, {}, "a JSON object", j.type_name());
   return j;
 }
 
@@ -165,8 +164,8 @@ class JsonReader {
   }
   void fail(std::string detail, std::string expected = {}, std::string found = {}) {
     if (!m_error)
-      m_error = fileError(ErrorCode::BadFormat, m_path, std::move(detail), std::move(expected),
-                          std::move(found));
+      m_error =
+          fileError(ErrorCode::BadFormat, m_path, std::move(detail), std::move(expected), std::move(found));
   }
 
  private:
@@ -190,11 +189,15 @@ json configValue(const RunConfig& c, const ParamSpec& s) {
       std::from_chars(text.data(), text.data() + text.size(), v);
       return jsonNumber(v);
     }
-    case T::Int: return json(std::stoll(text));
-    case T::Bool: return json(text == "true");
-    case T::IntList: return json(c.hidden);
+    case T::Int:
+      return json(std::stoll(text));
+    case T::Bool:
+      return json(text == "true");
+    case T::IntList:
+      return json(c.hidden);
     case T::Choice:
-    case T::Text: return json(text);
+    case T::Text:
+      return json(text);
   }
   return json(text);
 }
@@ -280,8 +283,8 @@ std::string configJson(const RunResult& r) {
 
 std::string summaryJson(const RunResult& r) {
   const PredictiveAccumulator& p = r.predictive;
-  const bool usable = p.sampleCount() > 0 && p.numImages() > 0 &&
-                      p.numImages() == static_cast<int64_t>(r.testLabels.size());
+  const bool usable =
+      p.sampleCount() > 0 && p.numImages() > 0 && p.numImages() == static_cast<int64_t>(r.testLabels.size());
   const double ensemble = usable ? p.accuracy(r.testLabels.data()) : kNaN;
   const double last = r.lastPointwiseAccuracy;
   const double certain = usable ? certainShare(p, 0.95) : kNaN;
@@ -333,8 +336,7 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   if (Status s = writeNpy(joinPath(dir, "votes.npy"), {rows, cols}, p.votes()); !s) return s;
   if (Status s = writeNpy(joinPath(dir, "test_labels.npy"), {n}, r.testLabels); !s) return s;
   if (!r.testImages.empty()) {
-    if (Status s = writeNpy(joinPath(dir, "test_images.npy"), {n, r.imageRows, r.imageCols},
-                            r.testImages);
+    if (Status s = writeNpy(joinPath(dir, "test_images.npy"), {n, r.imageRows, r.imageCols}, r.testImages);
         !s)
       return s;
   }
@@ -359,8 +361,7 @@ Result<fs::path> makeUniqueDir(const fs::path& base, const char* suffix) {
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data()))
-    return fileError(ErrorCode::Io, base.string(),
-                     "cannot create folder " + tmpl + ": " + errnoText(errno));
+    return fileError(ErrorCode::Io, base.string(), "cannot create folder " + tmpl + ": " + errnoText(errno));
   return fs::path(buf.data());
 }
 
@@ -441,8 +442,7 @@ Result<std::vector<CurvePoint>> parseCurve(const std::string& path, const std::s
 Result<NpyArray> readArray(const fs::path& dir, const char* file, NpyType type, int rank) {
   const std::string path = joinPath(dir, file);
   Result<NpyArray> a = readNpy(path, type, rank);
-  if (!a && a.error().code == ErrorCode::NotFound)
-    return fileError(ErrorCode::MissingFile, path, {});
+  if (!a && a.error().code == ErrorCode::NotFound) return fileError(ErrorCode::MissingFile, path, {});
   return a;
 }
 
@@ -470,9 +470,8 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
     return fileError(ErrorCode::BadDimensions, directory,
                      "the predictive and the test labels cover different images",
                      std::to_string(n) + " images", std::to_string(p.numImages()));
-  if (!r.testImages.empty() &&
-      (r.imageRows <= 0 || r.imageCols <= 0 ||
-       static_cast<int64_t>(r.testImages.size()) != n * r.imageRows * r.imageCols))
+  if (!r.testImages.empty() && (r.imageRows <= 0 || r.imageCols <= 0 ||
+                                static_cast<int64_t>(r.testImages.size()) != n * r.imageRows * r.imageCols))
     return fileError(ErrorCode::BadDimensions, directory, "test images",
                      shapeText({n, r.imageRows, r.imageCols}) + " bytes",
                      std::to_string(r.testImages.size()) + " bytes");
@@ -615,8 +614,8 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (!sj) return sj.error();
   {
     JsonReader sr(summaryPath);
-    for (const char* key : {"ensemble_accuracy", "last_sample_accuracy", "difference",
-                            "certain_share_095", "nll"})
+    for (const char* key :
+         {"ensemble_accuracy", "last_sample_accuracy", "difference", "certain_share_095", "nll"})
       sr.number(*sj, key);
     const int64_t samples = sr.integer(*sj, "samples");
     const std::string st2 = sr.string(*sj, "status");
@@ -657,8 +656,7 @@ Result<RunResult> readRunResult(const std::string& directory) {
   Result<NpyArray> sumPLogP = readArray(dir, "sum_plogp.npy", NpyType::Float64, 1);
   if (!sumPLogP) return sumPLogP.error();
   if (sumPLogP->shape[0] != rows)
-    return shapeMismatch(dir, "sum_plogp.npy", shapeText({rows}), sumPLogP->shape,
-                         "must match log_sum.npy");
+    return shapeMismatch(dir, "sum_plogp.npy", shapeText({rows}), sumPLogP->shape, "must match log_sum.npy");
 
   Result<NpyArray> votes = readArray(dir, "votes.npy", NpyType::UInt32, 2);
   if (!votes) return votes.error();

@@ -15,32 +15,40 @@ namespace bnn {
 
 const char* enumName(SamplerKind k) {
   switch (k) {
-    case SamplerKind::Sgld: return "sgld";
-    case SamplerKind::Sghmc: return "sghmc";
+    case SamplerKind::Sgld:
+      return "sgld";
+    case SamplerKind::Sghmc:
+      return "sghmc";
   }
   return "sgld";
 }
 
 const char* enumName(SghmcForm f) {
   switch (f) {
-    case SghmcForm::Chen: return "chen";
-    case SghmcForm::Ma: return "ma";
+    case SghmcForm::Chen:
+      return "chen";
+    case SghmcForm::Ma:
+      return "ma";
   }
   return "chen";
 }
 
 const char* enumName(InitKind k) {
   switch (k) {
-    case InitKind::LecunNormal: return "lecun-normal";
-    case InitKind::Prior: return "prior";
+    case InitKind::LecunNormal:
+      return "lecun-normal";
+    case InitKind::Prior:
+      return "prior";
   }
   return "lecun-normal";
 }
 
 const char* enumName(BatchMode m) {
   switch (m) {
-    case BatchMode::WithReplacement: return "with-replacement";
-    case BatchMode::Epochs: return "epochs";
+    case BatchMode::WithReplacement:
+      return "with-replacement";
+    case BatchMode::Epochs:
+      return "epochs";
   }
   return "with-replacement";
 }
@@ -167,8 +175,8 @@ constexpr double kTiny = std::numeric_limits<double>::denorm_min();  // (0, x] a
 constexpr int kMaxHiddenLayers = 8;
 constexpr size_t kMaxNameLength = 200;
 
-ParamSpec spec(std::string key, std::string label, std::string tooltip, ParamSpec::Type type,
-               double min = 0, double max = 0, std::vector<std::string> choices = {}) {
+ParamSpec spec(std::string key, std::string label, std::string tooltip, ParamSpec::Type type, double min = 0,
+               double max = 0, std::vector<std::string> choices = {}) {
   ParamSpec s;
   s.key = std::move(key);
   s.label = std::move(label);
@@ -183,8 +191,10 @@ ParamSpec spec(std::string key, std::string label, std::string tooltip, ParamSpe
 std::vector<ParamSpec> makeSpecs() {
   using T = ParamSpec::Type;
   std::vector<ParamSpec> v;
-  v.push_back(spec("name", "Name", "Name of the run, shown in lists and chart legends. Example: "
-                   "\"Example SGLD\".", T::Text));
+  v.push_back(spec("name", "Name",
+                   "Name of the run, shown in lists and chart legends. Example: "
+                   "\"Example SGLD\".",
+                   T::Text));
   v.push_back(spec("sampler", "Sampler",
                    "Sampling algorithm: sgld (stochastic gradient Langevin dynamics) or sghmc "
                    "(stochastic gradient Hamiltonian Monte Carlo, L gradient evaluations per "
@@ -214,8 +224,7 @@ std::vector<ParamSpec> makeSpecs() {
                    "evaluation. Example: 10.",
                    T::Int, 1, 1000));
   v.push_back(spec("alpha", "Friction alpha",
-                   "SGHMC: friction (momentum decay) per inner step. Example: 0.01.", T::Real, 0.0,
-                   1.0));
+                   "SGHMC: friction (momentum decay) per inner step. Example: 0.01.", T::Real, 0.0, 1.0));
   v.push_back(spec("beta", "Noise estimate beta",
                    "SGHMC: estimate of the minibatch gradient noise, subtracted from the injected "
                    "noise; must not exceed alpha in the Chen form. Example: 0.",
@@ -388,10 +397,9 @@ std::optional<std::string> checkChoice(const ParamSpec& s, const std::string& va
   return std::nullopt;
 }
 
-std::optional<std::string> checkHidden(const ParamSpec& s, const std::string& value,
-                                       std::vector<int>& out) {
-  const std::string expected = "1 to " + std::to_string(kMaxHiddenLayers) +
-                               " comma-separated integers in " + rangeText(s);
+std::optional<std::string> checkHidden(const ParamSpec& s, const std::string& value, std::vector<int>& out) {
+  const std::string expected =
+      "1 to " + std::to_string(kMaxHiddenLayers) + " comma-separated integers in " + rangeText(s);
   std::vector<int> layers;
   size_t start = 0;
   for (;;) {
@@ -430,10 +438,8 @@ std::optional<std::string> setParam(RunConfig& c, const std::string& key, const 
   std::optional<std::string> err;
   if (key == "name") {
     if (value.size() > kMaxNameLength ||
-        std::any_of(value.begin(), value.end(),
-                    [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; }))
-      err = refuse(*s, "one line of at most " + std::to_string(kMaxNameLength) + " characters",
-                   value);
+        std::any_of(value.begin(), value.end(), [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; }))
+      err = refuse(*s, "one line of at most " + std::to_string(kMaxNameLength) + " characters", value);
     else
       n.name = value;
   } else if (key == "sampler") {
@@ -520,10 +526,8 @@ std::string getParam(const RunConfig& c, const std::string& key) {
 std::optional<std::string> validate(const RunConfig& c) {
   // Ranges: every field must survive its own text form. Enum values outside the known set
   // print as the first choice, so check those directly.
-  if (c.sampler != SamplerKind::Sgld && c.sampler != SamplerKind::Sghmc)
-    return "sampler: unknown sampler";
-  if (c.sghmcForm != SghmcForm::Chen && c.sghmcForm != SghmcForm::Ma)
-    return "sghmc-form: unknown SGHMC form";
+  if (c.sampler != SamplerKind::Sgld && c.sampler != SamplerKind::Sghmc) return "sampler: unknown sampler";
+  if (c.sghmcForm != SghmcForm::Chen && c.sghmcForm != SghmcForm::Ma) return "sghmc-form: unknown SGHMC form";
   if (c.batchMode != BatchMode::WithReplacement && c.batchMode != BatchMode::Epochs)
     return "batch-mode: unknown batch mode";
   if (c.init != InitKind::LecunNormal && c.init != InitKind::Prior) return "init: unknown initialisation";
@@ -541,15 +545,13 @@ std::optional<std::string> validate(const RunConfig& c) {
     return "beta: must not exceed alpha in the Chen form (noise variance 2h(alpha - beta) would be "
            "negative), found alpha = " +
            formatDouble(c.alpha) + ", beta = " + formatDouble(c.beta);
-  if (sghmc && c.sghmcForm == SghmcForm::Ma &&
-      c.stepSize * c.temperature * c.beta > 2.0 * c.alpha)
+  if (sghmc && c.sghmcForm == SghmcForm::Ma && c.stepSize * c.temperature * c.beta > 2.0 * c.alpha)
     return "beta: h*T*beta must not exceed 2*alpha in the Ma form (noise variance "
            "hT(2 alpha - hT beta) would be negative), found h*T*beta = " +
-           formatDouble(c.stepSize * c.temperature * c.beta) + ", 2*alpha = " +
-           formatDouble(2.0 * c.alpha);
+           formatDouble(c.stepSize * c.temperature * c.beta) + ", 2*alpha = " + formatDouble(2.0 * c.alpha);
   if (c.thinning > std::max<int64_t>(1, c.samplingSteps))
-    return "thinning: must not exceed the number of sampling steps (" +
-           std::to_string(c.samplingSteps) + "), found " + std::to_string(c.thinning);
+    return "thinning: must not exceed the number of sampling steps (" + std::to_string(c.samplingSteps) +
+           "), found " + std::to_string(c.thinning);
   if (c.samplingPhaseUsesSgld && !sghmc)
     return "sampling-phase-sgld: applies only to the sghmc sampler, found sampler " +
            std::string(enumName(c.sampler));

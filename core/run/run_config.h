@@ -10,29 +10,29 @@
 namespace bnn {
 
 enum class SamplerKind { Sgld, Sghmc };
-enum class SghmcForm { Chen, Ma };          // see README "Samplers"
+enum class SghmcForm { Chen, Ma };           // see README "Samplers"
 enum class InitKind { LecunNormal, Prior };  // truncated LeCun normal + zero biases, or N(0, sigma^2)
 enum class BatchMode { WithReplacement, Epochs };
 
 struct RunConfig {
-  std::string name;                  // shown in lists and legends
+  std::string name;  // shown in lists and legends
   SamplerKind sampler = SamplerKind::Sgld;
   SghmcForm sghmcForm = SghmcForm::Chen;
-  double stepSize = 4.5e-5;          // h
-  int batchSize = 512;               // n
+  double stepSize = 4.5e-5;  // h
+  int batchSize = 512;       // n
   BatchMode batchMode = BatchMode::WithReplacement;
-  int leapfrogSteps = 10;            // L (SGHMC)
-  double alpha = 0.01;               // friction (SGHMC)
-  double beta = 0.0;                 // gradient-noise estimate (SGHMC)
-  double temperature = 1.0;          // T
+  int leapfrogSteps = 10;               // L (SGHMC)
+  double alpha = 0.01;                  // friction (SGHMC)
+  double beta = 0.0;                    // gradient-noise estimate (SGHMC)
+  double temperature = 1.0;             // T
   bool freshBatchPerInnerStep = false;  // SGHMC: new minibatch for each of the L inner steps (Chen)
   bool samplingPhaseUsesSgld = false;   // reproduces the published notebook: SGLD after SGHMC warm-up
-  int64_t warmupSteps = 2340;        // W
-  int64_t evalEvery = 100;           // K: test accuracy of the current state every K warm-up steps
-  int64_t samplingSteps = 1000;      // S
-  int64_t thinning = 1;              // evaluate / accumulate every k-th sampling step
-  std::vector<int> hidden{500};      // hidden layer sizes
-  double priorSigma = 1.0;           // N(0, sigma^2) prior on every weight and bias
+  int64_t warmupSteps = 2340;           // W
+  int64_t evalEvery = 100;              // K: test accuracy of the current state every K warm-up steps
+  int64_t samplingSteps = 1000;         // S
+  int64_t thinning = 1;                 // evaluate / accumulate every k-th sampling step
+  std::vector<int> hidden{500};         // hidden layer sizes
+  double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
   uint64_t seed = 0;
 };
@@ -58,11 +58,11 @@ std::string presetTitle(const std::string& name);
 /// Description of one user-settable run parameter. Used by the command line (--key value),
 /// the desktop form (one field per spec) and validation.
 struct ParamSpec {
-  std::string key;          // command-line name without dashes, e.g. "step-size"
-  std::string label;        // form label, e.g. "Step size h"
-  std::string tooltip;      // what it does and the example's value
+  std::string key;      // command-line name without dashes, e.g. "step-size"
+  std::string label;    // form label, e.g. "Step size h"
+  std::string tooltip;  // what it does and the example's value
   enum class Type { Int, Real, Bool, Choice, IntList, Text } type = Type::Real;
-  double min = 0, max = 0;  // inclusive range for Int/Real (and each IntList entry)
+  double min = 0, max = 0;           // inclusive range for Int/Real (and each IntList entry)
   std::vector<std::string> choices;  // for Choice
 };
 

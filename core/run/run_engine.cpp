@@ -82,8 +82,8 @@ class ChainLoop {
     }
     const MlpShape shape = mlpShapeFor(m_c, m_d);
     const Mlp mlp(shape);
-    std::vector<float> theta = initialParameters(shape, m_c.init, m_c.priorSigma,
-                                                 RandomStream(streamKey(m_c.seed, kInitStream)));
+    std::vector<float> theta =
+        initialParameters(shape, m_c.init, m_c.priorSigma, RandomStream(streamKey(m_c.seed, kInitStream)));
     MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma,
                      RandomStream(streamKey(m_c.seed, kBatchStream)));
     TestEvaluator eval(mlp, m_d.test);
@@ -132,12 +132,21 @@ class ChainLoop {
 
     // Warm-up: W steps, pointwise test accuracy every K steps (after step 0, K, 2K, ...).
     for (int64_t s = 0; s < m_warmSteps; ++s) {
-      if (cancelled()) { r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep}; return; }
-      if (!stepOnce(sampler)) { diverged(Phase::Warmup, s); return; }
+      if (cancelled()) {
+        r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
+        return;
+      }
+      if (!stepOnce(sampler)) {
+        diverged(Phase::Warmup, s);
+        return;
+      }
       m_step = s + 1;
       if (s % m_c.evalEvery == 0) {
         const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
-        if (eval.lastHadNonFinite()) { diverged(Phase::Warmup, s); return; }
+        if (eval.lastHadNonFinite()) {
+          diverged(Phase::Warmup, s);
+          return;
+        }
         CurvePoint p{Phase::Warmup, s, m_gradEvals, seconds(), acc};
         r.curve.push_back(p);
         m_lastError = 100.0 * (1.0 - acc);
@@ -155,15 +164,29 @@ class ChainLoop {
     report();
     bool lastEvaluated = false;
     for (int64_t s = 0; s < m_sampSteps; ++s) {
-      if (cancelled()) { r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep}; return; }
-      if (!stepOnce(sampler)) { diverged(Phase::Sampling, s); return; }
+      if (cancelled()) {
+        r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
+        return;
+      }
+      if (!stepOnce(sampler)) {
+        diverged(Phase::Sampling, s);
+        return;
+      }
       m_step = s + 1;
       lastEvaluated = false;
       if ((s + 1) % m_c.thinning == 0) {
         const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
-        if (eval.lastHadNonFinite()) { diverged(Phase::Sampling, s); return; }
-        CurvePoint p{Phase::Sampling, s, m_gradEvals, seconds(), acc,
-                     r.predictive.accuracy(m_d.test.labels.data()), r.predictive.sampleCount()};
+        if (eval.lastHadNonFinite()) {
+          diverged(Phase::Sampling, s);
+          return;
+        }
+        CurvePoint p{Phase::Sampling,
+                     s,
+                     m_gradEvals,
+                     seconds(),
+                     acc,
+                     r.predictive.accuracy(m_d.test.labels.data()),
+                     r.predictive.sampleCount()};
         r.curve.push_back(p);
         r.lastPointwiseAccuracy = acc;
         lastEvaluated = true;

@@ -20,12 +20,12 @@ namespace bnn {
 /// Live state of a chain, reported about ten times a second and at each phase change.
 struct ChainProgress {
   Phase phase = Phase::Warmup;
-  int64_t step = 0;          // steps done in this phase
-  int64_t phaseSteps = 0;    // steps this phase has in total
+  int64_t step = 0;        // steps done in this phase
+  int64_t phaseSteps = 0;  // steps this phase has in total
   int64_t gradEvals = 0;
   double wallSeconds = 0;
   double stepsPerSecond = 0;
-  double etaSeconds = 0;     // whole run, both phases
+  double etaSeconds = 0;                                                  // whole run, both phases
   double currentErrorPercent = std::numeric_limits<double>::quiet_NaN();  // last eval: 100 (1 - acc)
 };
 
@@ -48,10 +48,10 @@ RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* 
 class ChainJob {
  public:
   virtual ~ChainJob() = default;
-  virtual void requestStop() = 0;             // returns at once; the chain stops within one step
+  virtual void requestStop() = 0;  // returns at once; the chain stops within one step
   virtual bool isFinished() const = 0;
-  virtual void wait() = 0;                    // blocks until finished
-  virtual RunResult result() const = 0;       // valid once finished
+  virtual void wait() = 0;               // blocks until finished
+  virtual RunResult result() const = 0;  // valid once finished
   virtual const RunConfig& config() const = 0;
 };
 
@@ -82,9 +82,8 @@ class WorkerPool {
 };
 
 /// Convenience: runs several chains at once on a pool of `threads` and waits.
-std::vector<RunResult> runChains(const std::vector<RunConfig>& configs,
-                                 std::shared_ptr<const Dataset> data, int threads,
-                                 const std::vector<ChainObserver*>& observers = {},
+std::vector<RunResult> runChains(const std::vector<RunConfig>& configs, std::shared_ptr<const Dataset> data,
+                                 int threads, const std::vector<ChainObserver*>& observers = {},
                                  const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace bnn

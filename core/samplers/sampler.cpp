@@ -8,8 +8,10 @@ namespace bnn {
 
 std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, RandomStream noise) {
   switch (s.kind) {
-    case SamplerKind::Sgld: return makeSgld(s, dim, noise);
-    case SamplerKind::Sghmc: return makeSghmc(s, dim, noise);
+    case SamplerKind::Sgld:
+      return makeSgld(s, dim, noise);
+    case SamplerKind::Sghmc:
+      return makeSghmc(s, dim, noise);
   }
   return nullptr;
 }

@@ -14,8 +14,8 @@
 // calling thread's TBB arena with results independent of the thread count.
 
 #include <cstdint>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "run/run_config.h"

@@ -16,8 +16,8 @@ namespace {
 // Return non-zero when a value became NaN or Inf.
 template <bool kMoveNext>
 uint32_t chenUpdate(float* __restrict theta, float* __restrict p, const float* __restrict g,
-                    const float* __restrict xi, int64_t n, float scale, float prec, float h,
-                    float decay, float sigma) {
+                    const float* __restrict xi, int64_t n, float scale, float prec, float h, float decay,
+                    float sigma) {
   uint32_t bad = 0;
   for (int64_t j = 0; j < n; ++j) {
     const float ghat = scale * g[j] - prec * theta[j];
@@ -36,8 +36,8 @@ void resampleScale(float* __restrict theta, float* __restrict p, int64_t n, floa
 }
 
 uint32_t maUpdate(float* __restrict theta, float* __restrict p, const float* __restrict g,
-                  const float* __restrict xi, int64_t n, float scale, float prec, float h,
-                  float decay, float sigma) {
+                  const float* __restrict xi, int64_t n, float scale, float prec, float h, float decay,
+                  float sigma) {
   uint32_t bad = 0;
   for (int64_t j = 0; j < n; ++j) {
     const float ghat = scale * g[j] - prec * theta[j];
@@ -51,8 +51,7 @@ uint32_t maUpdate(float* __restrict theta, float* __restrict p, const float* __r
 class Sghmc final : public Sampler {
  public:
   Sghmc(const SamplerSettings& s, int64_t dim, RandomStream noise)
-      : m_s(s), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)),
-        m_p(static_cast<size_t>(dim)) {}
+      : m_s(s), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)), m_p(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGHMC"; }
   int gradientsPerStep() const override { return m_s.leapfrogSteps; }

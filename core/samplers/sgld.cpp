@@ -9,8 +9,8 @@ namespace bnn {
 namespace {
 
 // One block of the update (restrict: no overlap, so the loop vectorises). Non-zero on NaN/Inf.
-uint32_t sgldUpdate(float* __restrict theta, const float* __restrict g, const float* __restrict xi,
-                    int64_t n, float scale, float prec, float h, float sigma) {
+uint32_t sgldUpdate(float* __restrict theta, const float* __restrict g, const float* __restrict xi, int64_t n,
+                    float scale, float prec, float h, float sigma) {
   uint32_t bad = 0;
   for (int64_t j = 0; j < n; ++j) {
     const float ghat = scale * g[j] - prec * theta[j];
@@ -23,8 +23,7 @@ uint32_t sgldUpdate(float* __restrict theta, const float* __restrict g, const fl
 class Sgld final : public Sampler {
  public:
   Sgld(const SamplerSettings& s, int64_t dim, RandomStream noise)
-      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(0),
-        m_gsum(static_cast<size_t>(dim)) {}
+      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGLD"; }
   int gradientsPerStep() const override { return 1; }

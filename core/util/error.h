@@ -10,25 +10,25 @@
 namespace bnn {
 
 enum class ErrorCode {
-  NotFound,         // path does not exist
-  IsDirectory,      // a file was expected
-  Unreadable,       // permission or I/O error
-  Empty,            // zero-byte file
-  TruncatedHeader,  // file ends inside the IDX header
-  BadMagic,         // first two bytes are not 0x00 0x00
-  BadItemType,      // IDX item type is not unsigned byte (0x08)
-  BadDimensions,    // wrong number of dimensions or image size not 28x28
-  PayloadTooShort,  // fewer payload bytes than the header declares
-  PayloadTooLong,   // more payload bytes than the header declares
-  CountMismatch,    // image and label counts differ
-  LabelOutOfRange,  // a label outside 0..9
-  CorruptGzip,      // gzip stream cannot be decoded
-  ChecksumMismatch, // MD5 differs from the expected one
-  MissingFile,      // a dataset folder lacks one of the four IDX files
-  InvalidConfig,    // run configuration rejected
-  BadFormat,        // a result file that cannot be parsed
-  Io,               // write failure
-  NotADirectory,    // a folder was expected
+  NotFound,          // path does not exist
+  IsDirectory,       // a file was expected
+  Unreadable,        // permission or I/O error
+  Empty,             // zero-byte file
+  TruncatedHeader,   // file ends inside the IDX header
+  BadMagic,          // first two bytes are not 0x00 0x00
+  BadItemType,       // IDX item type is not unsigned byte (0x08)
+  BadDimensions,     // wrong number of dimensions or image size not 28x28
+  PayloadTooShort,   // fewer payload bytes than the header declares
+  PayloadTooLong,    // more payload bytes than the header declares
+  CountMismatch,     // image and label counts differ
+  LabelOutOfRange,   // a label outside 0..9
+  CorruptGzip,       // gzip stream cannot be decoded
+  ChecksumMismatch,  // MD5 differs from the expected one
+  MissingFile,       // a dataset folder lacks one of the four IDX files
+  InvalidConfig,     // run configuration rejected
+  BadFormat,         // a result file that cannot be parsed
+  Io,                // write failure
+  NotADirectory,     // a folder was expected
 };
 
 /// Stable machine name of a code, e.g. "truncated-header".
@@ -36,11 +36,11 @@ const char* errorCodeName(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::Io;
-  std::string path;         // file the error is about ("" when none)
-  int64_t offset = -1;      // byte offset in the (decompressed) file, -1 when not relevant
-  std::string expected;     // "expected X" part, may be empty
-  std::string found;        // "found Y" part, may be empty
-  std::string detail;       // free text, may be empty
+  std::string path;      // file the error is about ("" when none)
+  int64_t offset = -1;   // byte offset in the (decompressed) file, -1 when not relevant
+  std::string expected;  // "expected X" part, may be empty
+  std::string found;     // "found Y" part, may be empty
+  std::string detail;    // free text, may be empty
 
   /// One line for users: "<path>: <what> at byte <offset>: expected X, found Y".
   std::string message() const;
@@ -74,8 +74,8 @@ inline std::string quotedText(const std::string& text) {
 template <class T>
 class Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}              // NOLINT(google-explicit-constructor)
-  Result(Error error) : m_v(std::move(error)) {}          // NOLINT(google-explicit-constructor)
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(m_v); }

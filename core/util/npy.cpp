@@ -119,8 +119,8 @@ class HeaderParser {
 
  private:
   void skipSpace() {
-    while (m_pos < m_s.size() && (m_s[m_pos] == ' ' || m_s[m_pos] == '\n' || m_s[m_pos] == '\t' ||
-                                  m_s[m_pos] == '\r'))
+    while (m_pos < m_s.size() &&
+           (m_s[m_pos] == ' ' || m_s[m_pos] == '\n' || m_s[m_pos] == '\t' || m_s[m_pos] == '\r'))
       ++m_pos;
   }
   bool consume(char c) {
@@ -167,7 +167,7 @@ class HeaderParser {
           // "(7)" is an integer in Python, not a tuple; NumPy always writes "(7,)".
           return makeError(ErrorCode::BadFormat, m_path, shapeOffset, "a tuple such as (7,)",
                            quotedText(m_s.substr(static_cast<size_t>(shapeOffset - m_base),
-                                             m_pos - static_cast<size_t>(shapeOffset - m_base))));
+                                                 m_pos - static_cast<size_t>(shapeOffset - m_base))));
         }
         return std::nullopt;
       }
@@ -196,20 +196,28 @@ class HeaderParser {
 
 const char* npyDescr(NpyType type) {
   switch (type) {
-    case NpyType::Float32: return "<f4";
-    case NpyType::Float64: return "<f8";
-    case NpyType::UInt32: return "<u4";
-    case NpyType::UInt8: return "|u1";
+    case NpyType::Float32:
+      return "<f4";
+    case NpyType::Float64:
+      return "<f8";
+    case NpyType::UInt32:
+      return "<u4";
+    case NpyType::UInt8:
+      return "|u1";
   }
   return "|u1";
 }
 
 int npyItemSize(NpyType type) {
   switch (type) {
-    case NpyType::Float32: return 4;
-    case NpyType::Float64: return 8;
-    case NpyType::UInt32: return 4;
-    case NpyType::UInt8: return 1;
+    case NpyType::Float32:
+      return 4;
+    case NpyType::Float64:
+      return 8;
+    case NpyType::UInt32:
+      return 4;
+    case NpyType::UInt8:
+      return 1;
   }
   return 1;
 }
@@ -252,13 +260,11 @@ int64_t NpyArray::elementCount() const {
   return n;
 }
 
-Status writeNpy(const std::string& path, NpyType type, const std::vector<int64_t>& shape,
-                const void* data) {
+Status writeNpy(const std::string& path, NpyType type, const std::vector<int64_t>& shape, const void* data) {
   int64_t count = 1;
   for (int64_t d : shape) {
     if (d < 0 || (d > 0 && count > std::numeric_limits<int64_t>::max() / 16 / d))
-      return makeError(ErrorCode::BadDimensions, path, -1, "non-negative dimensions",
-                       npyShapeText(shape));
+      return makeError(ErrorCode::BadDimensions, path, -1, "non-negative dimensions", npyShapeText(shape));
     count *= d;
   }
   const std::string header = npyHeader(type, shape);
@@ -299,8 +305,7 @@ Result<NpyArray> readNpy(const std::string& path) {
 
   std::ifstream in(path, std::ios::binary);
   if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
   const int64_t size = static_cast<int64_t>(bytes.size());
   if (size == 0) return makeError(ErrorCode::Empty, path, -1, {}, {});
@@ -312,8 +317,7 @@ Result<NpyArray> readNpy(const std::string& path) {
                      quotedText(escapeBytes(bytes.data(), static_cast<size_t>(magicAvail))),
                      "not a NumPy .npy file");
   if (size < 8)
-    return makeError(ErrorCode::TruncatedHeader, path, size, "a version at byte 6",
-                     "end of file");
+    return makeError(ErrorCode::TruncatedHeader, path, size, "a version at byte 6", "end of file");
 
   // Version: 1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one.
   const int major = bytes[6], minor = bytes[7];
@@ -324,8 +328,7 @@ Result<NpyArray> readNpy(const std::string& path) {
   const int64_t prelude = 8 + lenBytes;
   if (size < prelude)
     return makeError(ErrorCode::TruncatedHeader, path, size,
-                     "a " + std::to_string(lenBytes) + "-byte header length at byte 8",
-                     "end of file");
+                     "a " + std::to_string(lenBytes) + "-byte header length at byte 8", "end of file");
   int64_t headerLen = 0;
   for (int i = lenBytes - 1; i >= 0; --i) headerLen = (headerLen << 8) | bytes[8 + i];
   const int64_t dataStart = prelude + headerLen;
@@ -341,11 +344,11 @@ Result<NpyArray> readNpy(const std::string& path) {
 
   const std::optional<NpyType> type = typeFromDescr(parser.descr);
   if (!type)
-    return makeError(ErrorCode::BadItemType, path, parser.descrOffset,
-                     "dtype '<f4', '<f8', '<u4' or '|u1'", quotedText(parser.descr));
+    return makeError(ErrorCode::BadItemType, path, parser.descrOffset, "dtype '<f4', '<f8', '<u4' or '|u1'",
+                     quotedText(parser.descr));
   if (parser.fortranOrder && parser.shape.size() >= 2)
-    return makeError(ErrorCode::BadFormat, path, prelude, "'fortran_order': False",
-                     "'fortran_order': True", "only C order is supported");
+    return makeError(ErrorCode::BadFormat, path, prelude, "'fortran_order': False", "'fortran_order': True",
+                     "only C order is supported");
 
   const int item = npyItemSize(*type);
   const int64_t payload = size - dataStart;

@@ -43,8 +43,7 @@ struct NpyArray {
 };
 
 /// Writes `data` (prod(shape) elements of `type`, host byte order) as a .npy file.
-Status writeNpy(const std::string& path, NpyType type, const std::vector<int64_t>& shape,
-                const void* data);
+Status writeNpy(const std::string& path, NpyType type, const std::vector<int64_t>& shape, const void* data);
 inline Status writeNpy(const std::string& path, const std::vector<int64_t>& shape,
                        const std::vector<float>& v) {
   return writeNpy(path, NpyType::Float32, shape, v.data());

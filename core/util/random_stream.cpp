@@ -55,8 +55,12 @@ inline void sinCos2Pi(float t, float& s, float& c) {
   const float x = 6.28318530717958647692f * (t - 0.25f * q);
   const float x2 = x * x;
   // Minimax-style Taylor polynomials on [-π/4, π/4].
-  const float sx = x * (1.0f + x2 * (-1.6666667163e-1f + x2 * (8.3333337680e-3f + x2 * (-1.9841270114e-4f + x2 * 2.7557314297e-6f))));
-  const float cx = 1.0f + x2 * (-0.5f + x2 * (4.1666667908e-2f + x2 * (-1.3888889225e-3f + x2 * (2.4801587642e-5f - x2 * 2.7557314297e-7f))));
+  const float sx =
+      x * (1.0f + x2 * (-1.6666667163e-1f +
+                        x2 * (8.3333337680e-3f + x2 * (-1.9841270114e-4f + x2 * 2.7557314297e-6f))));
+  const float cx =
+      1.0f + x2 * (-0.5f + x2 * (4.1666667908e-2f +
+                                 x2 * (-1.3888889225e-3f + x2 * (2.4801587642e-5f - x2 * 2.7557314297e-7f))));
   const int qi = static_cast<int>(q) & 3;
   // Rotate by q quarter turns: (sin, cos)(x + qπ/2).
   const float s1 = (qi & 1) ? cx : sx;
@@ -123,8 +127,8 @@ inline __m512 logV(__m512 x) {
 inline void sinCos2PiV(__m512 t, __m512& s, __m512& c) {
   const __m512 q = _mm512_roundscale_ps(_mm512_mul_ps(t, _mm512_set1_ps(4.0f)),
                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  const __m512 x = _mm512_mul_ps(_mm512_set1_ps(6.28318530717958647692f),
-                                 _mm512_fnmadd_ps(q, _mm512_set1_ps(0.25f), t));
+  const __m512 x =
+      _mm512_mul_ps(_mm512_set1_ps(6.28318530717958647692f), _mm512_fnmadd_ps(q, _mm512_set1_ps(0.25f), t));
   const __m512 x2 = _mm512_mul_ps(x, x);
   __m512 ps = _mm512_set1_ps(2.7557314297e-6f);
   ps = _mm512_fmadd_ps(ps, x2, _mm512_set1_ps(-1.9841270114e-4f));
@@ -141,7 +145,8 @@ inline void sinCos2PiV(__m512 t, __m512& s, __m512& c) {
   const __m512i qi = _mm512_and_si512(_mm512_cvtps_epi32(q), _mm512_set1_epi32(3));
   const __mmask16 odd = _mm512_test_epi32_mask(qi, _mm512_set1_epi32(1));
   const __mmask16 negS = _mm512_test_epi32_mask(qi, _mm512_set1_epi32(2));
-  const __mmask16 negC = _mm512_test_epi32_mask(_mm512_add_epi32(qi, _mm512_set1_epi32(1)), _mm512_set1_epi32(2));
+  const __mmask16 negC =
+      _mm512_test_epi32_mask(_mm512_add_epi32(qi, _mm512_set1_epi32(1)), _mm512_set1_epi32(2));
   const __m512 s1 = _mm512_mask_blend_ps(odd, sx, cx);
   const __m512 c1 = _mm512_mask_blend_ps(odd, cx, sx);
   const __m512 zero = _mm512_setzero_ps();
@@ -167,7 +172,8 @@ void batchAvx512(uint64_t g, uint64_t draw, uint64_t key, float* out) {
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
   for (int r = 0; r < 10; ++r) {
-    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0)), key1 = _mm512_set1_epi32(static_cast<int>(k1));
+    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0)),
+                  key1 = _mm512_set1_epi32(static_cast<int>(k1));
 #pragma GCC unroll 4
     for (int q = 0; q < B; ++q) {
       __m512i hi0, lo0, hi1, lo1;
@@ -186,7 +192,8 @@ void batchAvx512(uint64_t g, uint64_t draw, uint64_t key, float* out) {
     const __m512i words[4] = {c0[q], c1[q], c2[q], c3[q]};
     float* o = out + kBatch * q;
     for (int pair = 0; pair < 2; ++pair) {
-      const __m512 r = _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), logV(uniformOpen0V(words[2 * pair]))));
+      const __m512 r =
+          _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), logV(uniformOpen0V(words[2 * pair]))));
       __m512 sn, cs;
       sinCos2PiV(uniformOpen0V(words[2 * pair + 1]), sn, cs);
       _mm512_storeu_ps(o + 32 * pair, _mm512_mul_ps(r, cs));
@@ -207,11 +214,13 @@ inline void batch64(uint64_t g, uint64_t draw, uint64_t key, float* out) {
 }  // namespace
 
 void RandomStream::bits(uint64_t draw, uint64_t index, uint32_t out[4]) const {
-  const auto b = Philox4x32::generate(
-      {static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), static_cast<uint32_t>(draw),
-       static_cast<uint32_t>(draw >> 32)},
-      static_cast<uint32_t>(m_key), static_cast<uint32_t>(m_key >> 32));
-  out[0] = b[0]; out[1] = b[1]; out[2] = b[2]; out[3] = b[3];
+  const auto b = Philox4x32::generate({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32),
+                                       static_cast<uint32_t>(draw), static_cast<uint32_t>(draw >> 32)},
+                                      static_cast<uint32_t>(m_key), static_cast<uint32_t>(m_key >> 32));
+  out[0] = b[0];
+  out[1] = b[1];
+  out[2] = b[2];
+  out[3] = b[3];
 }
 
 void RandomStream::normals(uint64_t draw, int64_t offset, int64_t n, float* out) const {

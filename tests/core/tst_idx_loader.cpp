@@ -64,12 +64,11 @@ QByteArray toBytes(const std::vector<uint8_t>& v) {
 }
 
 // Writes a dataset folder with `trainCount` / `testCount` images under the given file names.
-bool writeDataset(const QString& dir, uint32_t trainCount, uint32_t testCount, bool gzip,
-                  bool dotted) {
+bool writeDataset(const QString& dir, uint32_t trainCount, uint32_t testCount, bool gzip, bool dotted) {
   if (!QDir().mkpath(dir)) return false;
   const char* const stems[4] = {"train-images", "train-labels", "t10k-images", "t10k-labels"};
-  const QByteArray contents[4] = {imagesFile(trainCount), labelsFile(trainCount),
-                                  imagesFile(testCount), labelsFile(testCount)};
+  const QByteArray contents[4] = {imagesFile(trainCount), labelsFile(trainCount), imagesFile(testCount),
+                                  labelsFile(testCount)};
   for (int i = 0; i < 4; ++i) {
     const std::vector<std::string> names = candidateFileNames(stems[i]);
     const std::string& name = names[size_t((dotted ? 2 : 0) + (gzip ? 1 : 0))];
@@ -80,11 +79,11 @@ bool writeDataset(const QString& dir, uint32_t trainCount, uint32_t testCount, b
 }
 
 // Common checks of an Error: code, path named in the message, offset, expected / found parts.
-void checkError(const Error& e, ErrorCode code, const QString& path, qint64 offset,
-                const QString& expected, const QString& found) {
+void checkError(const Error& e, ErrorCode code, const QString& path, qint64 offset, const QString& expected,
+                const QString& found) {
   const QString msg = QString::fromStdString(e.message());
-  QVERIFY2(e.code == code, qPrintable(QStringLiteral("got %1: %2")
-                                          .arg(QString::fromLatin1(errorCodeName(e.code)), msg)));
+  QVERIFY2(e.code == code,
+           qPrintable(QStringLiteral("got %1: %2").arg(QString::fromLatin1(errorCodeName(e.code)), msg)));
   QCOMPARE(QString::fromStdString(e.path), path);
   QVERIFY2(msg.startsWith(path + ": "), qPrintable(msg));
   if (offset >= 0) {
@@ -97,8 +96,7 @@ void checkError(const Error& e, ErrorCode code, const QString& path, qint64 offs
   }
   if (!found.isEmpty()) {
     QVERIFY2(QString::fromStdString(e.found).contains(found), qPrintable(msg));
-    QVERIFY2(msg.contains(QStringLiteral("found ") + QString::fromStdString(e.found)),
-             qPrintable(msg));
+    QVERIFY2(msg.contains(QStringLiteral("found ") + QString::fromStdString(e.found)), qPrintable(msg));
   }
 }
 
@@ -144,17 +142,15 @@ void TestIdxLoader::md5Vectors_data() {
   QTest::newRow("empty") << QByteArray() << "d41d8cd98f00b204e9800998ecf8427e";
   QTest::newRow("a") << QByteArray("a") << "0cc175b9c0f1b6a831c399e269772661";
   QTest::newRow("abc") << QByteArray("abc") << "900150983cd24fb0d6963f7d28e17f72";
-  QTest::newRow("message digest") << QByteArray("message digest")
-                                  << "f96b697d7cb7938d525a2f31aaf161d0";
-  QTest::newRow("alphabet") << QByteArray("abcdefghijklmnopqrstuvwxyz")
-                            << "c3fcd3d76192e4007dfb496cca67e13b";
-  QTest::newRow("alphanumeric")
-      << QByteArray("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-      << "d174ab98d277d9f5a5611c2c9f419d9f";
-  QTest::newRow("80 digits")
-      << QByteArray("1234567890123456789012345678901234567890"
-                    "1234567890123456789012345678901234567890")
-      << "57edf4a22be3c955ac49da2e2107b67a";
+  QTest::newRow("message digest") << QByteArray("message digest") << "f96b697d7cb7938d525a2f31aaf161d0";
+  QTest::newRow("alphabet") << QByteArray("abcdefghijklmnopqrstuvwxyz") << "c3fcd3d76192e4007dfb496cca67e13b";
+  QTest::newRow("alphanumeric") << QByteArray(
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+                                << "d174ab98d277d9f5a5611c2c9f419d9f";
+  QTest::newRow("80 digits") << QByteArray(
+                                    "1234567890123456789012345678901234567890"
+                                    "1234567890123456789012345678901234567890")
+                             << "57edf4a22be3c955ac49da2e2107b67a";
   QTest::newRow("million a") << QByteArray(1000000, 'a') << "7707d6ae4e027c70eea2a935c2296f21";
 }
 
@@ -191,77 +187,114 @@ void TestIdxLoader::badFile_data() {
   QTest::addColumn<QString>("found");
 
   const QByteArray none;
-  QTest::newRow("not_found") << "missing" << "images" << none << ErrorCode::NotFound << -1LL << ""
+  QTest::newRow("not_found") << "missing"
+                             << "images" << none << ErrorCode::NotFound << -1LL << ""
                              << "";
-  QTest::newRow("is_directory") << "directory" << "labels" << none << ErrorCode::IsDirectory
-                                << -1LL << "" << "";
-  QTest::newRow("unreadable") << "unreadable" << "images" << imagesFile(2)
-                              << ErrorCode::Unreadable << -1LL << "" << "";
-  QTest::newRow("special_file") << "fifo" << "images" << none << ErrorCode::Unreadable << -1LL
-                                << "a regular file" << "a special file";
-  QTest::newRow("empty") << "file" << "images" << none << ErrorCode::Empty << -1LL << "" << "";
-  QTest::newRow("empty_labels") << "file" << "labels" << none << ErrorCode::Empty << -1LL << ""
+  QTest::newRow("is_directory") << "directory"
+                                << "labels" << none << ErrorCode::IsDirectory << -1LL << ""
+                                << "";
+  QTest::newRow("unreadable") << "unreadable"
+                              << "images" << imagesFile(2) << ErrorCode::Unreadable << -1LL << ""
+                              << "";
+  QTest::newRow("special_file") << "fifo"
+                                << "images" << none << ErrorCode::Unreadable << -1LL << "a regular file"
+                                << "a special file";
+  QTest::newRow("empty") << "file"
+                         << "images" << none << ErrorCode::Empty << -1LL << ""
+                         << "";
+  QTest::newRow("empty_labels") << "file"
+                                << "labels" << none << ErrorCode::Empty << -1LL << ""
                                 << "";
   QTest::newRow("truncated_header_magic")
-      << "file" << "images" << QByteArray("\0\0", 2) << ErrorCode::TruncatedHeader << 2LL
-      << "4-byte" << "2 bytes";
-  QTest::newRow("truncated_header_dims")
-      << "file" << "images" << idxHeader(0x08, {2, 28, 28}).left(9) << ErrorCode::TruncatedHeader
-      << 9LL << "16-byte header" << "9 bytes";
+      << "file"
+      << "images" << QByteArray("\0\0", 2) << ErrorCode::TruncatedHeader << 2LL << "4-byte"
+      << "2 bytes";
+  QTest::newRow("truncated_header_dims") << "file"
+                                         << "images" << idxHeader(0x08, {2, 28, 28}).left(9)
+                                         << ErrorCode::TruncatedHeader << 9LL << "16-byte header"
+                                         << "9 bytes";
   QTest::newRow("truncated_header_labels")
-      << "file" << "labels" << idxHeader(0x08, {2}).left(6) << ErrorCode::TruncatedHeader << 6LL
-      << "8-byte header" << "6 bytes";
-  QTest::newRow("bad_magic") << "file" << "images" << QByteArray("P5\n28 28\n255\n")
-                             << ErrorCode::BadMagic << 0LL << "00 00" << "50 35";
-  QTest::newRow("bad_magic_second_byte")
-      << "file" << "labels" << QByteArray("\0\x01\x08\x01\0\0\0\x02\x01\x02", 10)
-      << ErrorCode::BadMagic << 1LL << "00 00" << "00 01";
+      << "file"
+      << "labels" << idxHeader(0x08, {2}).left(6) << ErrorCode::TruncatedHeader << 6LL << "8-byte header"
+      << "6 bytes";
+  QTest::newRow("bad_magic") << "file"
+                             << "images" << QByteArray("P5\n28 28\n255\n") << ErrorCode::BadMagic << 0LL
+                             << "00 00"
+                             << "50 35";
+  QTest::newRow("bad_magic_second_byte") << "file"
+                                         << "labels" << QByteArray("\0\x01\x08\x01\0\0\0\x02\x01\x02", 10)
+                                         << ErrorCode::BadMagic << 1LL << "00 00"
+                                         << "00 01";
   QTest::newRow("bad_item_type_float")
-      << "file" << "images" << idxHeader(0x0D, {2, 28, 28}) + QByteArray(2 * 28 * 28 * 4, '\0')
-      << ErrorCode::BadItemType << 2LL << "0x08" << "0x0d (32-bit float)";
+      << "file"
+      << "images" << idxHeader(0x0D, {2, 28, 28}) + QByteArray(2 * 28 * 28 * 4, '\0')
+      << ErrorCode::BadItemType << 2LL << "0x08"
+      << "0x0d (32-bit float)";
   QTest::newRow("bad_item_type_labels")
-      << "file" << "labels" << idxHeader(0x0C, {2}) + QByteArray(8, '\0')
-      << ErrorCode::BadItemType << 2LL << "0x08" << "0x0c";
-  QTest::newRow("bad_rank_images")
-      << "file" << "images" << idxHeader(0x08, {2, 784}) + pixelBytes(2 * 784)
-      << ErrorCode::BadDimensions << 3LL << "3 dimensions" << "2 dimensions";
-  QTest::newRow("bad_rank_labels") << "file" << "labels" << imagesFile(2)
-                                   << ErrorCode::BadDimensions << 3LL << "1 dimension"
+      << "file"
+      << "labels" << idxHeader(0x0C, {2}) + QByteArray(8, '\0') << ErrorCode::BadItemType << 2LL << "0x08"
+      << "0x0c";
+  QTest::newRow("bad_rank_images") << "file"
+                                   << "images" << idxHeader(0x08, {2, 784}) + pixelBytes(2 * 784)
+                                   << ErrorCode::BadDimensions << 3LL << "3 dimensions"
+                                   << "2 dimensions";
+  QTest::newRow("bad_rank_labels") << "file"
+                                   << "labels" << imagesFile(2) << ErrorCode::BadDimensions << 3LL
+                                   << "1 dimension"
                                    << "3 dimensions";
-  QTest::newRow("bad_image_size") << "file" << "images" << imagesFile(2, 32, 32)
-                                  << ErrorCode::BadDimensions << 8LL << "28 x 28" << "32 x 32";
-  QTest::newRow("zero_images") << "file" << "images" << imagesFile(0) << ErrorCode::BadDimensions
-                               << 4LL << "at least 1 image" << "0";
-  QTest::newRow("payload_too_short")
-      << "file" << "images" << imagesFile(2).left(16 + 1000) << ErrorCode::PayloadTooShort
-      << 1016LL << "1568 payload bytes (2 x 28 x 28)" << "1000 bytes";
-  QTest::newRow("payload_too_long")
-      << "file" << "images" << imagesFile(2) + QByteArray(5, '\x07') << ErrorCode::PayloadTooLong
-      << 1584LL << "1568 payload bytes" << "1573 bytes";
-  QTest::newRow("labels_too_short") << "file" << "labels" << labelsFile(2).left(9)
-                                    << ErrorCode::PayloadTooShort << 9LL << "2 payload bytes"
+  QTest::newRow("bad_image_size") << "file"
+                                  << "images" << imagesFile(2, 32, 32) << ErrorCode::BadDimensions << 8LL
+                                  << "28 x 28"
+                                  << "32 x 32";
+  QTest::newRow("zero_images") << "file"
+                               << "images" << imagesFile(0) << ErrorCode::BadDimensions << 4LL
+                               << "at least 1 image"
+                               << "0";
+  QTest::newRow("payload_too_short") << "file"
+                                     << "images" << imagesFile(2).left(16 + 1000)
+                                     << ErrorCode::PayloadTooShort << 1016LL
+                                     << "1568 payload bytes (2 x 28 x 28)"
+                                     << "1000 bytes";
+  QTest::newRow("payload_too_long") << "file"
+                                    << "images" << imagesFile(2) + QByteArray(5, '\x07')
+                                    << ErrorCode::PayloadTooLong << 1584LL << "1568 payload bytes"
+                                    << "1573 bytes";
+  QTest::newRow("labels_too_short") << "file"
+                                    << "labels" << labelsFile(2).left(9) << ErrorCode::PayloadTooShort << 9LL
+                                    << "2 payload bytes"
                                     << "1 byte";
-  QTest::newRow("labels_too_long") << "file" << "labels" << labelsFile(2) + QByteArray(1, '\0')
+  QTest::newRow("labels_too_long") << "file"
+                                   << "labels" << labelsFile(2) + QByteArray(1, '\0')
                                    << ErrorCode::PayloadTooLong << 10LL << "2 payload bytes"
                                    << "3 bytes";
   QTest::newRow("header_claims_4e9_images")
-      << "file" << "images" << idxHeader(0x08, {4000000000u, 28, 28}) + QByteArray(10, '\0')
-      << ErrorCode::PayloadTooShort << 26LL << "3136000000000 payload bytes" << "10 bytes";
-  QTest::newRow("corrupt_gzip") << "file" << "images"
-                                << QByteArray("\x1f\x8b\x08\x00garbage-not-deflate-data", 28)
-                                << ErrorCode::CorruptGzip << -1LL << "" << "";
-  QTest::newRow("truncated_gzip") << "file" << "images" << gz(imagesFile(2)).chopped(30)
-                                  << ErrorCode::CorruptGzip << -1LL << "end of gzip stream"
+      << "file"
+      << "images" << idxHeader(0x08, {4000000000u, 28, 28}) + QByteArray(10, '\0')
+      << ErrorCode::PayloadTooShort << 26LL << "3136000000000 payload bytes"
+      << "10 bytes";
+  QTest::newRow("corrupt_gzip") << "file"
+                                << "images" << QByteArray("\x1f\x8b\x08\x00garbage-not-deflate-data", 28)
+                                << ErrorCode::CorruptGzip << -1LL << ""
+                                << "";
+  QTest::newRow("truncated_gzip") << "file"
+                                  << "images" << gz(imagesFile(2)).chopped(30) << ErrorCode::CorruptGzip
+                                  << -1LL << "end of gzip stream"
                                   << "end of file";
-  QTest::newRow("gzip_magic_only") << "file" << "labels" << QByteArray("\x1f\x8b", 2)
-                                   << ErrorCode::CorruptGzip << -1LL << "" << "";
-  QTest::newRow("gzip_of_empty") << "file" << "labels" << gz(QByteArray()) << ErrorCode::Empty
-                                 << -1LL << "" << "";
-  QTest::newRow("gzip_bad_magic") << "file" << "images" << gz(QByteArray("hello world"))
-                                  << ErrorCode::BadMagic << 0LL << "00 00" << "68 65";
-  QTest::newRow("gzip_payload_too_short")
-      << "file" << "images" << gz(imagesFile(3).left(100)) << ErrorCode::PayloadTooShort << 100LL
-      << "2352 payload bytes" << "84 bytes";
+  QTest::newRow("gzip_magic_only") << "file"
+                                   << "labels" << QByteArray("\x1f\x8b", 2) << ErrorCode::CorruptGzip << -1LL
+                                   << ""
+                                   << "";
+  QTest::newRow("gzip_of_empty") << "file"
+                                 << "labels" << gz(QByteArray()) << ErrorCode::Empty << -1LL << ""
+                                 << "";
+  QTest::newRow("gzip_bad_magic") << "file"
+                                  << "images" << gz(QByteArray("hello world")) << ErrorCode::BadMagic << 0LL
+                                  << "00 00"
+                                  << "68 65";
+  QTest::newRow("gzip_payload_too_short") << "file"
+                                          << "images" << gz(imagesFile(3).left(100))
+                                          << ErrorCode::PayloadTooShort << 100LL << "2352 payload bytes"
+                                          << "84 bytes";
 }
 
 void TestIdxLoader::badFile() {
@@ -308,17 +341,21 @@ void TestIdxLoader::badPair_data() {
   QTest::addColumn<QString>("expected");
   QTest::addColumn<QString>("found");
 
-  QTest::newRow("count_mismatch") << imagesFile(3) << labelsFile(2) << ErrorCode::CountMismatch
-                                  << 4LL << "3 labels" << "2 labels";
-  QTest::newRow("count_mismatch_more_labels") << imagesFile(1) << labelsFile(4)
-                                              << ErrorCode::CountMismatch << 4LL << "1 label"
-                                              << "4 labels";
+  QTest::newRow("count_mismatch") << imagesFile(3) << labelsFile(2) << ErrorCode::CountMismatch << 4LL
+                                  << "3 labels"
+                                  << "2 labels";
+  QTest::newRow("count_mismatch_more_labels")
+      << imagesFile(1) << labelsFile(4) << ErrorCode::CountMismatch << 4LL << "1 label"
+      << "4 labels";
   QTest::newRow("label_10") << imagesFile(4) << idxHeader(0x08, {4}) + QByteArray("\x01\x02\x0a\x03", 4)
-                            << ErrorCode::LabelOutOfRange << 10LL << "0..9" << "10";
+                            << ErrorCode::LabelOutOfRange << 10LL << "0..9"
+                            << "10";
   QTest::newRow("label_255") << imagesFile(3) << idxHeader(0x08, {3}) + QByteArray("\x09\x00\xff", 3)
-                             << ErrorCode::LabelOutOfRange << 10LL << "0..9" << "255";
+                             << ErrorCode::LabelOutOfRange << 10LL << "0..9"
+                             << "255";
   QTest::newRow("first_label_bad") << imagesFile(2) << idxHeader(0x08, {2}) + QByteArray("\x0c\x0d", 2)
-                                   << ErrorCode::LabelOutOfRange << 8LL << "0..9" << "12";
+                                   << ErrorCode::LabelOutOfRange << 8LL << "0..9"
+                                   << "12";
 }
 
 void TestIdxLoader::badPair() {
@@ -369,8 +406,7 @@ void TestIdxLoader::overflowingDimensions() {
   QVERIFY(tmp.isValid());
   const QString path = tmp.filePath("overflow-idx3-ubyte");
   // 0xffffffff^3 does not fit in 64 bits.
-  QVERIFY(writeFile(path, idxHeader(0x08, {0xffffffffu, 0xffffffffu, 0xffffffffu}) +
-                              QByteArray(16, '\0')));
+  QVERIFY(writeFile(path, idxHeader(0x08, {0xffffffffu, 0xffffffffu, 0xffffffffu}) + QByteArray(16, '\0')));
   Result<IdxArray> r = readIdx(path.toStdString(), 3);
   QVERIFY(!r.ok());
   checkError(r.error(), ErrorCode::PayloadTooShort, path, 32, "more than 2^64", "16 bytes");
@@ -380,12 +416,21 @@ void TestIdxLoader::roundTrip_data() {
   QTest::addColumn<QString>("imagesName");
   QTest::addColumn<QString>("labelsName");
   QTest::addColumn<QString>("encoding");  // raw, gzip, gzip2 (two concatenated members)
-  QTest::newRow("raw") << "images-idx3-ubyte" << "labels-idx1-ubyte" << "raw";
-  QTest::newRow("gzip") << "images-idx3-ubyte.gz" << "labels-idx1-ubyte.gz" << "gzip";
-  QTest::newRow("gzip_concatenated_members") << "images.gz" << "labels.gz" << "gzip2";
-  QTest::newRow("gzip_content_under_raw_name") << "images-idx3-ubyte" << "labels-idx1-ubyte"
+  QTest::newRow("raw") << "images-idx3-ubyte"
+                       << "labels-idx1-ubyte"
+                       << "raw";
+  QTest::newRow("gzip") << "images-idx3-ubyte.gz"
+                        << "labels-idx1-ubyte.gz"
+                        << "gzip";
+  QTest::newRow("gzip_concatenated_members") << "images.gz"
+                                             << "labels.gz"
+                                             << "gzip2";
+  QTest::newRow("gzip_content_under_raw_name") << "images-idx3-ubyte"
+                                               << "labels-idx1-ubyte"
                                                << "gzip";
-  QTest::newRow("raw_content_under_gz_name") << "images.gz" << "labels.gz" << "raw";
+  QTest::newRow("raw_content_under_gz_name") << "images.gz"
+                                             << "labels.gz"
+                                             << "raw";
 }
 
 void TestIdxLoader::roundTrip() {

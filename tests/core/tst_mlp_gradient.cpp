@@ -86,7 +86,8 @@ class TestMlpGradient : public QObject {
       std::vector<double> tp = td, tm = td;
       tp[j] += eps;
       tm[j] -= eps;
-      const double fd = (referenceLogLik(shape, tp, d.train, idx) - referenceLogLik(shape, tm, d.train, idx)) / (2 * eps);
+      const double fd =
+          (referenceLogLik(shape, tp, d.train, idx) - referenceLogLik(shape, tm, d.train, idx)) / (2 * eps);
       const double tol = 2e-3 * std::max(1.0, std::fabs(fd));
       QVERIFY2(std::fabs(fd - g[j]) < tol,
                qPrintable(QString("param %1: analytic %2, finite difference %3").arg(j).arg(g[j]).arg(fd)));
@@ -97,7 +98,8 @@ class TestMlpGradient : public QObject {
         std::vector<double> tp = td, tm = td;
         tp[j] += eps;
         tm[j] -= eps;
-        const double fd = (referenceLogLik(shape, tp, d.train, idx) - referenceLogLik(shape, tm, d.train, idx)) / (2 * eps);
+        const double fd =
+            (referenceLogLik(shape, tp, d.train, idx) - referenceLogLik(shape, tm, d.train, idx)) / (2 * eps);
         QVERIFY2(std::fabs(fd - g[j]) < 2e-3 * std::max(1.0, std::fabs(fd)),
                  qPrintable(QString("bias %1: analytic %2, finite difference %3").arg(j).arg(g[j]).arg(fd)));
         ++checked;
@@ -141,7 +143,8 @@ class TestMlpGradient : public QObject {
       std::vector<double> tp = td, tm = td;
       tp[j] += eps;
       tm[j] -= eps;
-      const double fd = (referenceLogLik(shape, tp, set, idx) - referenceLogLik(shape, tm, set, idx)) / (2 * eps);
+      const double fd =
+          (referenceLogLik(shape, tp, set, idx) - referenceLogLik(shape, tm, set, idx)) / (2 * eps);
       QVERIFY2(std::fabs(fd - g[j]) < 2e-3 * std::max(1.0, std::fabs(fd)),
                qPrintable(QString("param %1: analytic %2, finite difference %3").arg(j).arg(g[j]).arg(fd)));
       ++checked;

@@ -38,11 +38,11 @@ bool holdsDataset(const QString& dir) {
 }  // namespace
 
 // Skips when MNIST is absent; fails when it is present but does not load.
-#define REQUIRE_MNIST()                                                                        \
-  do {                                                                                         \
-    if (!m_skipReason.isEmpty()) QSKIP(qPrintable(m_skipReason));                              \
-    QVERIFY(m_mnist.has_value());                                                              \
-    QVERIFY2(m_mnist->ok(), m_mnist->ok() ? "" : m_mnist->error().message().c_str());          \
+#define REQUIRE_MNIST()                                                               \
+  do {                                                                                \
+    if (!m_skipReason.isEmpty()) QSKIP(qPrintable(m_skipReason));                     \
+    QVERIFY(m_mnist.has_value());                                                     \
+    QVERIFY2(m_mnist->ok(), m_mnist->ok() ? "" : m_mnist->error().message().c_str()); \
   } while (false)
 
 /// Runs on the test thread only.
@@ -69,13 +69,14 @@ class TestMnistReal : public QObject {
 void TestMnistReal::initTestCase() {
   m_dir = qEnvironmentVariable("BNN_DATA_DIR");
   if (m_dir.isEmpty()) {
-    m_skipReason = "BNN_DATA_DIR is not set (point it at a folder with the four MNIST files, "
-                   "e.g. after scripts/fetch-mnist.sh)";
+    m_skipReason =
+        "BNN_DATA_DIR is not set (point it at a folder with the four MNIST files, "
+        "e.g. after scripts/fetch-mnist.sh)";
     return;
   }
   if (!holdsDataset(m_dir)) {
-    m_skipReason = "BNN_DATA_DIR=" + m_dir +
-                   " does not hold the four MNIST files (run scripts/fetch-mnist.sh)";
+    m_skipReason =
+        "BNN_DATA_DIR=" + m_dir + " does not hold the four MNIST files (run scripts/fetch-mnist.sh)";
     return;
   }
   QElapsedTimer timer;
@@ -116,10 +117,8 @@ void TestMnistReal::mnistCounts() {
 void TestMnistReal::mnistLabelHistogram_data() {
   QTest::addColumn<bool>("train");
   QTest::addColumn<QList<qint64>>("counts");
-  QTest::newRow("train") << true
-                         << QList<qint64>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
-  QTest::newRow("test") << false
-                        << QList<qint64>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+  QTest::newRow("train") << true << QList<qint64>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
+  QTest::newRow("test") << false << QList<qint64>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
 }
 
 void TestMnistReal::mnistLabelHistogram() {
@@ -165,8 +164,9 @@ void TestMnistReal::mnistGzippedIsStillCanonical() {
 
 void TestMnistReal::fashionMnist() {
   if (!holdsDataset(QString::fromLatin1(kFashionDir)))
-    QSKIP("Fashion-MNIST not installed in /usr/share/datasets/fashion-mnist "
-          "(Debian package dataset-fashion-mnist)");
+    QSKIP(
+        "Fashion-MNIST not installed in /usr/share/datasets/fashion-mnist "
+        "(Debian package dataset-fashion-mnist)");
   QElapsedTimer timer;
   timer.start();
   Result<Dataset> r = loadDataset(kFashionDir);

@@ -53,7 +53,10 @@ class TestPredictive : public QObject {
     for (int s = 0; s < S; ++s) {
       for (int i = 0; i < n; ++i) {
         double z[10], m = -1e300, t = 0;
-        for (int c = 0; c < k; ++c) { z[c] = std::sin(0.37 * (s + 1) * (c + 1) + i) * (1 + i % 30); m = std::max(m, z[c]); }
+        for (int c = 0; c < k; ++c) {
+          z[c] = std::sin(0.37 * (s + 1) * (c + 1) + i) * (1 + i % 30);
+          m = std::max(m, z[c]);
+        }
         for (int c = 0; c < k; ++c) t += std::exp(z[c] - m);
         for (int c = 0; c < k; ++c) {
           lp[i * k + c] = static_cast<float>(z[c] - m - std::log(t));

@@ -107,8 +107,9 @@ bool sameDouble(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-#define COMPARE_DOUBLE(a, b) \
-  QVERIFY2(sameDouble((a), (b)), qPrintable(QString("%1: %2 vs %3").arg(#a).arg(a, 0, 'g', 17).arg(b, 0, 'g', 17)))
+#define COMPARE_DOUBLE(a, b)     \
+  QVERIFY2(sameDouble((a), (b)), \
+           qPrintable(QString("%1: %2 vs %3").arg(#a).arg(a, 0, 'g', 17).arg(b, 0, 'g', 17)))
 
 void compareResults(const RunResult& a, const RunResult& b) {
   for (const ParamSpec& s : runParamSpecs()) QCOMPARE(getParam(a.config, s.key), getParam(b.config, s.key));
@@ -223,7 +224,7 @@ void TestResultIo::roundTrip() {
   const Status s = writeRunResult(r, str(dir));
   QVERIFY2(s.ok(), s.ok() ? "" : s.error().message().c_str());
 
-  QStringList expected{"config.json", "curve.csv",      "log_sum.npy",     "predictive.npy",
+  QStringList expected{"config.json",   "curve.csv",    "log_sum.npy",     "predictive.npy",
                        "sum_plogp.npy", "summary.json", "test_labels.npy", "votes.npy"};
   if (!r.testImages.empty()) expected << "test_images.npy";
   expected.sort();
@@ -268,11 +269,10 @@ void TestResultIo::npyHeaderBytes() {
     int itemSize;
     int count;
   };
-  for (const Expect& e : {Expect{"log_sum.npy", "<f8", "(7, 10)", 8, 70},
-                          Expect{"sum_plogp.npy", "<f8", "(7,)", 8, 7},
-                          Expect{"votes.npy", "<u4", "(7, 10)", 4, 70},
-                          Expect{"test_labels.npy", "|u1", "(7,)", 1, 7},
-                          Expect{"test_images.npy", "|u1", "(7, 28, 28)", 1, 7 * 28 * 28}}) {
+  for (const Expect& e :
+       {Expect{"log_sum.npy", "<f8", "(7, 10)", 8, 70}, Expect{"sum_plogp.npy", "<f8", "(7,)", 8, 7},
+        Expect{"votes.npy", "<u4", "(7, 10)", 4, 70}, Expect{"test_labels.npy", "|u1", "(7,)", 1, 7},
+        Expect{"test_images.npy", "|u1", "(7, 28, 28)", 1, 7 * 28 * 28}}) {
     const QByteArray b = readAll(dir + "/" + e.file);
     QVERIFY2(b.startsWith(QByteArray("\x93NUMPY\x01\x00", 8)), e.file);
     const int len = uchar(b[8]) | (uchar(b[9]) << 8);
@@ -285,8 +285,7 @@ void TestResultIo::npyHeaderBytes() {
     QCOMPARE(b.size(), 10 + len + e.itemSize * e.count);
   }
   const QByteArray labels = readAll(dir + "/test_labels.npy");
-  QCOMPARE(labels.right(kImages),
-           QByteArray(reinterpret_cast<const char*>(r.testLabels.data()), kImages));
+  QCOMPARE(labels.right(kImages), QByteArray(reinterpret_cast<const char*>(r.testLabels.data()), kImages));
 }
 
 void TestResultIo::npyReadBack_data() {
@@ -313,8 +312,8 @@ void TestResultIo::npyReadBack() {
   QCOMPARE(a->shape, dims);
   QCOMPARE(a->elementCount(), n);
   QCOMPARE(a->values<double>(), v);
-  QVERIFY(readAll(QString::fromStdString(path)).contains(QByteArray("'shape': ") +
-                                                          QByteArray::fromStdString(npyShapeText(dims))));
+  QVERIFY(readAll(QString::fromStdString(path))
+              .contains(QByteArray("'shape': ") + QByteArray::fromStdString(npyShapeText(dims))));
   // Type and rank expectations are enforced.
   const Result<NpyArray> wrongType = readNpy(path, NpyType::Float32, int(dims.size()));
   QVERIFY(!wrongType.ok());
@@ -334,7 +333,8 @@ void TestResultIo::jsonContents() {
   const QJsonObject c = readJson(dir + "/config.json");
   QCOMPARE(c["format"].toString(), QString("bnn-explorer-run"));
   QCOMPARE(c["version"].toInt(), 1);
-  for (const ParamSpec& s : runParamSpecs()) QVERIFY2(c.contains(QString::fromStdString(s.key)), s.key.c_str());
+  for (const ParamSpec& s : runParamSpecs())
+    QVERIFY2(c.contains(QString::fromStdString(s.key)), s.key.c_str());
   QVERIFY(c["step-size"].isDouble());
   QCOMPARE(c["step-size"].toDouble(), r.config.stepSize);
   QCOMPARE(c["batch-size"].toInt(), 512);
@@ -462,7 +462,8 @@ void TestResultIo::readErrors_data() {
   row("missing config.json", ErrorCode::MissingFile, "config.json");
   row("config.json not JSON", ErrorCode::BadFormat, "config.json", "invalid JSON");
   row("config.json empty", ErrorCode::Empty, "config.json");
-  row("config.json wrong version", ErrorCode::BadFormat, "config.json", "expected version 1, found version 2");
+  row("config.json wrong version", ErrorCode::BadFormat, "config.json",
+      "expected version 1, found version 2");
   row("config.json wrong format", ErrorCode::BadFormat, "config.json", "bnn-explorer-run");
   row("config.json missing key", ErrorCode::BadFormat, "config.json", "'step-size'");
   row("config.json wrong type", ErrorCode::BadFormat, "config.json", "'batch-size'");
@@ -511,16 +512,26 @@ void TestResultIo::readErrors() {
 
   const std::map<QString, std::function<void()>> damages{
       {"missing folder", [&] { QVERIFY(QDir(dir).removeRecursively()); }},
-      {"folder is a file", [&] { QVERIFY(QDir(dir).removeRecursively()); writeAll(dir, "x"); }},
+      {"folder is a file",
+       [&] {
+         QVERIFY(QDir(dir).removeRecursively());
+         writeAll(dir, "x");
+       }},
       {"missing config.json", [&] { QVERIFY(QFile::remove(p + "config.json")); }},
       {"config.json not JSON", [&] { writeAll(p + "config.json", "{\"format\": \"bnn-explorer-run\", "); }},
       {"config.json empty", [&] { writeAll(p + "config.json", ""); }},
-      {"config.json wrong version", [&] { editJson(p + "config.json", [](QJsonObject& o) { o["version"] = 2; }); }},
-      {"config.json wrong format", [&] { editJson(p + "config.json", [](QJsonObject& o) { o["format"] = "other"; }); }},
-      {"config.json missing key", [&] { editJson(p + "config.json", [](QJsonObject& o) { o.remove("step-size"); }); }},
-      {"config.json wrong type", [&] { editJson(p + "config.json", [](QJsonObject& o) { o["batch-size"] = "512"; }); }},
-      {"config.json invalid value", [&] { editJson(p + "config.json", [](QJsonObject& o) { o["step-size"] = -1; }); }},
-      {"config.json unknown status", [&] {
+      {"config.json wrong version",
+       [&] { editJson(p + "config.json", [](QJsonObject& o) { o["version"] = 2; }); }},
+      {"config.json wrong format",
+       [&] { editJson(p + "config.json", [](QJsonObject& o) { o["format"] = "other"; }); }},
+      {"config.json missing key",
+       [&] { editJson(p + "config.json", [](QJsonObject& o) { o.remove("step-size"); }); }},
+      {"config.json wrong type",
+       [&] { editJson(p + "config.json", [](QJsonObject& o) { o["batch-size"] = "512"; }); }},
+      {"config.json invalid value",
+       [&] { editJson(p + "config.json", [](QJsonObject& o) { o["step-size"] = -1; }); }},
+      {"config.json unknown status",
+       [&] {
          // Edited as text: a JSON library that keeps numbers as doubles would also alter the seed.
          QByteArray b = readAll(p + "config.json");
          QVERIFY(b.contains("\"status\": \"completed\""));
@@ -528,9 +539,11 @@ void TestResultIo::readErrors() {
          writeAll(p + "config.json", b);
        }},
       {"missing summary.json", [&] { QVERIFY(QFile::remove(p + "summary.json")); }},
-      {"summary.json samples disagree", [&] { editJson(p + "summary.json", [](QJsonObject& o) { o["samples"] = 4; }); }},
+      {"summary.json samples disagree",
+       [&] { editJson(p + "summary.json", [](QJsonObject& o) { o["samples"] = 4; }); }},
       {"missing curve.csv", [&] { QVERIFY(QFile::remove(p + "curve.csv")); }},
-      {"curve.csv bad number", [&] {
+      {"curve.csv bad number",
+       [&] {
          QByteArray b = readAll(p + "curve.csv");
          const int line3 = b.indexOf('\n', b.indexOf('\n') + 1) + 1;
          b.replace(b.indexOf(",", line3) + 1, 3, "x9x");
@@ -540,33 +553,37 @@ void TestResultIo::readErrors() {
       {"missing votes.npy", [&] { QVERIFY(QFile::remove(p + "votes.npy")); }},
       {"truncated log_sum.npy", [&] { truncate("log_sum.npy", 128 + 555); }},
       {"truncated npy header", [&] { truncate("predictive.npy", 40); }},
-      {"npy longer than declared", [&] { writeAll(p + "sum_plogp.npy", readAll(p + "sum_plogp.npy") + "1234"); }},
+      {"npy longer than declared",
+       [&] { writeAll(p + "sum_plogp.npy", readAll(p + "sum_plogp.npy") + "1234"); }},
       {"npy bad magic", [&] { replaceBytes("votes.npy", 0, "\x93NUMPX"); }},
       {"npy bad version", [&] { replaceBytes("votes.npy", 6, QByteArray("\x09\x00", 2)); }},
       {"npy bad header", [&] { replaceBytes("votes.npy", 10, "{'desc'"); }},
-      {"npy wrong dtype", [&] {
+      {"npy wrong dtype",
+       [&] {
          QVERIFY(writeNpy(str(p + "votes.npy"), {7, 10}, std::vector<float>(70, 1.0f)).ok());
        }},
       {"npy big endian", [&] { replaceBytes("log_sum.npy", 21, ">"); }},
-      {"log_sum rows != labels", [&] {
+      {"log_sum rows != labels",
+       [&] {
          QVERIFY(writeNpy(str(p + "log_sum.npy"), {6, 10}, std::vector<double>(60, 0.0)).ok());
        }},
-      {"votes shape != log_sum", [&] {
+      {"votes shape != log_sum",
+       [&] {
          QVERIFY(writeNpy(str(p + "votes.npy"), {7, 9}, std::vector<uint32_t>(63, 0)).ok());
        }},
-      {"predictive rank", [&] {
-         QVERIFY(writeNpy(str(p + "predictive.npy"), {70}, std::vector<float>(70, 0.1f)).ok());
+      {"predictive rank",
+       [&] { QVERIFY(writeNpy(str(p + "predictive.npy"), {70}, std::vector<float>(70, 0.1f)).ok()); }},
+      {"labels != config count",
+       [&] { QVERIFY(writeNpy(str(p + "test_labels.npy"), {8}, std::vector<uint8_t>(8, 1)).ok()); }},
+      {"images shape",
+       [&] {
+         QVERIFY(
+             writeNpy(str(p + "test_images.npy"), {7, 28, 27}, std::vector<uint8_t>(7 * 28 * 27, 1)).ok());
        }},
-      {"labels != config count", [&] {
-         QVERIFY(writeNpy(str(p + "test_labels.npy"), {8}, std::vector<uint8_t>(8, 1)).ok());
-       }},
-      {"images shape", [&] {
-         QVERIFY(writeNpy(str(p + "test_images.npy"), {7, 28, 27}, std::vector<uint8_t>(7 * 28 * 27, 1)).ok());
-       }},
-      {"label out of range", [&] {
-         QVERIFY(writeNpy(str(p + "test_labels.npy"), {7}, std::vector<uint8_t>(7, 10)).ok());
-       }},
-      {"too many votes", [&] {
+      {"label out of range",
+       [&] { QVERIFY(writeNpy(str(p + "test_labels.npy"), {7}, std::vector<uint8_t>(7, 10)).ok()); }},
+      {"too many votes",
+       [&] {
          QVERIFY(writeNpy(str(p + "votes.npy"), {7, 10}, std::vector<uint32_t>(70, 1)).ok());
        }},
   };

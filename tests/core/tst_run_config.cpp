@@ -134,14 +134,16 @@ void TestRunConfig::presets_data() {
   QTest::addColumn<qint64>("gradsWarmup");
   QTest::addColumn<qint64>("gradsSampling");
 
-  QTest::newRow("example-sgld") << "example-sgld" << "Example SGLD" << int(SamplerKind::Sgld)
-                                << int(SghmcForm::Chen) << 4.5e-5 << false << qint64(1) << qint64(1);
-  QTest::newRow("example-sghmc") << "example-sghmc" << "Example SGHMC" << int(SamplerKind::Sghmc)
-                                 << int(SghmcForm::Chen) << 4.5e-6 << false << qint64(10)
-                                 << qint64(10);
+  QTest::newRow("example-sgld") << "example-sgld"
+                                << "Example SGLD" << int(SamplerKind::Sgld) << int(SghmcForm::Chen) << 4.5e-5
+                                << false << qint64(1) << qint64(1);
+  QTest::newRow("example-sghmc") << "example-sghmc"
+                                 << "Example SGHMC" << int(SamplerKind::Sghmc) << int(SghmcForm::Chen)
+                                 << 4.5e-6 << false << qint64(10) << qint64(10);
   QTest::newRow("example-sghmc-as-published")
-      << "example-sghmc-as-published" << "Example SGHMC as published" << int(SamplerKind::Sghmc)
-      << int(SghmcForm::Ma) << 4.5e-6 << true << qint64(10) << qint64(1);
+      << "example-sghmc-as-published"
+      << "Example SGHMC as published" << int(SamplerKind::Sghmc) << int(SghmcForm::Ma) << 4.5e-6 << true
+      << qint64(10) << qint64(1);
 }
 
 void TestRunConfig::presets() {
@@ -188,11 +190,26 @@ void TestRunConfig::presets() {
 }
 
 void TestRunConfig::specKeys() {
-  const std::vector<std::string> expected{
-      "name",     "sampler",    "sghmc-form", "step-size", "batch-size",
-      "batch-mode", "leapfrog-steps", "alpha", "beta", "temperature",
-      "fresh-batch-per-inner-step", "sampling-phase-sgld", "warmup", "eval-every", "samples",
-      "thinning", "hidden", "prior-sigma", "init", "seed"};
+  const std::vector<std::string> expected{"name",
+                                          "sampler",
+                                          "sghmc-form",
+                                          "step-size",
+                                          "batch-size",
+                                          "batch-mode",
+                                          "leapfrog-steps",
+                                          "alpha",
+                                          "beta",
+                                          "temperature",
+                                          "fresh-batch-per-inner-step",
+                                          "sampling-phase-sgld",
+                                          "warmup",
+                                          "eval-every",
+                                          "samples",
+                                          "thinning",
+                                          "hidden",
+                                          "prior-sigma",
+                                          "init",
+                                          "seed"};
   const std::vector<ParamSpec>& specs = runParamSpecs();
   QCOMPARE(specs.size(), expected.size());
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -272,37 +289,99 @@ void TestRunConfig::accepted_data() {
   QTest::addColumn<QString>("value");
   QTest::addColumn<QString>("stored");  // getParam afterwards
 
-  QTest::newRow("step-size 4.5e-5") << "step-size" << "4.5e-5" << "4.5e-05";
-  QTest::newRow("step-size 1") << "step-size" << "1" << "1";
-  QTest::newRow("step-size 0.001") << "step-size" << "0.001" << "0.001";
-  QTest::newRow("step-size 1e-300") << "step-size" << "1e-300" << "1e-300";
-  QTest::newRow("alpha 0") << "alpha" << "0" << "0";
-  QTest::newRow("alpha 1") << "alpha" << "1" << "1";
-  QTest::newRow("temperature 1000") << "temperature" << "1000" << "1000";
-  QTest::newRow("batch-size 1") << "batch-size" << "1" << "1";
-  QTest::newRow("batch-size 60000") << "batch-size" << "60000" << "60000";
-  QTest::newRow("warmup 0") << "warmup" << "0" << "0";
-  QTest::newRow("warmup 10000000") << "warmup" << "10000000" << "10000000";
-  QTest::newRow("samples 0") << "samples" << "0" << "0";
-  QTest::newRow("hidden 500") << "hidden" << "500" << "500";
-  QTest::newRow("hidden 400,400") << "hidden" << "400,400" << "400,400";
-  QTest::newRow("hidden 400, 400") << "hidden" << "400, 400" << "400,400";
-  QTest::newRow("hidden 8 layers") << "hidden" << "1,2,3,4,5,6,7,4096" << "1,2,3,4,5,6,7,4096";
-  QTest::newRow("bool yes") << "fresh-batch-per-inner-step" << "yes" << "true";
-  QTest::newRow("bool on") << "fresh-batch-per-inner-step" << "on" << "true";
-  QTest::newRow("bool 1") << "fresh-batch-per-inner-step" << "1" << "true";
-  QTest::newRow("bool TRUE") << "fresh-batch-per-inner-step" << "TRUE" << "true";
-  QTest::newRow("bool off") << "sampling-phase-sgld" << "off" << "false";
-  QTest::newRow("bool no") << "sampling-phase-sgld" << "no" << "false";
-  QTest::newRow("bool 0") << "sampling-phase-sgld" << "0" << "false";
-  QTest::newRow("seed 0") << "seed" << "0" << "0";
-  QTest::newRow("seed max") << "seed" << "18446744073709551615" << "18446744073709551615";
-  QTest::newRow("sampler sghmc") << "sampler" << "sghmc" << "sghmc";
-  QTest::newRow("sghmc-form ma") << "sghmc-form" << "ma" << "ma";
-  QTest::newRow("batch-mode epochs") << "batch-mode" << "epochs" << "epochs";
-  QTest::newRow("init prior") << "init" << "prior" << "prior";
-  QTest::newRow("name empty") << "name" << "" << "";
-  QTest::newRow("name text") << "name" << "SGLD, h = 1e-4" << "SGLD, h = 1e-4";
+  QTest::newRow("step-size 4.5e-5") << "step-size"
+                                    << "4.5e-5"
+                                    << "4.5e-05";
+  QTest::newRow("step-size 1") << "step-size"
+                               << "1"
+                               << "1";
+  QTest::newRow("step-size 0.001") << "step-size"
+                                   << "0.001"
+                                   << "0.001";
+  QTest::newRow("step-size 1e-300") << "step-size"
+                                    << "1e-300"
+                                    << "1e-300";
+  QTest::newRow("alpha 0") << "alpha"
+                           << "0"
+                           << "0";
+  QTest::newRow("alpha 1") << "alpha"
+                           << "1"
+                           << "1";
+  QTest::newRow("temperature 1000") << "temperature"
+                                    << "1000"
+                                    << "1000";
+  QTest::newRow("batch-size 1") << "batch-size"
+                                << "1"
+                                << "1";
+  QTest::newRow("batch-size 60000") << "batch-size"
+                                    << "60000"
+                                    << "60000";
+  QTest::newRow("warmup 0") << "warmup"
+                            << "0"
+                            << "0";
+  QTest::newRow("warmup 10000000") << "warmup"
+                                   << "10000000"
+                                   << "10000000";
+  QTest::newRow("samples 0") << "samples"
+                             << "0"
+                             << "0";
+  QTest::newRow("hidden 500") << "hidden"
+                              << "500"
+                              << "500";
+  QTest::newRow("hidden 400,400") << "hidden"
+                                  << "400,400"
+                                  << "400,400";
+  QTest::newRow("hidden 400, 400") << "hidden"
+                                   << "400, 400"
+                                   << "400,400";
+  QTest::newRow("hidden 8 layers") << "hidden"
+                                   << "1,2,3,4,5,6,7,4096"
+                                   << "1,2,3,4,5,6,7,4096";
+  QTest::newRow("bool yes") << "fresh-batch-per-inner-step"
+                            << "yes"
+                            << "true";
+  QTest::newRow("bool on") << "fresh-batch-per-inner-step"
+                           << "on"
+                           << "true";
+  QTest::newRow("bool 1") << "fresh-batch-per-inner-step"
+                          << "1"
+                          << "true";
+  QTest::newRow("bool TRUE") << "fresh-batch-per-inner-step"
+                             << "TRUE"
+                             << "true";
+  QTest::newRow("bool off") << "sampling-phase-sgld"
+                            << "off"
+                            << "false";
+  QTest::newRow("bool no") << "sampling-phase-sgld"
+                           << "no"
+                           << "false";
+  QTest::newRow("bool 0") << "sampling-phase-sgld"
+                          << "0"
+                          << "false";
+  QTest::newRow("seed 0") << "seed"
+                          << "0"
+                          << "0";
+  QTest::newRow("seed max") << "seed"
+                            << "18446744073709551615"
+                            << "18446744073709551615";
+  QTest::newRow("sampler sghmc") << "sampler"
+                                 << "sghmc"
+                                 << "sghmc";
+  QTest::newRow("sghmc-form ma") << "sghmc-form"
+                                 << "ma"
+                                 << "ma";
+  QTest::newRow("batch-mode epochs") << "batch-mode"
+                                     << "epochs"
+                                     << "epochs";
+  QTest::newRow("init prior") << "init"
+                              << "prior"
+                              << "prior";
+  QTest::newRow("name empty") << "name"
+                              << ""
+                              << "";
+  QTest::newRow("name text") << "name"
+                             << "SGLD, h = 1e-4"
+                             << "SGLD, h = 1e-4";
 }
 
 void TestRunConfig::accepted() {
@@ -320,51 +399,141 @@ void TestRunConfig::refused_data() {
   QTest::addColumn<QString>("value");
   QTest::addColumn<QString>("range");  // must appear in the message
 
-  QTest::newRow("step-size abc") << "step-size" << "abc" << "(0, 100]";
-  QTest::newRow("step-size empty") << "step-size" << "" << "(0, 100]";
-  QTest::newRow("step-size 0") << "step-size" << "0" << "(0, 100]";
-  QTest::newRow("step-size -1") << "step-size" << "-1" << "(0, 100]";
-  QTest::newRow("step-size 150") << "step-size" << "150" << "(0, 100]";
-  QTest::newRow("step-size nan") << "step-size" << "nan" << "(0, 100]";
-  QTest::newRow("step-size inf") << "step-size" << "inf" << "(0, 100]";
-  QTest::newRow("step-size trailing text") << "step-size" << "4.5e-5x" << "(0, 100]";
-  QTest::newRow("step-size leading space") << "step-size" << " 0.1" << "(0, 100]";
-  QTest::newRow("step-size hex") << "step-size" << "0x1p-3" << "(0, 100]";
-  QTest::newRow("alpha 1.01") << "alpha" << "1.01" << "[0, 1]";
-  QTest::newRow("beta -0.1") << "beta" << "-0.1" << "[0, 1]";
-  QTest::newRow("temperature 0") << "temperature" << "0" << "(0, 1000]";
-  QTest::newRow("prior-sigma 1001") << "prior-sigma" << "1001" << "(0, 1000]";
-  QTest::newRow("batch-size 1.5") << "batch-size" << "1.5" << "1..60000";
-  QTest::newRow("batch-size 0") << "batch-size" << "0" << "1..60000";
-  QTest::newRow("batch-size 60001") << "batch-size" << "60001" << "1..60000";
-  QTest::newRow("batch-size 5e2") << "batch-size" << "5e2" << "1..60000";
-  QTest::newRow("batch-size +5") << "batch-size" << "+5" << "1..60000";
-  QTest::newRow("batch-size huge") << "batch-size" << "99999999999999999999999" << "1..60000";
-  QTest::newRow("leapfrog-steps 0") << "leapfrog-steps" << "0" << "1..1000";
-  QTest::newRow("leapfrog-steps 1001") << "leapfrog-steps" << "1001" << "1..1000";
-  QTest::newRow("warmup -1") << "warmup" << "-1" << "0..10^7";
-  QTest::newRow("warmup 10000001") << "warmup" << "10000001" << "0..10^7";
-  QTest::newRow("eval-every 0") << "eval-every" << "0" << "1..10^7";
-  QTest::newRow("samples abc") << "samples" << "abc" << "0..10^7";
-  QTest::newRow("thinning 0") << "thinning" << "0" << "1..10^7";
-  QTest::newRow("hidden 0") << "hidden" << "0" << "1..4096";
-  QTest::newRow("hidden 500,,10") << "hidden" << "500,,10" << "1..4096";
-  QTest::newRow("hidden empty") << "hidden" << "" << "1..4096";
-  QTest::newRow("hidden trailing comma") << "hidden" << "500," << "1..4096";
-  QTest::newRow("hidden 4097") << "hidden" << "4097" << "1..4096";
-  QTest::newRow("hidden 9 layers") << "hidden" << "1,2,3,4,5,6,7,8,9" << "1 to 8";
-  QTest::newRow("hidden 1.5") << "hidden" << "1.5" << "1..4096";
-  QTest::newRow("seed -1") << "seed" << "-1" << "0..18446744073709551615";
-  QTest::newRow("seed 2^64") << "seed" << "18446744073709551616" << "0..18446744073709551615";
-  QTest::newRow("seed 1e3") << "seed" << "1e3" << "0..18446744073709551615";
-  QTest::newRow("sampler foo") << "sampler" << "foo" << "sgld or sghmc";
-  QTest::newRow("sampler SGLD") << "sampler" << "SGLD" << "sgld or sghmc";
-  QTest::newRow("sghmc-form empty") << "sghmc-form" << "" << "chen or ma";
-  QTest::newRow("init lecun") << "init" << "lecun" << "lecun-normal or prior";
-  QTest::newRow("batch-mode random") << "batch-mode" << "random" << "with-replacement or epochs";
-  QTest::newRow("bool maybe") << "fresh-batch-per-inner-step" << "maybe" << "true or false";
-  QTest::newRow("bool empty") << "sampling-phase-sgld" << "" << "true or false";
-  QTest::newRow("name newline") << "name" << "two\nlines" << "one line";
+  QTest::newRow("step-size abc") << "step-size"
+                                 << "abc"
+                                 << "(0, 100]";
+  QTest::newRow("step-size empty") << "step-size"
+                                   << ""
+                                   << "(0, 100]";
+  QTest::newRow("step-size 0") << "step-size"
+                               << "0"
+                               << "(0, 100]";
+  QTest::newRow("step-size -1") << "step-size"
+                                << "-1"
+                                << "(0, 100]";
+  QTest::newRow("step-size 150") << "step-size"
+                                 << "150"
+                                 << "(0, 100]";
+  QTest::newRow("step-size nan") << "step-size"
+                                 << "nan"
+                                 << "(0, 100]";
+  QTest::newRow("step-size inf") << "step-size"
+                                 << "inf"
+                                 << "(0, 100]";
+  QTest::newRow("step-size trailing text") << "step-size"
+                                           << "4.5e-5x"
+                                           << "(0, 100]";
+  QTest::newRow("step-size leading space") << "step-size"
+                                           << " 0.1"
+                                           << "(0, 100]";
+  QTest::newRow("step-size hex") << "step-size"
+                                 << "0x1p-3"
+                                 << "(0, 100]";
+  QTest::newRow("alpha 1.01") << "alpha"
+                              << "1.01"
+                              << "[0, 1]";
+  QTest::newRow("beta -0.1") << "beta"
+                             << "-0.1"
+                             << "[0, 1]";
+  QTest::newRow("temperature 0") << "temperature"
+                                 << "0"
+                                 << "(0, 1000]";
+  QTest::newRow("prior-sigma 1001") << "prior-sigma"
+                                    << "1001"
+                                    << "(0, 1000]";
+  QTest::newRow("batch-size 1.5") << "batch-size"
+                                  << "1.5"
+                                  << "1..60000";
+  QTest::newRow("batch-size 0") << "batch-size"
+                                << "0"
+                                << "1..60000";
+  QTest::newRow("batch-size 60001") << "batch-size"
+                                    << "60001"
+                                    << "1..60000";
+  QTest::newRow("batch-size 5e2") << "batch-size"
+                                  << "5e2"
+                                  << "1..60000";
+  QTest::newRow("batch-size +5") << "batch-size"
+                                 << "+5"
+                                 << "1..60000";
+  QTest::newRow("batch-size huge") << "batch-size"
+                                   << "99999999999999999999999"
+                                   << "1..60000";
+  QTest::newRow("leapfrog-steps 0") << "leapfrog-steps"
+                                    << "0"
+                                    << "1..1000";
+  QTest::newRow("leapfrog-steps 1001") << "leapfrog-steps"
+                                       << "1001"
+                                       << "1..1000";
+  QTest::newRow("warmup -1") << "warmup"
+                             << "-1"
+                             << "0..10^7";
+  QTest::newRow("warmup 10000001") << "warmup"
+                                   << "10000001"
+                                   << "0..10^7";
+  QTest::newRow("eval-every 0") << "eval-every"
+                                << "0"
+                                << "1..10^7";
+  QTest::newRow("samples abc") << "samples"
+                               << "abc"
+                               << "0..10^7";
+  QTest::newRow("thinning 0") << "thinning"
+                              << "0"
+                              << "1..10^7";
+  QTest::newRow("hidden 0") << "hidden"
+                            << "0"
+                            << "1..4096";
+  QTest::newRow("hidden 500,,10") << "hidden"
+                                  << "500,,10"
+                                  << "1..4096";
+  QTest::newRow("hidden empty") << "hidden"
+                                << ""
+                                << "1..4096";
+  QTest::newRow("hidden trailing comma") << "hidden"
+                                         << "500,"
+                                         << "1..4096";
+  QTest::newRow("hidden 4097") << "hidden"
+                               << "4097"
+                               << "1..4096";
+  QTest::newRow("hidden 9 layers") << "hidden"
+                                   << "1,2,3,4,5,6,7,8,9"
+                                   << "1 to 8";
+  QTest::newRow("hidden 1.5") << "hidden"
+                              << "1.5"
+                              << "1..4096";
+  QTest::newRow("seed -1") << "seed"
+                           << "-1"
+                           << "0..18446744073709551615";
+  QTest::newRow("seed 2^64") << "seed"
+                             << "18446744073709551616"
+                             << "0..18446744073709551615";
+  QTest::newRow("seed 1e3") << "seed"
+                            << "1e3"
+                            << "0..18446744073709551615";
+  QTest::newRow("sampler foo") << "sampler"
+                               << "foo"
+                               << "sgld or sghmc";
+  QTest::newRow("sampler SGLD") << "sampler"
+                                << "SGLD"
+                                << "sgld or sghmc";
+  QTest::newRow("sghmc-form empty") << "sghmc-form"
+                                    << ""
+                                    << "chen or ma";
+  QTest::newRow("init lecun") << "init"
+                              << "lecun"
+                              << "lecun-normal or prior";
+  QTest::newRow("batch-mode random") << "batch-mode"
+                                     << "random"
+                                     << "with-replacement or epochs";
+  QTest::newRow("bool maybe") << "fresh-batch-per-inner-step"
+                              << "maybe"
+                              << "true or false";
+  QTest::newRow("bool empty") << "sampling-phase-sgld"
+                              << ""
+                              << "true or false";
+  QTest::newRow("name newline") << "name"
+                                << "two\nlines"
+                                << "one line";
 }
 
 void TestRunConfig::refused() {
@@ -402,8 +571,7 @@ void TestRunConfig::validateConfig_data() {
 
   QTest::newRow("example-sgld") << "example-sgld" << QStringList() << "";
   QTest::newRow("example-sghmc") << "example-sghmc" << QStringList() << "";
-  QTest::newRow("example-sghmc-as-published") << "example-sghmc-as-published" << QStringList()
-                                              << "";
+  QTest::newRow("example-sghmc-as-published") << "example-sghmc-as-published" << QStringList() << "";
   QTest::newRow("chen beta = alpha") << "example-sghmc" << QStringList{"beta=0.01"} << "";
   QTest::newRow("chen beta > alpha") << "example-sghmc" << QStringList{"beta=0.02"} << "beta:";
   QTest::newRow("ma beta small") << "example-sghmc-as-published" << QStringList{"beta=1"} << "";
@@ -411,22 +579,20 @@ void TestRunConfig::validateConfig_data() {
       << "example-sghmc-as-published"
       << QStringList{"step-size=1", "temperature=10", "beta=0.5", "alpha=0.01"} << "beta:";
   QTest::newRow("sgld ignores beta > alpha") << "example-sgld" << QStringList{"beta=0.5"} << "";
-  QTest::newRow("thinning > samples") << "example-sgld" << QStringList{"samples=10", "thinning=11"}
-                                      << "thinning:";
-  QTest::newRow("thinning = samples") << "example-sgld" << QStringList{"samples=10", "thinning=10"}
-                                      << "";
+  QTest::newRow("thinning > samples")
+      << "example-sgld" << QStringList{"samples=10", "thinning=11"} << "thinning:";
+  QTest::newRow("thinning = samples") << "example-sgld" << QStringList{"samples=10", "thinning=10"} << "";
   QTest::newRow("no samples, thinning 1") << "example-sgld" << QStringList{"samples=0"} << "";
-  QTest::newRow("no samples, thinning 2") << "example-sgld"
-                                          << QStringList{"samples=0", "thinning=2"} << "thinning:";
+  QTest::newRow("no samples, thinning 2")
+      << "example-sgld" << QStringList{"samples=0", "thinning=2"} << "thinning:";
   QTest::newRow("sampling-phase-sgld with sgld")
       << "example-sgld" << QStringList{"sampling-phase-sgld=true"} << "sampling-phase-sgld:";
   QTest::newRow("fresh batch with sgld")
-      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=true"}
-      << "fresh-batch-per-inner-step:";
+      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=true"} << "fresh-batch-per-inner-step:";
   QTest::newRow("fresh batch with sghmc")
       << "example-sghmc" << QStringList{"fresh-batch-per-inner-step=true"} << "";
-  QTest::newRow("eval-every beyond warm-up") << "example-sgld"
-                                             << QStringList{"warmup=10", "eval-every=100"} << "";
+  QTest::newRow("eval-every beyond warm-up")
+      << "example-sgld" << QStringList{"warmup=10", "eval-every=100"} << "";
 }
 
 void TestRunConfig::validateConfig() {
@@ -436,8 +602,7 @@ void TestRunConfig::validateConfig() {
   RunConfig c = *presetConfig(preset.toStdString());
   for (const QString& s : settings) {
     const qsizetype eq = s.indexOf('=');
-    const std::optional<std::string> err =
-        setParam(c, s.left(eq).toStdString(), s.mid(eq + 1).toStdString());
+    const std::optional<std::string> err = setParam(c, s.left(eq).toStdString(), s.mid(eq + 1).toStdString());
     QVERIFY2(!err, err ? err->c_str() : "");
   }
   const std::optional<std::string> why = validate(c);

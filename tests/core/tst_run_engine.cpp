@@ -120,7 +120,7 @@ class TestRunEngine : public QObject {
     const RunResult r = runChain(c, *data(), nullptr, nullptr);
     QCOMPARE(r.outcome.status, RunStatus::Completed);
     QCOMPARE(r.predictive.sampleCount(), int64_t{2});  // after sampling steps 4 and 8
-    QVERIFY(!std::isnan(r.lastPointwiseAccuracy));      // step 10 evaluated for the last sample
+    QVERIFY(!std::isnan(r.lastPointwiseAccuracy));     // step 10 evaluated for the last sample
   }
 
   void cancelStopsWithinAStep() {
@@ -130,7 +130,9 @@ class TestRunEngine : public QObject {
     class CancelAfter : public ChainObserver {
      public:
       explicit CancelAfter(std::atomic<bool>& f) : flag(f) {}
-      void curvePointRecorded(const CurvePoint& p) override { if (p.step >= 20) flag = true; }
+      void curvePointRecorded(const CurvePoint& p) override {
+        if (p.step >= 20) flag = true;
+      }
       std::atomic<bool>& flag;
     } obs(cancel);
     const RunResult r = runChain(c, *data(), &obs, &cancel);

@@ -43,7 +43,7 @@ class GaussianTarget final : public GradientTarget {
 
 struct Moments {
   std::array<double, 2> mean{};
-  std::array<double, 3> cov{};       // xx, xy, yy
+  std::array<double, 3> cov{};  // xx, xy, yy
   std::array<double, 2> meanSe{};
   std::array<double, 3> covSe{};
 };
@@ -58,16 +58,25 @@ Moments sample(Sampler& s, int burn, int steps) {
     if (!s.step(theta.data(), target)) qFatal("non-finite state");
     for (int c = 0; c < kChains; ++c) {
       const double x = theta[2 * c] - kMean[0], y = theta[2 * c + 1] - kMean[1];  // about the known mean
-      acc[c][0] += x; acc[c][1] += y; acc[c][2] += x * x; acc[c][3] += x * y; acc[c][4] += y * y;
+      acc[c][0] += x;
+      acc[c][1] += y;
+      acc[c][2] += x * x;
+      acc[c][3] += x * y;
+      acc[c][4] += y * y;
     }
   }
   // Per-chain raw moments (unbiased under stationarity, unlike a per-chain centred covariance,
   // which autocorrelation biases low), then means and standard errors across independent chains.
   std::array<double, 5> m{}, v{};
-  for (auto& a : acc) for (int k = 0; k < 5; ++k) m[k] += a[k] / steps / kChains;
-  for (auto& a : acc) for (int k = 0; k < 5; ++k) v[k] += std::pow(a[k] / steps - m[k], 2) / (kChains - 1);
+  for (auto& a : acc)
+    for (int k = 0; k < 5; ++k) m[k] += a[k] / steps / kChains;
+  for (auto& a : acc)
+    for (int k = 0; k < 5; ++k) v[k] += std::pow(a[k] / steps - m[k], 2) / (kChains - 1);
   Moments r;
-  for (int k = 0; k < 2; ++k) { r.mean[k] = m[k] + kMean[k]; r.meanSe[k] = std::sqrt(v[k] / kChains); }
+  for (int k = 0; k < 2; ++k) {
+    r.mean[k] = m[k] + kMean[k];
+    r.meanSe[k] = std::sqrt(v[k] / kChains);
+  }
   r.cov = {m[2] - m[0] * m[0], m[3] - m[0] * m[1], m[4] - m[1] * m[1]};
   // The grand means' own error is second order; the raw moments' errors dominate.
   for (int k = 0; k < 3; ++k) r.covSe[k] = std::sqrt(v[k + 2] / kChains);
@@ -112,7 +121,10 @@ std::array<double, 3> exactSghmcCovariance(SghmcForm form, double h, double alph
     S.block<2, 2>(2, 2) = v0 * I;
     for (int l = 0; l < L; ++l) S = F * S * F.transpose() + GGt;
     const M2 next = S.block<2, 2>(0, 0);
-    if ((next - C).cwiseAbs().maxCoeff() < 1e-13) { C = next; break; }
+    if ((next - C).cwiseAbs().maxCoeff() < 1e-13) {
+      C = next;
+      break;
+    }
     C = next;
   }
   return {C(0, 0), C(0, 1), C(1, 1)};
@@ -122,7 +134,11 @@ void expectClose(const char* what, double got, double want, double se, double bi
   const double tol = 5.0 * se + bias;
   QVERIFY2(std::fabs(got - want) <= tol,
            qPrintable(QString("%1: got %2, want %3 (5 SE = %4, bias allowance %5)")
-                          .arg(what).arg(got, 0, 'g', 6).arg(want, 0, 'g', 6).arg(5 * se).arg(bias)));
+                          .arg(what)
+                          .arg(got, 0, 'g', 6)
+                          .arg(want, 0, 'g', 6)
+                          .arg(5 * se)
+                          .arg(bias)));
 }
 
 void checkMoments(const Moments& r, const std::array<double, 3>& wantCov, double covBias) {
@@ -238,7 +254,10 @@ class TestSamplers : public QObject {
     std::vector<float> theta(2 * kChains, 0.0f);
     bool ok = true;
     int steps = 0;
-    while (ok && steps < 1000) { ok = sampler->step(theta.data(), t); ++steps; }
+    while (ok && steps < 1000) {
+      ok = sampler->step(theta.data(), t);
+      ++steps;
+    }
     QVERIFY2(!ok, "a step size of 5 must diverge");
   }
 
@@ -275,7 +294,10 @@ class TestSamplers : public QObject {
     double m = 0, v = 0, k4 = 0;
     for (float x : a) m += x;
     m /= a.size();
-    for (float x : a) { v += (x - m) * (x - m); k4 += std::pow(x - m, 4); }
+    for (float x : a) {
+      v += (x - m) * (x - m);
+      k4 += std::pow(x - m, 4);
+    }
     v /= a.size();
     k4 /= a.size();
     QVERIFY(std::fabs(m) < 5 / std::sqrt(1e5));

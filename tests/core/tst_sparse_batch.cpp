@@ -62,7 +62,8 @@ void checkLayout(const SparseBatch& x, const ImageSet& set, const std::vector<ui
     for (int t = 0; t < x.numTiles(); ++t) {
       const int64_t s0 = x.tileStart(g, t), s1 = x.tileStart(g, t + 1);
       QVERIFY(e0 <= s0 && s0 <= s1 && s1 <= e1);
-      for (int64_t e = s0; e < s1; ++e) QCOMPARE(static_cast<int64_t>(x.groupRow[e]) / SparseBatch::kTile, int64_t{t});
+      for (int64_t e = s0; e < s1; ++e)
+        QCOMPARE(static_cast<int64_t>(x.groupRow[e]) / SparseBatch::kTile, int64_t{t});
     }
     QCOMPARE(x.tileStart(g, 0), e0);
     QCOMPARE(x.tileStart(g, x.numTiles()), e1);

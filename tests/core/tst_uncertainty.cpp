@@ -147,15 +147,16 @@ void TestUncertainty::perImageMeasures() {
   QVERIFY(a.mutualInformation[0] < 1e-12);  // S = 1
   QCOMPARE(a.ensembleAccuracy, 0.5);
   // NLL = -1/6 Σ log p̄(y_i)
-  const double nll = -(std::log(0.5) + std::log(0.1) + std::log(0.96) + std::log(0.98) +
-                       std::log(0.01) + std::log(0.4)) / 6.0;
+  const double nll =
+      -(std::log(0.5) + std::log(0.1) + std::log(0.96) + std::log(0.98) + std::log(0.01) + std::log(0.4)) /
+      6.0;
   QVERIFY(std::abs(a.negLogLikelihood - nll) < 1e-12);
 }
 
 void TestUncertainty::summaryAtThreshold() {
   const auto a = sixImages();
   const auto s = summarizeUncertainty(a, 0.95, 0.4);
-  QCOMPARE(s.retained, int64_t(3));       // images 2, 3, 4
+  QCOMPARE(s.retained, int64_t(3));  // images 2, 3, 4
   QCOMPARE(s.uncertain, int64_t(3));
   QCOMPARE(s.retainedShare, 0.5);
   QVERIFY(std::abs(s.retainedAccuracy - 2.0 / 3.0) < 1e-12);
@@ -299,9 +300,8 @@ void TestUncertainty::riskCoverageTiesEnterTogether() {
 
 void TestUncertainty::rankingTiesByIndex() {
   // Images 1 and 3 share max p̄ 0.6 and entropy; 0 and 2 share 0.8.
-  const auto a = analyze(
-      singleSample({{0.8, 0.2}, {0.6, 0.4}, {0.2, 0.8}, {0.4, 0.6}, {0.99, 0.01}}),
-      {0, 0, 1, 1, 0});
+  const auto a =
+      analyze(singleSample({{0.8, 0.2}, {0.6, 0.4}, {0.2, 0.8}, {0.4, 0.6}, {0.99, 0.01}}), {0, 0, 1, 1, 0});
   QCOMPARE(rankedImages(a, UncertaintyOrder::MaxProbAscending), ints({1, 3, 0, 2, 4}));
   QCOMPARE(a.byMaxProbDescending, ints({4, 0, 2, 1, 3}));
   QCOMPARE(rankedImages(a, UncertaintyOrder::EntropyDescending), ints({1, 3, 0, 2, 4}));

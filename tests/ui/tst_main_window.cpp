@@ -22,8 +22,8 @@
 #include "accuracy_chart.h"
 #include "app_options.h"
 #include "chain_progress_panel.h"
-#include "dataset_panel.h"
 #include "data/synthetic.h"
+#include "dataset_panel.h"
 #include "main_window.h"
 #include "run_controller.h"
 #include "run_list_model.h"
@@ -203,8 +203,7 @@ void TestMainWindow::compareStartsBothPresets() {
   QCOMPARE(w.controller()->runningCount(), 3);
   QCOMPARE(w.runModel()->record(third)->name, QStringLiteral("Example SGLD (2)"));
   QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 180000);
-  for (int row = 0; row < 3; ++row)
-    QCOMPARE(w.runModel()->recordAt(row).status, bnn::RunStatus::Completed);
+  for (int row = 0; row < 3; ++row) QCOMPARE(w.runModel()->recordAt(row).status, bnn::RunStatus::Completed);
   w.showView(QStringLiteral("comparison"));
   QTRY_COMPARE(w.comparisonChart()->seriesCount(), 3);
 }
@@ -529,9 +528,9 @@ void TestMainWindow::appOptionsRefuseBadInput() {
 }
 
 void TestMainWindow::appOptionsApplyOverrides() {
-  const auto [o, error] = parseAppOptions({"--data", "/x", "--preset", "example-sghmc", "--run",
-                                           "--seed", "7", "--warmup=300", "--samples", "100",
-                                           "--screenshot", "out.png", "--quit-when-done"});
+  const auto [o, error] =
+      parseAppOptions({"--data", "/x", "--preset", "example-sghmc", "--run", "--seed", "7", "--warmup=300",
+                       "--samples", "100", "--screenshot", "out.png", "--quit-when-done"});
   QVERIFY2(o, qPrintable(error));
   QCOMPARE(o->dataDir, QStringLiteral("/x"));
   QVERIFY(o->run && o->quitWhenDone);
@@ -554,9 +553,9 @@ void TestMainWindow::automationRunsAndTakesScreenshot() {
   if (mnist.isEmpty() || !QFileInfo::exists(mnist)) QSKIP("BNN_DATA_DIR not set");
   QTemporaryDir dir;
   const QString shot = dir.path() + QStringLiteral("/shot.png");
-  const auto [o, error] = parseAppOptions({"--data", mnist, "--run", "--hidden", "32", "--warmup", "40",
-                                           "--eval-every", "10", "--samples", "20", "--batch-size",
-                                           "64", "--seed", "3", "--screenshot", shot});
+  const auto [o, error] =
+      parseAppOptions({"--data", mnist, "--run", "--hidden", "32", "--warmup", "40", "--eval-every", "10",
+                       "--samples", "20", "--batch-size", "64", "--seed", "3", "--screenshot", shot});
   QVERIFY2(o, qPrintable(error));
   MainWindow w;
   QSignalSpy done(&w, &MainWindow::allRunsFinished);

@@ -59,7 +59,8 @@ void TestMnistFetcher::fetchesVerifiesAndInstalls() {
   for (const QString& name : kFiles) QVERIFY(QFile::exists(dest + QLatin1Char('/') + name));
   QVERIFY(MnistFetcher::verifyFolder(dest).isEmpty());
   // Nothing else is left next to the destination.
-  QCOMPARE(QDir(dir.path() + QStringLiteral("/app-data")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+  QCOMPARE(QDir(dir.path() + QStringLiteral("/app-data"))
+               .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
            QStringList{QStringLiteral("mnist")});
 }
 
@@ -102,8 +103,9 @@ void TestMnistFetcher::npmFailureIsReported() {
   QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
   QVERIFY(!done.first().at(0).toBool());
   const QString error = done.first().at(1).toString();
-  QVERIFY2(error.contains(QStringLiteral("npm pack")) && error.contains(QStringLiteral("network request failed")),
-           qPrintable(error));
+  QVERIFY2(
+      error.contains(QStringLiteral("npm pack")) && error.contains(QStringLiteral("network request failed")),
+      qPrintable(error));
   QVERIFY(!fetcher.isRunning());
 }
 

@@ -109,9 +109,7 @@ class TestUncertaintyExplorer : public QObject {
         m_w->findChild<QListView*>(QStringLiteral("gallery"))->model());
   }
   QLabel* label(const char* name) { return m_w->findChild<QLabel*>(QString::fromLatin1(name)); }
-  QChart* chart(const char* name) {
-    return m_w->findChild<QChartView*>(QString::fromLatin1(name))->chart();
-  }
+  QChart* chart(const char* name) { return m_w->findChild<QChartView*>(QString::fromLatin1(name))->chart(); }
   void setThreshold(double t) {
     m_w->findChild<QDoubleSpinBox*>(QStringLiteral("thresholdSpin"))->setValue(t);
   }
@@ -231,8 +229,7 @@ void TestUncertaintyExplorer::perDigitBars() {
 void TestUncertaintyExplorer::clickingABarFiltersTheGallery() {
   auto* series = qobject_cast<QBarSeries*>(chart("perDigitChart")->series().at(0));
   Q_EMIT series->clicked(6, series->barSets().at(0));
-  QCOMPARE(m_w->findChild<QComboBox*>(QStringLiteral("trueDigitFilter"))->currentText(),
-           QStringLiteral("6"));
+  QCOMPARE(m_w->findChild<QComboBox*>(QStringLiteral("trueDigitFilter"))->currentText(), QStringLiteral("6"));
   QCOMPARE(galleryRows(model()), expected({6, 16, 26, 36, 46}));
 }
 
@@ -263,7 +260,7 @@ void TestUncertaintyExplorer::thresholdCurves() {
 void TestUncertaintyExplorer::riskCoverageLegendAndOperatingPoint() {
   const auto series = chart("riskCoverageChart")->series();
   auto* curve = qobject_cast<QLineSeries*>(series.at(0));
-  QCOMPARE(curve->count(), kImages);  // no ties
+  QCOMPARE(curve->count(), kImages);           // no ties
   QCOMPARE(curve->at(0), QPointF(0.02, 1.0));  // the most confident image (49) is wrong
   QVERIFY(curve->name().startsWith(QStringLiteral("Run A (AURC ")));
   auto* points = qobject_cast<QScatterSeries*>(series.at(2));
@@ -372,14 +369,13 @@ void TestUncertaintyExplorer::exports() {
   QVERIFY(uncertainty_export::saveChartsPng(charts, png, &error));
   QImage img(png);
   QCOMPARE(img.width(), charts[0]->width() + charts[1]->width());
-  QVERIFY(!uncertainty_export::saveChartsPng(charts, dir.filePath(QStringLiteral("no/such/x.png")),
-                                             &error));
+  QVERIFY(!uncertainty_export::saveChartsPng(charts, dir.filePath(QStringLiteral("no/such/x.png")), &error));
   QVERIFY(uncertainty_export::saveText(dir.filePath(QStringLiteral("t.csv")), "a,b\n1,2\n", &error));
   QList<GalleryTile> tiles;
   for (int r = 0; r < 15; ++r) tiles.append(GalleryDelegate::tileFromIndex(model()->index(r)));
   const QImage grid = uncertainty_export::galleryGrid(tiles, 5, m_w->palette());
-  QCOMPARE(grid.size(), QSize(5 * GalleryDelegate::tileSize().width(),
-                              3 * GalleryDelegate::tileSize().height()));
+  QCOMPARE(grid.size(),
+           QSize(5 * GalleryDelegate::tileSize().width(), 3 * GalleryDelegate::tileSize().height()));
   QCOMPARE(tiles[0].imageIndex, 0);
   QCOMPARE(tiles[0].digit.size(), QSize(28, 28));
 }
