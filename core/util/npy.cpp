@@ -307,14 +307,19 @@ Result<NpyArray> readNpy(const std::string& path) {
   if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
   std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
-  const int64_t size = static_cast<int64_t>(bytes.size());
+  return parseNpy(bytes.data(), bytes.size(), path);
+}
+
+Result<NpyArray> parseNpy(const unsigned char* data, size_t dataSize, const std::string& path) {
+  const int64_t size = static_cast<int64_t>(dataSize);
   if (size == 0) return makeError(ErrorCode::Empty, path, -1, {}, {});
+  const unsigned char* const bytes = data;
 
   // Magic.
   const int64_t magicAvail = std::min<int64_t>(size, 6);
-  if (!std::equal(bytes.begin(), bytes.begin() + magicAvail, kMagic))
+  if (!std::equal(bytes, bytes + magicAvail, kMagic))
     return makeError(ErrorCode::BadMagic, path, 0, "\\x93NUMPY",
-                     quotedText(escapeBytes(bytes.data(), static_cast<size_t>(magicAvail))),
+                     quotedText(escapeBytes(bytes, static_cast<size_t>(magicAvail))),
                      "not a NumPy .npy file");
   if (size < 8)
     return makeError(ErrorCode::TruncatedHeader, path, size, "a version at byte 6", "end of file");
@@ -337,7 +342,7 @@ Result<NpyArray> readNpy(const std::string& path) {
                      "a header of " + std::to_string(headerLen) + " bytes",
                      std::to_string(size - prelude) + " bytes");
 
-  const std::string header(reinterpret_cast<const char*>(bytes.data() + prelude),
+  const std::string header(reinterpret_cast<const char*>(bytes + prelude),
                            static_cast<size_t>(headerLen));
   HeaderParser parser(header, prelude, path);
   if (auto e = parser.parse()) return *e;
@@ -383,7 +388,7 @@ Result<NpyArray> readNpy(const std::string& path) {
   NpyArray a;
   a.type = *type;
   a.shape = parser.shape;
-  a.data.assign(bytes.begin() + dataStart, bytes.end());
+  a.data.assign(bytes + dataStart, bytes + size);
   if constexpr (std::endian::native != std::endian::little)
     swapBytesInPlace(a.data.data(), a.data.size(), item);
   return a;

@@ -63,6 +63,8 @@ inline Status writeNpy(const std::string& path, const std::vector<int64_t>& shap
 
 /// Reads and validates a .npy file of any of the four supported dtypes.
 Result<NpyArray> readNpy(const std::string& path);
+/// The same checks on the bytes of a .npy file already in memory; `path` only names it in errors.
+Result<NpyArray> parseNpy(const unsigned char* data, size_t size, const std::string& path);
 /// As readNpy, and additionally requires the dtype and the number of dimensions.
 Result<NpyArray> readNpy(const std::string& path, NpyType expectedType, int expectedRank);
 
