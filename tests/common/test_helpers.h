@@ -73,7 +73,7 @@ inline RunConfig unusualConfig() {
   c.warmupSteps = 10000000;
   c.evalEvery = 7;
   c.samplingSteps = 9999999;
-  c.thinning = 9999999;
+  c.thinning = 3333333;  // 3 samples
   c.hidden = {400, 400, 1, 4096};
   c.priorSigma = 1e-300;
   c.init = InitKind::Prior;
