@@ -4,6 +4,7 @@
 
 #include <stdlib.h>  // mkdtemp
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -21,6 +22,7 @@
 
 #include "commands.h"
 #include "data/idx_loader.h"
+#include "run/checkpoint.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
 #include "util/option_parser.h"
@@ -75,6 +77,7 @@ void printRunUsage(FILE* out) {
   std::fputs(
       "usage: bnn-cli run [--preset NAME | --compare] [--data DIR] [--threads N] [--out DIR]\n"
       "                   [--no-progress] [--PARAM VALUE ...]\n"
+      "       bnn-cli run --resume DIR [--data DIR] [--threads N] [--checkpoint-every S] [--no-progress]\n"
       "\n",
       out);
   std::string presets;
@@ -88,7 +91,12 @@ void printRunUsage(FILE* out) {
       "  --threads N     worker threads (default: all cores); results do not depend on it\n"
       "  --out DIR       write the result folder there (config.json, summary.json, curve.csv, *.npy);\n"
       "                  with --compare one subfolder per preset. Written atomically once the runs\n"
-      "                  have ended; an interrupted run (Ctrl-C) writes nothing\n"
+      "                  have ended. While they go, each folder holds its chain's checkpoint\n"
+      "                  (every --checkpoint-every seconds and on Ctrl-C); an interrupted run\n"
+      "                  (Ctrl-C, a crash, a power cut) saves no results but can continue\n"
+      "  --resume DIR    continue the interrupted run(s) of --out DIR from their checkpoints, with\n"
+      "                  the configuration they started with; the results are bit-identical to\n"
+      "                  runs never interrupted (--data when the data moved)\n"
       "  --no-progress   no progress bars\n"
       "\n"
       "run parameters, --KEY VALUE or --KEY=VALUE (the value of example-sgld in brackets):\n",
@@ -102,7 +110,7 @@ void printRunUsage(FILE* out) {
   }
   std::fputs(
       "\nexit status: 0 every run completed, 1 a run diverged or failed or could not be saved,\n"
-      "2 wrong options (one line on stderr says why), 130 interrupted (nothing saved)\n",
+      "2 wrong options (one line on stderr says why), 130 interrupted (no results saved)\n",
       out);
 }
 
@@ -164,15 +172,23 @@ struct Options {
   std::vector<RunConfig> configs;
   std::vector<std::string> presetKeys;  // preset each config started from
   std::string data = "data/mnist";
+  bool dataGiven = false;
   std::string out;
   int threads = 0;
   bool progress = true;
+  // --resume DIR: the run folders continued and their checkpoints (one per chain), and the
+  // overrides allowed with it (checkpoint-every).
+  std::string resume;
+  ParamOverrides resumeOverrides;
+  std::vector<std::string> folders;  // per chain: where its checkpoints and result go ("" none)
+  std::vector<std::shared_ptr<const ChainCheckpoint>> resumes;
 };
 
 // Returns an error message, or "" on success.
 std::string parse(int argc, char** argv, Options& o, bool& help) {
   OptionParser parser;
   parser.flag("compare").flag("no-progress").value("preset").value("data").value("out").value("threads");
+  parser.value("resume");
   parser.values([](const std::string& key) { return findParamSpec(key) != nullptr; });
   const OptionParser::Parsed p = parser.parse(argc, argv);
   if (p.help) {
@@ -187,6 +203,10 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
     if (name == "data") {
       if (value.empty()) return "--data needs a folder";
       o.data = value;
+      o.dataGiven = true;
+    } else if (name == "resume") {
+      if (value.empty()) return "--resume needs the folder of an interrupted run";
+      o.resume = value;
     } else if (name == "out") {
       if (value.empty()) return "--out needs a folder";
       o.out = value;
@@ -201,6 +221,20 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
   }
   if (auto t = p.last("threads")) o.threads = std::stoi(*t);
   const std::optional<std::string> preset = p.last("preset");
+  if (!o.resume.empty()) {
+    // A run continues as it was configured; only where its data are and how often it writes
+    // checkpoints may change.
+    if (compare || preset || !o.out.empty())
+      return "--resume continues a run as it was started: --preset, --compare and --out do not apply "
+             "(its results go to the folder it continues)";
+    for (const auto& [key, value] : overrides) {
+      if (key != "checkpoint-every")
+        return "--resume continues a run with the configuration it started with: --" + key +
+               " cannot change (only --checkpoint-every can)";
+      o.resumeOverrides.emplace_back(key, value);
+    }
+    return "";
+  }
   if (compare && preset) {
     std::string pair;
     for (const std::string& n : comparisonPresetNames()) pair += (pair.empty() ? "" : " and ") + n;
@@ -247,6 +281,11 @@ void printSummary(const RunResult& r) {
 // replaced atomically on its own.
 Status saveResults(const std::vector<RunResult>& results, const Options& o) {
   namespace fs = std::filesystem;
+  if (!o.resume.empty()) {  // continued runs: each into the folder it continued
+    for (size_t i = 0; i < results.size(); ++i)
+      if (Status st = writeRunResult(results[i], o.folders[i]); !st) return st;
+    return okStatus();
+  }
   if (results.size() == 1) return writeRunResult(results.front(), o.out);
   fs::path dest(o.out);
   if (dest.filename().empty()) dest = dest.parent_path();
@@ -280,6 +319,39 @@ Status saveResults(const std::vector<RunResult>& results, const Options& o) {
   return okStatus();
 }
 
+// --resume DIR: the run folders to continue (DIR itself when it holds a checkpoint, else its
+// subfolders that do, as --compare writes them), their checkpoints and configurations.
+// Returns an error message, or "" on success.
+std::string prepareResume(Options& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(o.resume, ec)) return o.resume + ": no such folder";
+  if (hasCheckpoint(o.resume)) {
+    o.folders.push_back(o.resume);
+  } else {
+    std::vector<std::string> subs;
+    for (const auto& e : fs::directory_iterator(o.resume, ec))
+      if (e.is_directory() && hasCheckpoint(e.path().string())) subs.push_back(e.path().string());
+    std::sort(subs.begin(), subs.end());
+    o.folders = subs;
+  }
+  if (o.folders.empty())
+    return o.resume + ": nothing to continue (no " + kCheckpointFile +
+           " there or in its subfolders; a run writes one into its --out folder)";
+  for (const std::string& f : o.folders) {
+    Result<ChainCheckpoint> ck = readCheckpoint(f);
+    if (!ck) return "cannot continue: " + ck.error().message();
+    RunConfig c = ck->config;
+    for (const auto& [key, value] : o.resumeOverrides)
+      if (std::optional<std::string> why = setParam(c, key, value)) return *why;
+    o.configs.push_back(c);
+    o.presetKeys.push_back(fs::path(f).filename().string());
+    o.resumes.push_back(std::make_shared<const ChainCheckpoint>(std::move(*ck)));
+  }
+  if (!o.dataGiven) o.data = o.resumes.front()->data.directory;
+  return "";
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -294,6 +366,22 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "bnn-cli run: %s\n", err.c_str());
     return 2;
   }
+  if (!o.resume.empty()) {
+    if (const std::string why = prepareResume(o); !why.empty()) {
+      std::fprintf(stderr, "bnn-cli run: %s\n", why.c_str());
+      return 1;
+    }
+  } else if (!o.out.empty()) {
+    // Each chain's folder receives its checkpoints while it runs, then its result: refuse a
+    // folder that is neither empty nor a run before anything is written into it.
+    for (size_t i = 0; i < o.configs.size(); ++i) {
+      o.folders.push_back(o.configs.size() > 1 ? o.out + "/" + o.presetKeys[i] : o.out);
+      if (Status st = checkRunDestination(o.folders.back()); !st) {
+        std::fprintf(stderr, "bnn-cli run: --out: %s\n", st.error().message().c_str());
+        return 2;
+      }
+    }
+  }
   installSignalHandlers();
   auto loaded = loadDataset(o.data);
   if (!loaded) {
@@ -305,6 +393,14 @@ int run(int argc, char** argv) {
     return 1;
   }
   auto data = std::make_shared<const Dataset>(std::move(loaded).value());
+  for (size_t i = 0; i < o.resumes.size(); ++i) {
+    const std::string path = o.folders[i] + "/" + kCheckpointFile;
+    if (Status st = checkResumable(*o.resumes[i], o.configs[i], *data, path); !st) {
+      std::fprintf(stderr, "bnn-cli run: cannot continue: %s\n", st.error().message().c_str());
+      if (!o.dataGiven) std::fputs("  point --data at the folder of the data the run started on\n", stderr);
+      return 1;
+    }
+  }
   for (const RunConfig& c : o.configs) {
     if (c.batchSize > data->train.count) {
       std::fprintf(stderr, "bnn-cli run: %s: %d exceeds the %lld training images\n",
@@ -330,8 +426,22 @@ int run(int argc, char** argv) {
     sinks.push_back(std::make_unique<ProgressSink>());
     observers.push_back(sinks.back().get());
   }
+  std::vector<ChainCheckpointing> checkpointing(o.configs.size());
+  for (size_t i = 0; i < o.configs.size(); ++i) {
+    if (i < o.folders.size()) checkpointing[i].directory = o.folders[i];
+    if (i < o.resumes.size()) {
+      checkpointing[i].resume = o.resumes[i];
+      const ChainCheckpoint& c = *o.resumes[i];
+      std::printf(
+          "continuing %s from %s at %s step %lld of %lld\n", o.configs[i].name.c_str(), o.folders[i].c_str(),
+          c.phase == Phase::Warmup ? "warm-up" : "sampling", static_cast<long long>(c.step),
+          static_cast<long long>(c.phase == Phase::Warmup ? c.config.warmupSteps : c.config.samplingSteps));
+    }
+  }
+  std::fflush(stdout);
   WorkerPool pool(o.threads);
-  const std::vector<std::shared_ptr<ChainJob>> jobs = pool.submitGroup(o.configs, data, observers);
+  const std::vector<std::shared_ptr<ChainJob>> jobs =
+      pool.submitGroup(o.configs, data, observers, checkpointing);
   const bool tty = isatty(fileno(stderr));
   auto allDone = [&] {
     for (auto& j : jobs)
@@ -388,9 +498,16 @@ int run(int argc, char** argv) {
   }
 
   const bool interrupted = g_signal != 0;
-  if (!o.out.empty() && interrupted) {
-    std::printf("\ninterrupted: nothing saved to %s\n", o.out.c_str());
-  } else if (!o.out.empty()) {
+  const std::string dest = o.resume.empty() ? o.out : o.resume;
+  bool resumable = false;
+  for (const std::string& f : o.folders) resumable = resumable || hasCheckpoint(f);
+  if (!dest.empty() && interrupted && resumable) {
+    std::printf("\ninterrupted: no results saved; %s holds the checkpoints to continue from:\n"
+                "  bnn-cli run --resume %s\n",
+                dest.c_str(), dest.c_str());
+  } else if (!dest.empty() && interrupted) {
+    std::printf("\ninterrupted: nothing saved to %s\n", dest.c_str());
+  } else if (!dest.empty()) {
     g_writingResults = 1;
     const Status st = saveResults(results, o);
     g_writingResults = 0;
@@ -398,7 +515,7 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "bnn-cli run: could not save the results: %s\n", st.error().message().c_str());
       exitCode = std::max(exitCode, 1);
     } else {
-      std::printf("\nsaved to %s\n", o.out.c_str());
+      std::printf("\nsaved to %s\n", dest.c_str());
     }
   }
   std::fflush(stdout);

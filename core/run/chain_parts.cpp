@@ -73,25 +73,42 @@ void MlpTarget::nextMinibatch() {
   if (m_mode == BatchMode::WithReplacement) {
     m_stream.uniformInts(m_draw++, 0, m_batchSize, N, m_indices.data());
   } else {
-    if (m_permutation.empty() || m_epochPos + m_batchSize > static_cast<int64_t>(N)) {
-      // New epoch: Fisher-Yates shuffle driven by the batch stream (draw = high bit + epoch).
-      m_permutation.resize(N);
-      for (uint32_t i = 0; i < N; ++i) m_permutation[i] = i;
-      const uint64_t draw = (uint64_t{1} << 62) + m_epoch++;
-      for (uint32_t i = N - 1; i > 0; --i) {
-        uint32_t b[4];
-        m_stream.bits(draw, i, b);
-        const auto j = static_cast<uint32_t>((uint64_t{b[0]} * (i + 1)) >> 32);
-        std::swap(m_permutation[i], m_permutation[j]);
-      }
-      m_epochPos = 0;
-    }
+    if (m_permutation.empty() || m_epochPos + m_batchSize > static_cast<int64_t>(N)) shuffleNextEpoch();
     std::copy_n(m_permutation.begin() + m_epochPos, m_batchSize, m_indices.begin());
     m_epochPos += m_batchSize;
   }
   m_batch.gather(m_train, m_indices.data(), m_batchSize);
   for (int i = 0; i < m_batchSize; ++i)
     m_labels[static_cast<size_t>(i)] = m_train.labels[m_indices[static_cast<size_t>(i)]];
+}
+
+void MlpTarget::shuffleNextEpoch() {
+  // New epoch: Fisher-Yates shuffle driven by the batch stream (draw = high bit + epoch).
+  const auto N = static_cast<uint32_t>(m_train.count);
+  m_permutation.resize(N);
+  for (uint32_t i = 0; i < N; ++i) m_permutation[i] = i;
+  const uint64_t draw = (uint64_t{1} << 62) + m_epoch++;
+  for (uint32_t i = N - 1; i > 0; --i) {
+    uint32_t b[4];
+    m_stream.bits(draw, i, b);
+    const auto j = static_cast<uint32_t>((uint64_t{b[0]} * (i + 1)) >> 32);
+    std::swap(m_permutation[i], m_permutation[j]);
+  }
+  m_epochPos = 0;
+}
+
+void MlpTarget::seek(const Position& p) {
+  m_draw = p.draw;
+  m_gradEvals = p.gradEvals;
+  m_gradSeconds = p.gradSeconds;
+  m_permutation.clear();
+  m_epoch = 0;
+  m_epochPos = 0;
+  if (p.epoch > 0) {
+    m_epoch = p.epoch - 1;
+    shuffleNextEpoch();  // the permutation of epoch p.epoch - 1; m_epoch becomes p.epoch
+    m_epochPos = p.epochPos;
+  }
 }
 
 void MlpTarget::dataGradient(const float* theta, float* gsum) {

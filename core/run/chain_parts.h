@@ -41,6 +41,19 @@ class MlpTarget final : public GradientTarget {
   double gradientSeconds() const { return m_gradSeconds; }
   int64_t gradientEvaluations() const { return m_gradEvals; }
 
+  /// Where the minibatch stream stands, for checkpoints (between steps; the current minibatch
+  /// is not part of it: every step draws its own first).
+  struct Position {
+    uint64_t draw = 0;      // with-replacement draws made
+    uint64_t epoch = 0;     // epochs started (epoch mode)
+    int64_t epochPos = 0;   // images of the current epoch used
+    int64_t gradEvals = 0;  // gradient evaluations so far
+    double gradSeconds = 0;
+  };
+  Position position() const { return {m_draw, m_epoch, m_epochPos, m_gradEvals, m_gradSeconds}; }
+  /// Continues from a position() (the current epoch's permutation is drawn again).
+  void seek(const Position& p);
+
  private:
   const Mlp& m_mlp;
   const ImageSet& m_train;
@@ -55,6 +68,7 @@ class MlpTarget final : public GradientTarget {
   uint64_t m_epoch = 0;
   std::vector<uint8_t> m_labels;
   SparseBatch m_batch;
+  void shuffleNextEpoch();
   MlpWorkspace m_ws;
   double m_gradSeconds = 0;
   int64_t m_gradEvals = 0;

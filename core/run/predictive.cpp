@@ -170,4 +170,27 @@ void PredictiveAccumulator::restore(int64_t numImages, int numClasses, int64_t c
   m_logSumValid = true;
 }
 
+PredictiveAccumulator::State PredictiveAccumulator::state() const {
+  return {m_numImages, m_numClasses, m_count, m_probSum, m_maxLog, m_sumPLogP, m_votes};
+}
+
+bool PredictiveAccumulator::setState(State s) {
+  if (s.numImages < 0 || s.numClasses < 0 || s.count < 0) return false;
+  const auto cells = static_cast<uint64_t>(s.numImages) * static_cast<uint64_t>(s.numClasses);
+  if (s.probSum.size() != cells || s.maxLog.size() != cells || s.votes.size() != cells ||
+      s.sumPLogP.size() != static_cast<uint64_t>(s.numImages))
+    return false;
+  m_numImages = s.numImages;
+  m_numClasses = s.numClasses;
+  m_count = s.count;
+  m_probSum = std::move(s.probSum);
+  m_maxLog = std::move(s.maxLog);
+  m_sumPLogP = std::move(s.sumPLogP);
+  m_votes = std::move(s.votes);
+  std::lock_guard<std::mutex> lock(m_cacheMutex);
+  m_logSum.clear();
+  m_logSumValid = false;
+  return true;
+}
+
 }  // namespace bnn

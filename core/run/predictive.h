@@ -53,6 +53,20 @@ class PredictiveAccumulator {
   void restore(int64_t numImages, int numClasses, int64_t count, std::vector<double> logSum,
                std::vector<double> sumPLogP, std::vector<uint32_t> votes);
 
+  /// The exact internal sums (for checkpoints: restore() from log sums is not bit-exact).
+  struct State {
+    int64_t numImages = 0;
+    int numClasses = 0;
+    int64_t count = 0;
+    std::vector<double> probSum;   // numImages x numClasses
+    std::vector<float> maxLog;     // numImages x numClasses
+    std::vector<double> sumPLogP;  // numImages
+    std::vector<uint32_t> votes;   // numImages x numClasses
+  };
+  State state() const;
+  /// Continues from state(); false (and unchanged) when the sizes do not fit together.
+  bool setState(State s);
+
  private:
   int64_t m_numImages = 0;
   int m_numClasses = 0;

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "run/checkpoint.h"
 #include "run/predictive_validation.h"
 #include "util/format.h"
 #include "util/npy.h"
@@ -363,10 +364,12 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   return okStatus();
 }
 
-// An existing folder may be replaced only when it is empty or holds a saved run.
+// An existing folder may be replaced only when it is empty or holds a saved run (or the
+// checkpoint of a run that was never saved).
 bool isReplaceable(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_empty(dir, ec) && !ec) return true;
+  if (hasCheckpoint(dir.string())) return true;
   Result<json> j = readJsonObject(joinPath(dir, "config.json"));
   if (!j) return false;
   const auto it = j->find("format");
@@ -533,6 +536,22 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
     discardTemp();
     return s;
   }
+  // A run that stopped before its end keeps its checkpoint, so that it can still continue.
+  if (exists && r.outcome.status != RunStatus::Completed && r.outcome.status != RunStatus::Diverged &&
+      hasCheckpoint(dest.string())) {
+    const Result<ChainCheckpoint> ck = readCheckpoint(dest.string());
+    bool same = ck.ok();
+    for (const ParamSpec& s : runParamSpecs())
+      same =
+          same && (s.key == "checkpoint-every" || getParam(ck->config, s.key) == getParam(r.config, s.key));
+    if (same) {
+      fs::copy_file(dest / kCheckpointFile, *tmp / kCheckpointFile, ec);
+      if (ec) {
+        discardTemp();
+        return fileError(ErrorCode::Io, dest.string(), "cannot keep the run's checkpoint: " + ec.message());
+      }
+    }
+  }
 
   std::optional<fs::path> old;
   if (exists) {
@@ -564,6 +583,18 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
     std::error_code ignore;
     fs::remove_all(*old, ignore);  // the new result is in place; a leftover is harmless
   }
+  return okStatus();
+}
+
+Status checkRunDestination(const std::string& directory) {
+  const fs::path dest(directory);
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dest, ec);
+  if (ec || !fs::exists(st)) return okStatus();
+  if (!fs::is_directory(st))
+    return fileError(ErrorCode::NotADirectory, directory, "exists and is not a folder");
+  if (!isReplaceable(dest))
+    return fileError(ErrorCode::Io, directory, "exists and is neither empty nor a saved run; not replaced");
   return okStatus();
 }
 

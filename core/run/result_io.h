@@ -10,7 +10,9 @@
 //   test_labels.npy  uint8   [N]
 //   test_images.npy  uint8   [N,28,28] (when the run carries images)
 // Saving is atomic: everything is written into a temporary sibling folder which is then renamed
-// over the destination (the old folder stays intact until the rename). Thread-safe (no state).
+// over the destination (the old folder stays intact until the rename). A run that stopped early
+// (cancelled, failed) keeps the checkpoint its folder holds (run/checkpoint.h), so that
+// `bnn-cli run --resume` can continue it. Thread-safe (no state).
 
 #include <string>
 
@@ -20,6 +22,9 @@
 namespace bnn {
 
 Status writeRunResult(const RunResult& result, const std::string& directory);
+/// okStatus when writeRunResult may write into `directory`: absent, empty, a saved run or the
+/// checkpoint folder of a run (run/checkpoint.h); checked before a run starts.
+Status checkRunDestination(const std::string& directory);
 Result<RunResult> readRunResult(const std::string& directory);
 
 }  // namespace bnn

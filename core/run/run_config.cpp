@@ -423,6 +423,10 @@ std::vector<ParamDef> makeTable() {
       intRow<uint64_t>(&C::seed, "seed", "Seed", "", 0, std::numeric_limits<uint64_t>::max(),
                        "Random seed (0 to 18446744073709551615) for initialisation, minibatches and noise; "
                        "equal seeds give bit-identical runs. Example: 0."),
+      realRow(&C::checkpointEverySeconds, "checkpoint-every", "Checkpoint every (s)", 0, false, 1e6,
+              "Seconds between checkpoints of a running chain in its output folder, from which an "
+              "interrupted run continues with identical results (bnn-cli run --resume); 0 writes none. "
+              "Does not change results. Default: 30."),
   };
 }
 

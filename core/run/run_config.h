@@ -38,6 +38,7 @@ struct RunConfig {
   double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
   uint64_t seed = 0;
+  double checkpointEverySeconds = 30;  // chain checkpoints (run/checkpoint.h); 0: none. No effect on results
 
   bool operator==(const RunConfig&) const = default;
 };

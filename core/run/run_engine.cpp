@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "run/chain_parts.h"
+#include "run/checkpoint.h"
 #include "util/philox.h"
 
 namespace bnn {
@@ -44,8 +45,8 @@ class ChainLoop {
  public:
   // `test` is the shared handle of d.test the result will carry.
   ChainLoop(const RunConfig& c, const Dataset& d, std::shared_ptr<const ImageSet> test, ChainObserver* obs,
-            const std::atomic<bool>* cancel)
-      : m_c(c), m_d(d), m_test(std::move(test)), m_obs(obs), m_cancel(cancel) {}
+            const std::atomic<bool>* cancel, const ChainCheckpointing& checkpointing)
+      : m_c(c), m_d(d), m_test(std::move(test)), m_obs(obs), m_cancel(cancel), m_ck(checkpointing) {}
 
   RunResult run() {
     RunResult r;
@@ -55,6 +56,9 @@ class ChainLoop {
     r.test = m_test;
     r.timings.threads = tbb::this_task_arena::max_concurrency();
     m_start = Clock::now();
+    if (m_ck.resume)  // wall time continues from the checkpoint's
+      m_start -= std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(m_ck.resume->timings.totalSeconds));
     try {
       loop(r);
     } catch (const std::exception& e) {
@@ -63,6 +67,7 @@ class ChainLoop {
       r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
     }
     r.timings.totalSeconds = seconds();
+    if (!m_checkpointError.empty()) r.outcome.message += "; checkpoint not written: " + m_checkpointError;
     report();
     return r;
   }
@@ -102,6 +107,31 @@ class ChainLoop {
     m_gradsPerWarm = gradientsPerStep(m_c, false);
     m_gradsPerSamp = gradientsPerStep(m_c, true);
     m_phase = Phase::Warmup;
+
+    // Checkpoints: continue from one (run/checkpoint.h), and write them as configured.
+    int64_t warmFrom = 0, sampFrom = 0;
+    bool lastEvaluated = false;
+    if (m_ck.resume) {
+      if (Status st = restore(*m_ck.resume, theta, target, *warm, samp.get(), r); !st) {
+        r.outcome = {RunStatus::Failed, "cannot resume: " + st.error().message(), -1};
+        return;
+      }
+      warmFrom = m_phase == Phase::Warmup ? m_step : m_warmSteps;
+      sampFrom = m_phase == Phase::Sampling ? m_step : 0;
+      lastEvaluated = m_ck.resume->lastEvaluated;
+    }
+    const bool checkpoints = !m_ck.directory.empty() && m_c.checkpointEverySeconds > 0;
+    const DataIdentity identity = checkpoints ? dataIdentity(m_d) : DataIdentity{};
+    m_lastCheckpoint = Clock::now();
+    // At the top of a step: when the interval has passed, or `now` (the chain is stopping).
+    auto checkpoint = [&](Phase phase, int64_t s, bool now) {
+      if (!checkpoints) return;
+      if (!now &&
+          std::chrono::duration<double>(Clock::now() - m_lastCheckpoint).count() < m_c.checkpointEverySeconds)
+        return;
+      save(phase, s, theta, target, *warm, samp.get(), r, lastEvaluated, identity);
+      m_lastCheckpoint = Clock::now();
+    };
     report();
 
     auto evalSeconds = [&](auto&& f) {
@@ -131,8 +161,10 @@ class ChainLoop {
     };
 
     // Warm-up: W steps, pointwise test accuracy every K steps (after step 0, K, 2K, ...).
-    for (int64_t s = 0; s < m_warmSteps; ++s) {
+    for (int64_t s = warmFrom; s < m_warmSteps; ++s) {
+      checkpoint(Phase::Warmup, s, false);
       if (cancelled()) {
+        checkpoint(Phase::Warmup, s, true);
         r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
         return;
       }
@@ -155,16 +187,17 @@ class ChainLoop {
       }
       maybeReport();
     }
-    m_warmDone = seconds();
+    if (m_phase == Phase::Warmup) m_warmDone = seconds();  // (a resumed sampling phase keeps its own)
 
     // Sampling: S steps; every `thinning`-th state is added to the predictive.
     if (samp) sampler = samp.get();
     m_phase = Phase::Sampling;
-    m_step = 0;
+    m_step = sampFrom;
     report();
-    bool lastEvaluated = false;
-    for (int64_t s = 0; s < m_sampSteps; ++s) {
+    for (int64_t s = sampFrom; s < m_sampSteps; ++s) {
+      checkpoint(Phase::Sampling, s, false);
       if (cancelled()) {
+        checkpoint(Phase::Sampling, s, true);
         r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
         return;
       }
@@ -202,6 +235,71 @@ class ChainLoop {
       r.lastPointwiseAccuracy = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
     }
     r.outcome = {RunStatus::Completed, "completed", m_globalStep};
+  }
+
+  // --- Checkpoints (run/checkpoint.h): the chain's state between two steps, written and restored.
+
+  void save(Phase phase, int64_t step, const std::vector<float>& theta, const MlpTarget& target,
+            const Sampler& warm, const Sampler* samp, const RunResult& r, bool lastEvaluated,
+            const DataIdentity& identity) {
+    ChainCheckpoint c;
+    c.config = m_c;
+    c.data = identity;
+    c.phase = phase;
+    c.step = step;
+    c.globalStep = m_globalStep;
+    c.theta = theta;
+    c.warmupSampler = warm.saveState();
+    if (samp) c.samplingSampler = samp->saveState();
+    c.batches = target.position();
+    c.predictive = r.predictive.state();
+    c.curve = r.curve;
+    c.lastPointwiseAccuracy = r.lastPointwiseAccuracy;
+    c.timings = r.timings;
+    c.timings.totalSeconds = seconds();
+    c.warmupDoneSeconds = m_warmDone;
+    c.lastErrorPercent = m_lastError;
+    c.lastEvaluated = lastEvaluated;
+    if (Status st = writeCheckpoint(c, m_ck.directory); !st && m_checkpointError.empty())
+      m_checkpointError = st.error().message();
+  }
+
+  Status restore(const ChainCheckpoint& c, std::vector<float>& theta, MlpTarget& target, Sampler& warm,
+                 Sampler* samp, RunResult& r) {
+    const std::string source =
+        m_ck.directory.empty() ? std::string(kCheckpointFile) : m_ck.directory + "/" + kCheckpointFile;
+    if (Status st = checkResumable(c, m_c, m_d, source); !st) return st;
+    if (c.theta.size() != theta.size())
+      return makeError(ErrorCode::BadDimensions, source, -1, std::to_string(theta.size()) + " parameters",
+                       std::to_string(c.theta.size()));
+    if (Status st = warm.restoreState(c.warmupSampler, source); !st) return st;
+    if (samp) {
+      if (Status st = samp->restoreState(c.samplingSampler, source); !st) return st;
+    }
+    if (c.predictive.numImages != m_d.test.count || !r.predictive.setState(c.predictive))
+      return makeError(ErrorCode::BadDimensions, source, -1, "a predictive over the test set",
+                       "another size");
+    theta = c.theta;
+    target.seek(c.batches);
+    r.curve = c.curve;
+    r.lastPointwiseAccuracy = c.lastPointwiseAccuracy;
+    r.timings.gradientSeconds = c.batches.gradSeconds;
+    r.timings.updateSeconds = c.timings.updateSeconds;
+    r.timings.evalSeconds = c.timings.evalSeconds;
+    r.timings.gradEvals = c.batches.gradEvals;
+    r.timings.testPasses = c.timings.testPasses;
+    m_globalStep = c.globalStep;
+    m_gradEvals = c.batches.gradEvals;
+    m_warmDone = c.warmupDoneSeconds;
+    m_lastError = c.lastErrorPercent;
+    m_secondsPerEval = c.timings.testPasses > 0 ? c.timings.evalSeconds / double(c.timings.testPasses) : 0.0;
+    m_phase = c.phase;
+    m_step = c.step;
+    if (m_obs) {  // observers see the whole run, the part before the checkpoint included
+      for (const CurvePoint& p : r.curve) m_obs->curvePointRecorded(p);
+      if (r.predictive.sampleCount() > 0) m_obs->predictiveUpdated(r.predictive);
+    }
+    return okStatus();
   }
 
   void maybeReport() {
@@ -243,6 +341,9 @@ class ChainLoop {
   std::shared_ptr<const ImageSet> m_test;
   ChainObserver* m_obs;
   const std::atomic<bool>* m_cancel;
+  ChainCheckpointing m_ck;
+  Clock::time_point m_lastCheckpoint;
+  std::string m_checkpointError;  // the first failure to write a checkpoint
   Clock::time_point m_start, m_lastReport;
   Phase m_phase = Phase::Warmup;
   int64_t m_step = 0, m_globalStep = 0, m_gradEvals = 0;
@@ -255,19 +356,20 @@ class ChainLoop {
 }  // namespace
 
 RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel) {
+                   const std::atomic<bool>* cancel, const ChainCheckpointing& checkpointing) {
   if (!data) {
     RunResult r;
     r.config = config;
     r.outcome = {RunStatus::Failed, "run failed: no data", -1};
     return r;
   }
-  return ChainLoop(config, *data, sharedTestSplit(data), observer, cancel).run();
+  return ChainLoop(config, *data, sharedTestSplit(data), observer, cancel, checkpointing).run();
 }
 
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel) {
-  return ChainLoop(config, data, std::make_shared<const ImageSet>(data.test), observer, cancel).run();
+                   const std::atomic<bool>* cancel, const ChainCheckpointing& checkpointing) {
+  return ChainLoop(config, data, std::make_shared<const ImageSet>(data.test), observer, cancel, checkpointing)
+      .run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,14 +379,16 @@ namespace {
 class JobImpl final : public ChainJob {
  public:
   // `finished` runs on the driver thread once the chain has stopped, before wait() returns.
-  JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, int concurrency,
-          std::function<void()> finished)
-      : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs) {
+  JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, ChainCheckpointing checkpointing,
+          int concurrency, std::function<void()> finished)
+      : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs), m_checkpointing(std::move(checkpointing)) {
     // A driver thread per chain executing in its own arena: a chain never waits behind another.
     m_thread = std::thread([this, concurrency, finished = std::move(finished)] {
       tbb::task_arena arena(std::max(1, concurrency));
-      RunResult r = arena.execute([&] { return runChain(m_config, m_data, m_obs, &m_stop); });
+      RunResult r =
+          arena.execute([&] { return runChain(m_config, m_data, m_obs, &m_stop, m_checkpointing); });
       m_data.reset();  // the result holds the test split; the job needs the data no longer
+      m_checkpointing.resume.reset();
       if (finished) finished();
       {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -321,7 +425,8 @@ class JobImpl final : public ChainJob {
   RunConfig m_config;
   std::shared_ptr<const Dataset> m_data;  // driver thread only after construction
   ChainObserver* m_obs;
-  std::atomic<bool> m_stop{false};  // cleared before the driver starts
+  ChainCheckpointing m_checkpointing;  // driver thread only after construction
+  std::atomic<bool> m_stop{false};     // cleared before the driver starts
   mutable std::mutex m_mutex;
   std::condition_variable m_cv;
   bool m_finished = false;
@@ -374,9 +479,9 @@ std::shared_ptr<ChainJob> WorkerPool::submit(const RunConfig& config, std::share
   return submitGroup({config}, std::move(data), {observer}).front();
 }
 
-std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector<RunConfig>& configs,
-                                                               std::shared_ptr<const Dataset> data,
-                                                               const std::vector<ChainObserver*>& observers) {
+std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(
+    const std::vector<RunConfig>& configs, std::shared_ptr<const Dataset> data,
+    const std::vector<ChainObserver*>& observers, const std::vector<ChainCheckpointing>& checkpointing) {
   std::lock_guard<std::mutex> lock(m_impl->mutex);
   // Every chain's arena may use all threads; how many TBB workers exist follows the number of
   // running chains (Impl::updateLimit): one chain alone gets every core, and when one of two
@@ -388,6 +493,7 @@ std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector
   Impl* impl = m_impl.get();
   for (size_t i = 0; i < configs.size(); ++i) {
     auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr,
+                                         i < checkpointing.size() ? checkpointing[i] : ChainCheckpointing{},
                                          m_impl->threads, [impl] {
                                            std::lock_guard<std::mutex> lock(impl->mutex);
                                            --impl->running;

@@ -46,15 +46,29 @@ class ChainObserver {
   virtual void predictiveUpdated(const PredictiveAccumulator&) {}
 };
 
+struct ChainCheckpoint;
+
+/// Checkpoints of one chain (run/checkpoint.h). With a `directory` and config.checkpointEverySeconds
+/// above 0, the chain writes its state there at that interval and when it is stopped (cancel),
+/// so that it can continue later. With `resume`, it continues from that state instead of
+/// starting: the result is bit-identical to a run that never stopped. A checkpoint that does not
+/// fit the configuration (every parameter but checkpoint-every) or the data fails the run with
+/// a message. A checkpoint that cannot be written leaves the chain running; the outcome's message
+/// then says so.
+struct ChainCheckpointing {
+  std::string directory;
+  std::shared_ptr<const ChainCheckpoint> resume;
+};
+
 /// Runs one chain to completion on the calling thread (its inner loops use the current TBB arena).
 /// `cancel` is polled before every step: a step in progress, with its test pass, completes first,
 /// so a cancel takes effect within one step (an SGHMC step with a test pass: tens of ms on MNIST).
 /// The result's test split points into `data` (see sharedTestSplit). Never throws.
 RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel);
+                   const std::atomic<bool>* cancel, const ChainCheckpointing& checkpointing = {});
 /// The same for data held by reference: the result gets its own copy of the test split.
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel);
+                   const std::atomic<bool>* cancel, const ChainCheckpointing& checkpointing = {});
 
 /// A chain submitted to a WorkerPool. Methods may be called from any thread (see the top).
 class ChainJob {
@@ -88,9 +102,11 @@ class WorkerPool {
                                    ChainObserver* observer);
   /// Starts several chains together (e.g. SGLD vs SGHMC); they share the pool's threads, and a
   /// chain that is left alone gets all of them. observers[i] may be null or missing.
-  std::vector<std::shared_ptr<ChainJob>> submitGroup(const std::vector<RunConfig>& configs,
-                                                     std::shared_ptr<const Dataset> data,
-                                                     const std::vector<ChainObserver*>& observers);
+  /// checkpointing[i] (optional) as for runChain.
+  std::vector<std::shared_ptr<ChainJob>> submitGroup(
+      const std::vector<RunConfig>& configs, std::shared_ptr<const Dataset> data,
+      const std::vector<ChainObserver*>& observers,
+      const std::vector<ChainCheckpointing>& checkpointing = {});
   void stopAll();
   void waitAll();
   /// Jobs the pool still refers to: those running, after dropping the finished ones.

@@ -16,9 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "run/run_config.h"
+#include "util/error.h"
 #include "util/random_stream.h"
 
 namespace bnn {
@@ -38,6 +41,20 @@ class GradientTarget {
   virtual double priorPrecision() const = 0;
 };
 
+/// What a sampler's next step depends on besides θ and the target, for checkpoints: the noise
+/// draws used so far and any state it carries (momentum, preconditioner, thermostat ...), as
+/// named entries so that every sampler stores its own. Value type; copy between threads freely.
+struct SamplerState {
+  std::string sampler;                                             // name() of the sampler
+  std::vector<std::pair<std::string, uint64_t>> counters;          // e.g. "draw"
+  std::vector<std::pair<std::string, double>> scalars;             // e.g. a thermostat
+  std::vector<std::pair<std::string, std::vector<float>>> arrays;  // e.g. "momentum"
+
+  const uint64_t* counter(const std::string& key) const;
+  const double* scalar(const std::string& key) const;
+  const std::vector<float>* array(const std::string& key) const;
+};
+
 class Sampler {
  public:
   virtual ~Sampler() = default;
@@ -46,6 +63,14 @@ class Sampler {
   /// One step (draws its own minibatch(es) from the target). Returns false when θ is no longer
   /// finite (divergence); θ is then left as computed.
   virtual bool step(float* theta, GradientTarget& target) = 0;
+
+  /// Everything the next step depends on besides θ and the target. A sampler made with the same
+  /// settings and dimension that restores it continues with bit-identical steps.
+  virtual SamplerState saveState() const = 0;
+  /// Restores a saveState() result; an error (BadFormat, naming `source` and the entry) when it
+  /// comes from another sampler, lacks an entry or has an array of the wrong size. The sampler
+  /// is unchanged on error.
+  virtual Status restoreState(const SamplerState& state, const std::string& source) = 0;
 };
 
 struct SamplerSettings {
@@ -78,6 +103,12 @@ inline uint32_t nonFinite(float x) {
   return (u & 0x7F800000u) == 0x7F800000u;
 }
 bool forEachUpdateBlock(int64_t dim, const std::function<bool(int64_t, int64_t, int64_t)>& body);
+
+/// Checks for restoreState(): the state comes from sampler `name`, and every counter and array
+/// listed is there (arrays of `dim` floats). Error names `source` and the entry.
+Status checkSamplerState(const SamplerState& state, const std::string& source, const char* name,
+                         std::initializer_list<const char*> counters,
+                         std::initializer_list<const char*> arrays, int64_t dim);
 }  // namespace detail
 
 }  // namespace bnn

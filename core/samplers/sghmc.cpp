@@ -56,6 +56,17 @@ class Sghmc final : public Sampler {
   const char* name() const override { return "SGHMC"; }
   int gradientsPerStep() const override { return m_s.leapfrogSteps; }
 
+  // State: the noise draws used and the momentum (resampled at the start of every step, so
+  // only kept for completeness; the gradient buffer is scratch).
+  SamplerState saveState() const override { return {name(), {{"draw", m_draw}}, {}, {{"momentum", m_p}}}; }
+  Status restoreState(const SamplerState& s, const std::string& source) override {
+    const int64_t dim = static_cast<int64_t>(m_p.size());
+    if (Status st = detail::checkSamplerState(s, source, name(), {"draw"}, {"momentum"}, dim); !st) return st;
+    m_draw = *s.counter("draw");
+    m_p = *s.array("momentum");
+    return okStatus();
+  }
+
   bool step(float* theta, GradientTarget& target) override {
     const int64_t dim = static_cast<int64_t>(m_p.size());
     const double h = m_s.stepSize, T = m_s.temperature, a = m_s.alpha, be = m_s.beta;

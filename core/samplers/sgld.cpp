@@ -28,6 +28,14 @@ class Sgld final : public Sampler {
   const char* name() const override { return "SGLD"; }
   int gradientsPerStep() const override { return 1; }
 
+  // State: the noise draws used (the gradient buffer is scratch, rewritten every step).
+  SamplerState saveState() const override { return {name(), {{"draw", m_draw}}, {}, {}}; }
+  Status restoreState(const SamplerState& s, const std::string& source) override {
+    if (Status st = detail::checkSamplerState(s, source, name(), {"draw"}, {}, 0); !st) return st;
+    m_draw = *s.counter("draw");
+    return okStatus();
+  }
+
   bool step(float* theta, GradientTarget& target) override {
     const int64_t dim = static_cast<int64_t>(m_gsum.size());
     target.nextMinibatch();

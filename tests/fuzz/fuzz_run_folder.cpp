@@ -78,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t at = 0;
   for (int i = 0; i < 3; ++i) {
     const size_t next = i < 2 ? input.find(sep, at) : std::string::npos;
-    parts[i] = input.substr(std::min(at, input.size()), next == std::string::npos ? std::string::npos : next - at);
+    parts[i] =
+        input.substr(std::min(at, input.size()), next == std::string::npos ? std::string::npos : next - at);
     at = next == std::string::npos ? input.size() : next + sep.size();
   }
   writeFile(folder.run / "config.json", parts[0]);
