@@ -24,7 +24,8 @@ void TestAppOptions::refusesBadInput_data() {
   QTest::newRow("unknown option") << QStringList{"--frobnicate", "1"} << "frobnicate";
   QTest::newRow("unknown preset") << QStringList{"--preset", "nope"} << "unknown preset 'nope'";
   QTest::newRow("nonsense value") << QStringList{"--step-size", "abc"} << "abc";
-  QTest::newRow("negative step size") << QStringList{"--step-size", "-1"} << "step-size";
+  QTest::newRow("negative step size")
+      << QStringList{"--step-size", "-1"} << "Step size h: expected a number above 0";
   QTest::newRow("out of range") << QStringList{"--warmup", "-5"} << "-5";
   QTest::newRow("missing value") << QStringList{"--seed"} << "Missing value after '--seed'";
   QTest::newRow("bare argument") << QStringList{"data"} << "unexpected argument";
@@ -32,7 +33,7 @@ void TestAppOptions::refusesBadInput_data() {
   QTest::newRow("bad view") << QStringList{"--view", "pie"} << "--view";
   QTest::newRow("empty data") << QStringList{"--data="} << "--data needs a folder";
   QTest::newRow("compare override invalid for SGHMC")
-      << QStringList{"--compare", "--leapfrog-steps", "0"} << "leapfrog-steps";
+      << QStringList{"--compare", "--leapfrog-steps", "0"} << "Inner steps L";
 }
 
 void TestAppOptions::refusesBadInput() {

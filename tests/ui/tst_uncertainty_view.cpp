@@ -385,7 +385,10 @@ void TestUncertaintyView::runChoiceSurvivesUpdates() {
 void TestUncertaintyView::runWithoutSamples() {
   auto empty = std::make_shared<bnn::RunResult>();
   empty->predictive.reset(kImages, 10);
-  empty->testLabels.assign(kImages, 0);
+  auto labels = std::make_shared<bnn::ImageSet>();
+  labels->count = kImages;
+  labels->labels.assign(kImages, 0);
+  empty->test = std::move(labels);
   feed(viewRun("e", "Fresh", empty));
   QVERIFY(m_view->runPicker()->primaryBox()->itemText(1).contains(QStringLiteral("nothing sampled yet")));
   m_view->selectRun("e");

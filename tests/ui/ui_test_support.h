@@ -57,6 +57,7 @@ inline double miOf(int i) { return 0.001 * ((i * 17) % 50); }
 
 inline std::shared_ptr<bnn::RunResult> handMadeRun(bool withImages = true, double shift = 0.0) {
   auto run = std::make_shared<bnn::RunResult>();
+  auto test = std::make_shared<bnn::ImageSet>();
   const int k = 10, s = 2;
   std::vector<double> logSum, sumPLogP;
   std::vector<uint32_t> votes;
@@ -71,15 +72,17 @@ inline std::shared_ptr<bnn::RunResult> handMadeRun(bool withImages = true, doubl
       votes.push_back(c == predictedOf(i) ? uint32_t(s) : 0u);
     }
     sumPLogP.push_back(-s * (h - miOf(i)));  // E_s H[p_s] = H[p̄] - MI
-    run->testLabels.push_back(uint8_t(i % 10));
+    test->labels.push_back(uint8_t(i % 10));
   }
+  test->count = kImages;
   run->predictive.restore(kImages, k, s, std::move(logSum), std::move(sumPLogP), std::move(votes));
   if (withImages) {
-    run->testImages.resize(size_t(kImages) * 28 * 28);
+    test->pixels.resize(size_t(kImages) * 28 * 28);
     for (int i = 0; i < kImages; ++i)
       for (int p = 0; p < 28 * 28; ++p)
-        run->testImages[size_t(i) * 784 + size_t(p)] = uint8_t((p % 28 > 8 && p % 28 < 20) ? 5 * i : 0);
+        test->pixels[size_t(i) * 784 + size_t(p)] = uint8_t((p % 28 > 8 && p % 28 < 20) ? 5 * i : 0);
   }
+  run->test = std::move(test);
   run->lastPointwiseAccuracy = 0.8;
   run->outcome.status = bnn::RunStatus::Completed;
   return run;

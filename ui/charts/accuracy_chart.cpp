@@ -20,6 +20,7 @@
 #include "charts/axis_ticks.h"
 #include "charts/chart_export.h"
 #include "charts/chart_style.h"
+#include "util/format.h"
 
 namespace {
 
@@ -56,7 +57,7 @@ QString csvField(const QString& s) {
 }
 
 // Shortest text that reads back as the same double (0.9622, not 0.96220000000000006).
-QString number(double v) { return QString::number(v, 'g', QLocale::FloatingPointShortest); }
+QString number(double v) { return QString::fromStdString(bnn::formatNumber(v)); }
 
 }  // namespace
 

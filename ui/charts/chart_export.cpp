@@ -15,6 +15,8 @@
 #include <QToolButton>
 #include <algorithm>
 
+#include "util/text_file.h"
+
 namespace chart_export {
 
 namespace {
@@ -72,11 +74,8 @@ QImage render(const QList<QChartView*>& charts) {
 }
 
 bool saveText(const QString& path, const std::string& text, QString* error) {
-  QSaveFile f(path);
-  if (!f.open(QIODevice::WriteOnly)) return fail(error, QStringLiteral("%1: %2").arg(path, f.errorString()));
-  if (f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.commit())
-    return fail(error, QStringLiteral("%1: %2").arg(path, f.errorString()));
-  return true;
+  const bnn::Status st = bnn::writeTextFile(path.toStdString(), text);
+  return st.ok() || fail(error, QString::fromStdString(st.error().message()));
 }
 
 bool save(const ChartExport& what, ExportFormat format, const QString& path, QString* error) {

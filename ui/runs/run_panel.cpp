@@ -175,18 +175,8 @@ void RunPanel::loadFieldsFromConfig() {
   updateState();
 }
 
-QString RunPanel::labelled(const QString& error) const {
-  // Core reasons start with the parameter's key ("step-size: expected ..."): name the label.
-  const int colon = error.indexOf(QLatin1Char(':'));
-  if (colon > 0) {
-    auto it = m_fields.find(error.left(colon));
-    if (it != m_fields.end()) return it->label->text() + error.mid(colon);
-  }
-  return error;
-}
-
 void RunPanel::setFieldError(Field& f, const QString& error) {
-  f.errorText = labelled(error);
+  f.errorText = error;
   f.error->setText(f.errorText);
   m_form->setRowVisible(f.error, !error.isEmpty());
   if (qobject_cast<QLineEdit*>(f.editor))
@@ -251,7 +241,7 @@ QString RunPanel::validationMessage() const {
     const Field& f = m_fields[key];
     if (!f.errorText.isEmpty()) return f.errorText;
   }
-  if (auto err = bnn::validate(m_config)) return labelled(toQ(*err));
+  if (auto err = bnn::validate(m_config)) return toQ(*err);
   return {};
 }
 
@@ -263,8 +253,8 @@ void RunPanel::setDataReady(bool ready, const QString& reason) {
   updateState();
 }
 
-std::vector<std::pair<std::string, std::string>> RunPanel::compareOverrides() const {
-  std::vector<std::pair<std::string, std::string>> out;
+bnn::ParamOverrides RunPanel::compareOverrides() const {
+  bnn::ParamOverrides out;
   for (const QString& key : kCompareKeys) {
     const std::string k = key.toStdString();
     if (bnn::findParamSpec(k)) out.emplace_back(k, bnn::getParam(m_config, k));
@@ -308,7 +298,7 @@ void RunPanel::updateState() {
   bool fieldsOk = true;
   for (const Field& f : m_fields) fieldsOk &= f.errorText.isEmpty();
   const auto whole = fieldsOk ? bnn::validate(m_config) : std::nullopt;
-  m_configError->setText(whole ? labelled(toQ(*whole)) : QString());
+  m_configError->setText(whole ? toQ(*whole) : QString());
   m_configError->setVisible(whole.has_value());
   const bool valid = fieldsOk && !whole;
   m_runButton->setEnabled(valid && m_dataReady);

@@ -51,7 +51,7 @@ class RunPanel : public QWidget {
   void setDataReady(bool ready, const QString& reason = {});
   /// What Compare applies to both example presets: this form's schedule and seed
   /// (warm-up W, evaluate every K, sampling S, thinning, seed) as (key, value) pairs.
-  std::vector<std::pair<std::string, std::string>> compareOverrides() const;
+  bnn::ParamOverrides compareOverrides() const;
   /// The note under the preset chooser ("Example SGLD, changed: seed, warm-up steps W").
   QString presetNote() const;
   QString compareNote() const;
@@ -77,7 +77,6 @@ class RunPanel : public QWidget {
   };
   void buildForm(QWidget* host);
   void updateNotes();
-  QString labelled(const QString& error) const;
   void onEdited(const QString& key, const QString& text);
   void loadFieldsFromConfig();
   void updateState();

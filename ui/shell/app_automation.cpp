@@ -20,9 +20,7 @@ void AppAutomation::start() {
   if (o.automated()) m_window->setRememberSettings(false);
   if (o.presetGiven || !o.overrides.empty()) {
     m_window->runPanel()->applyPreset(o.preset);
-    bnn::RunConfig c = m_window->runPanel()->config();
-    applyOverrides(c, o.overrides);
-    m_window->runPanel()->setConfig(c);
+    m_window->runPanel()->setConfig(o.runConfig());
   }
   if (!o.view.isEmpty()) m_window->showView(o.view);
   if (o.automated()) {

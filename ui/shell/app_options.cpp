@@ -5,35 +5,12 @@
 
 #include "views/view_registry.h"
 
-namespace {
-
-const char* kComparePresets[] = {"example-sgld", "example-sghmc"};
-
-}  // namespace
-
-QString applyOverrides(bnn::RunConfig& config,
-                       const std::vector<std::pair<std::string, std::string>>& overrides) {
-  for (const auto& [key, value] : overrides)
-    if (auto err = bnn::setParam(config, key, value))
-      return QStringLiteral("--") + QString::fromStdString(*err);
-  if (auto err = bnn::validate(config)) return QString::fromStdString(*err);
-  return {};
-}
-
 bnn::RunConfig AppOptions::runConfig() const {
-  bnn::RunConfig c = bnn::presetConfig(preset.toStdString()).value_or(bnn::RunConfig{});
-  applyOverrides(c, overrides);
-  return c;
+  return bnn::configFromOptions(preset.toStdString(), overrides).config.value_or(bnn::RunConfig{});
 }
 
 std::vector<bnn::RunConfig> AppOptions::compareConfigs() const {
-  std::vector<bnn::RunConfig> out;
-  for (const char* name : kComparePresets) {
-    bnn::RunConfig c = bnn::presetConfig(name).value_or(bnn::RunConfig{});
-    applyOverrides(c, overrides);
-    out.push_back(c);
-  }
-  return out;
+  return bnn::configsFromOptions(bnn::comparisonPresetNames(), overrides).configs;
 }
 
 AppOptionsOutcome parseAppOptions(const QStringList& arguments, bool strict) {
@@ -154,19 +131,17 @@ AppOptionsOutcome parseAppOptions(const QStringList& arguments, bool strict) {
     out.error = QStringLiteral("--run and --compare exclude each other");
     return out;
   }
-  // Check the overrides now, against every config they will be applied to.
-  bnn::RunConfig base = bnn::presetConfig(o.preset.toStdString()).value_or(bnn::RunConfig{});
-  if (const QString err = applyOverrides(base, o.overrides); !err.isEmpty()) {
-    out.error = err;
+  // Check the overrides now, against every config they will be applied to (the core's one
+  // option path: preset, overrides in order, validate).
+  if (const bnn::CheckedConfig c = bnn::configFromOptions(o.preset.toStdString(), o.overrides); !c) {
+    out.error = QString::fromStdString(c.error);
     return out;
   }
   if (o.compare) {
-    for (const char* name : kComparePresets) {
-      bnn::RunConfig c = bnn::presetConfig(name).value_or(bnn::RunConfig{});
-      if (const QString err = applyOverrides(c, o.overrides); !err.isEmpty()) {
-        out.error = QStringLiteral("%1 (preset %2)").arg(err, QLatin1String(name));
-        return out;
-      }
+    if (const bnn::CheckedConfigs cs = bnn::configsFromOptions(bnn::comparisonPresetNames(), o.overrides);
+        !cs) {
+      out.error = QString::fromStdString(cs.error);
+      return out;
     }
   }
   out.options = std::move(o);

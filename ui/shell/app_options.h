@@ -28,13 +28,13 @@ struct AppOptions {
   QString view;  // "" = the tab of the last session
   bool quitWhenDone = false;
   bool noConfirm = false;
-  std::vector<std::pair<std::string, std::string>> overrides;  // parameter key, value, in order
+  bnn::ParamOverrides overrides;  // parameter key, value, in order
 
   /// Anything to automate (a run, a screenshot, quitting): the session leaves settings alone.
   bool automated() const { return run || compare || !screenshot.isEmpty() || quitWhenDone; }
-  /// The preset with every override applied (checked by parseAppOptions).
+  /// The preset with every override applied (checked by parseAppOptions: bnn::configFromOptions).
   bnn::RunConfig runConfig() const;
-  /// Both example presets with the overrides applied.
+  /// The comparison's presets (bnn::comparisonPresetNames) with the overrides applied.
   std::vector<bnn::RunConfig> compareConfigs() const;
 };
 
@@ -50,7 +50,3 @@ struct AppOptionsOutcome {
 
 /// `arguments` includes the program name (as QCoreApplication::arguments()).
 AppOptionsOutcome parseAppOptions(const QStringList& arguments, bool strict);
-
-/// Applies overrides to a config and validates the whole; returns an error reason or "".
-QString applyOverrides(bnn::RunConfig& config,
-                       const std::vector<std::pair<std::string, std::string>>& overrides);

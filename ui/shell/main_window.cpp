@@ -29,7 +29,6 @@
 #include "runs/run_list_model.h"
 #include "runs/run_list_pane.h"
 #include "runs/run_panel.h"
-#include "shell/app_options.h"
 #include "shell/diagnostics_dialog.h"
 #include "views/view_host.h"
 #include "views/view_registry.h"
@@ -39,7 +38,6 @@ static void initUiResources() { Q_INIT_RESOURCE(resources); }
 
 namespace {
 QString toQ(const std::string& s) { return QString::fromStdString(s); }
-const char* kComparePresets[] = {"example-sgld", "example-sghmc"};
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -292,15 +290,12 @@ QString MainWindow::startRun(const bnn::RunConfig& config) {
   return id;
 }
 
-QStringList MainWindow::startComparison(const std::vector<std::pair<std::string, std::string>>& overrides) {
+QStringList MainWindow::startComparison(const bnn::ParamOverrides& overrides) {
   QStringList ids;
-  if (!dataset()) return ids;
-  for (const char* name : kComparePresets) {
-    bnn::RunConfig c = bnn::presetConfig(name).value_or(bnn::RunConfig{});
-    if (!applyOverrides(c, overrides).isEmpty()) continue;
-    const QString id = startRun(c);
-    if (!id.isEmpty()) ids << id;
-  }
+  const bnn::CheckedConfigs configs = bnn::configsFromOptions(bnn::comparisonPresetNames(), overrides);
+  if (!dataset() || !configs) return ids;
+  for (const bnn::RunConfig& c : configs.configs)
+    if (const QString id = startRun(c); !id.isEmpty()) ids << id;
   return ids;
 }
 

@@ -59,8 +59,9 @@ class MainWindow : public QMainWindow {
   // Runs
   /// Starts a chain on the loaded data; returns its id, or an empty string without data.
   QString startRun(const bnn::RunConfig& config);
-  /// Starts both example presets (with `overrides` applied) at once.
-  QStringList startComparison(const std::vector<std::pair<std::string, std::string>>& overrides = {});
+  /// Starts the comparison's presets (bnn::comparisonPresetNames) with `overrides` applied, at
+  /// once; nothing when the overrides are refused.
+  QStringList startComparison(const bnn::ParamOverrides& overrides = {});
   void stopRun(const QString& id);
   void stopAll();
 
