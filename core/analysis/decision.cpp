@@ -48,6 +48,28 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+}  // namespace
+
+std::vector<double> riskBaselines(const CostMatrix& costs) {
+  const int k = costs.numClasses;
+  std::vector<double> base(size_t(std::max(k, 0)), 0.0);
+  if (costs.cost.size() != size_t(k) * size_t(k)) return base;
+  for (int a = 0; a < k; ++a) {
+    int bestCount = 0;
+    for (int j = 0; j < k; ++j) {
+      if (j == a) continue;
+      const double v = costs(a, j);
+      int count = 0;
+      for (int l = 0; l < k; ++l) count += l != a && costs(a, l) == v;
+      if (count > bestCount || (count == bestCount && v < base[size_t(a)]))
+        bestCount = count, base[size_t(a)] = v;
+    }
+  }
+  return base;
+}
+
+namespace {
+
 template <class T>
 Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_t> labels,
                                 const CostMatrix& costs) {
@@ -74,7 +96,15 @@ Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_
     r.labels.assign(labels.begin(), labels.end());
     r.bestActionCost.resize(size_t(n));
   }
-  const double* c = costs.cost.data();
+  // R(a|x) = b_a + Σ_k (C[a, k] - b_a) p̄_k with b_a the most common off-diagonal cost of row a:
+  // Σ_k C[a, k] p̄_k rewritten with Σ_k p̄_k = 1, so a row that sums to 1 only up to rounding (a
+  // float p̄ of 1.0 beside classes holding 1e-9) gets the risk its probabilities mean; under 0-1
+  // loss the risk is exactly 1 - p̄_a.
+  const std::vector<double> base = riskBaselines(costs);
+  std::vector<double> shifted(costs.cost.size());
+  for (int a = 0; a < k; ++a)
+    for (int j = 0; j < k; ++j) shifted[size_t(a) * size_t(k) + size_t(j)] = costs(a, j) - base[size_t(a)];
+  const double* c = shifted.data();
   for (int64_t i = 0; i < n; ++i) {
     const T* p = probs.data() + size_t(i) * size_t(k);
     for (int j = 0; j < k; ++j)
@@ -87,6 +117,7 @@ Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_
       const double* row = c + size_t(a) * size_t(k);
       double risk = 0;
       for (int j = 0; j < k; ++j) risk += row[j] * double(p[j]);
+      risk += base[size_t(a)];
       if (risk < bestRisk) bestRisk = risk, best = a;  // strict: the lowest a wins ties
     }
     r.bestAction[size_t(i)] = uint8_t(best);
