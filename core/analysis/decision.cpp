@@ -7,6 +7,9 @@
 #include <fstream>
 #include <numeric>
 
+#include "util/format.h"
+#include "util/text_file.h"
+
 namespace bnn {
 
 namespace {
@@ -22,13 +25,6 @@ Error badProfile(std::string detail, int64_t offset = -1, std::string expected =
 std::string cellName(int a, int k) {
   return "row " + std::to_string(a + 1) + ", column " + std::to_string(k + 1) + " (decision " +
          std::to_string(a) + ", true class " + std::to_string(k) + ")";
-}
-
-// Shortest text that reads back to the same double.
-std::string shortest(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
 }
 
 // A field as it may appear in a message: at most 32 bytes, control and non-ASCII bytes as '?'.
@@ -110,7 +106,7 @@ Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_
     for (int j = 0; j < k; ++j)
       if (!(double(p[j]) >= 0))
         return badProfile("probability of class " + std::to_string(j) + " is not a probability", i,
-                          "a value >= 0", std::isnan(double(p[j])) ? "NaN" : shortest(double(p[j])));
+                          "a value >= 0", std::isnan(double(p[j])) ? "NaN" : formatNumber(double(p[j])));
     int best = 0;
     double bestRisk = std::numeric_limits<double>::infinity();
     for (int a = 0; a < k; ++a) {
@@ -214,7 +210,7 @@ Status validateCostMatrix(const CostMatrix& m) {
       const double v = m(a, k);
       if (!std::isfinite(v) || v < 0)
         return makeError(ErrorCode::InvalidConfig, {}, -1, "a finite cost >= 0",
-                         std::isnan(v) ? "NaN" : shortest(v), "cost matrix " + cellName(a, k));
+                         std::isnan(v) ? "NaN" : formatNumber(v), "cost matrix " + cellName(a, k));
     }
   return okStatus();
 }
@@ -321,11 +317,20 @@ std::string costMatrixCsv(const CostMatrix& m) {
   for (int a = 0; a < m.numClasses; ++a) {
     for (int k = 0; k < m.numClasses; ++k) {
       if (k > 0) s += ',';
-      s += shortest(m(a, k));
+      s += formatNumber(m(a, k));
     }
     s += '\n';
   }
   return s;
+}
+
+Status writeCostMatrixCsv(const std::string& path, const CostMatrix& costs) {
+  if (Status s = validateCostMatrix(costs); !s.ok()) {
+    Error e = s.error();
+    e.path = path;
+    return e;
+  }
+  return writeTextFile(path, costMatrixCsv(costs));
 }
 
 Result<RiskProfile> riskProfile(std::span<const float> probs, std::span<const uint8_t> labels,

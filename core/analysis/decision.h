@@ -76,6 +76,8 @@ Result<CostMatrix> readCostMatrixCsv(const std::string& path, int numClasses);
 /// The CSV text (a '#' comment line, then the rows, numbers in their shortest exact form).
 /// parseCostMatrixCsv reads it back to the same matrix.
 std::string costMatrixCsv(const CostMatrix& costs);
+/// Writes costMatrixCsv atomically (util/text_file.h); refuses an invalid matrix.
+Status writeCostMatrixCsv(const std::string& path, const CostMatrix& costs);
 
 /// b_a of every row: its most common off-diagonal cost (the smallest on ties; 0 for K = 1).
 std::vector<double> riskBaselines(const CostMatrix& costs);

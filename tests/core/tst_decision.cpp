@@ -496,6 +496,17 @@ void TestDecision::csvFiles() {
   auto good = readCostMatrixCsv(base + "/good.csv", 3);
   QVERIFY(good.ok());
   QCOMPARE(good->numClasses, 3);
+  // Written by the library, read back; an invalid matrix is not written.
+  QVERIFY(writeCostMatrixCsv(base + "/preset.csv", costPreset(CostPreset::Miss7)).ok());
+  auto preset = readCostMatrixCsv(base + "/preset.csv", 10);
+  QVERIFY(preset.ok());
+  QVERIFY(*preset == costPreset(CostPreset::Miss7));
+  CostMatrix invalid = zeroOneCosts(3);
+  invalid.at(2, 0) = -1;
+  auto refused = writeCostMatrixCsv(base + "/invalid.csv", invalid);
+  QVERIFY(!refused.ok());
+  QCOMPARE(refused.error().path, base + "/invalid.csv");
+  QVERIFY(!QFile::exists(QString::fromStdString(base + "/invalid.csv")));
   write("bad.csv", "0,1,1\n1,0,1\n1,1,-1\n");
   auto bad = readCostMatrixCsv(base + "/bad.csv", 3);
   QVERIFY(!bad.ok());
