@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "data/gzip.h"
+#include "data/gzip_reader.h"
 #include "data/md5.h"
 
 namespace bnn {
@@ -63,34 +64,9 @@ const char* idxKind(const std::string& stem) {
   return stem.size() >= 6 && stem.compare(stem.size() - 6, 6, "images") == 0 ? "idx3" : "idx1";
 }
 
-// Reads one file and parses it as IDX, filling `info` when given.
-Result<IdxArray> readIdxWithInfo(const std::string& path, int expectedRank, IdxFileInfo* info) {
-  bool gzipped = false;
-  uint64_t fileBytes = 0;
-  if (info) {
-    *info = IdxFileInfo{};
-    info->path = path;
-  }
-  Result<std::vector<uint8_t>> bytes = readFileBytes(path, &gzipped, &fileBytes);
-  if (info) {
-    info->gzipped = gzipped;
-    info->fileBytes = fileBytes;
-  }
-  if (!bytes) return bytes.error();
-  if (info) {
-    info->dataBytes = bytes->size();
-    info->md5 = md5Hex(bytes->data(), bytes->size());
-  }
-  return parseIdx(std::move(bytes).value(), path, expectedRank);
-}
-
-}  // namespace
-
-Result<std::vector<uint8_t>> readFileBytes(const std::string& path) {
-  return readFileBytes(path, nullptr, nullptr);
-}
-
-Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped, uint64_t* fileBytes) {
+// Reads a file and decodes it (decodeIdxFile), reporting gzip and the size on disk.
+Result<std::vector<uint8_t>> readBytes(const std::string& path, int expectedRank, bool* gzipped,
+                                       uint64_t* fileBytes) {
   if (gzipped) *gzipped = false;
   if (fileBytes) *fileBytes = 0;
   if (path.empty()) return makeError(ErrorCode::NotFound, path, -1, {}, {}, "empty path");
@@ -129,17 +105,42 @@ Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzippe
   if (fileBytes) *fileBytes = got;
   if (bytes.empty()) return makeError(ErrorCode::Empty, path);
 
-  if (!isGzip(bytes.data(), bytes.size())) return bytes;
-  if (gzipped) *gzipped = true;
-  Result<std::vector<uint8_t>> plain = gunzip(bytes.data(), bytes.size(), path);
-  if (!plain) return plain.error();
-  if (plain->empty()) return makeError(ErrorCode::Empty, path, -1, {}, {}, "no data after decompression");
-  return plain;
+  return decodeIdxFile(std::move(bytes), path, expectedRank, gzipped);
 }
 
-Result<IdxArray> parseIdx(std::vector<uint8_t> bytes, const std::string& path, int expectedRank) {
-  const uint64_t n = bytes.size();
-  const uint8_t* b = bytes.data();
+// Reads one file and parses it as IDX, filling `info` when given.
+Result<IdxArray> readIdxWithInfo(const std::string& path, int expectedRank, IdxFileInfo* info) {
+  bool gzipped = false;
+  uint64_t fileBytes = 0;
+  if (info) {
+    *info = IdxFileInfo{};
+    info->path = path;
+  }
+  Result<std::vector<uint8_t>> bytes = readBytes(path, expectedRank, &gzipped, &fileBytes);
+  if (info) {
+    info->gzipped = gzipped;
+    info->fileBytes = fileBytes;
+  }
+  if (!bytes) return bytes.error();
+  if (info) {
+    info->dataBytes = bytes->size();
+    info->md5 = md5Hex(bytes->data(), bytes->size());
+  }
+  return parseIdx(std::move(bytes).value(), path, expectedRank);
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> readFileBytes(const std::string& path) {
+  return readBytes(path, 0, nullptr, nullptr);
+}
+
+Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped, uint64_t* fileBytes) {
+  return readBytes(path, 0, gzipped, fileBytes);
+}
+
+Result<IdxHeader> parseIdxHeader(const uint8_t* b, size_t size, const std::string& path, int expectedRank) {
+  const uint64_t n = size;
   if (n == 0) return makeError(ErrorCode::Empty, path);
   if (n < 4) {
     return makeError(ErrorCode::TruncatedHeader, path, int64_t(n), "a 4-byte IDX magic number",
@@ -159,26 +160,76 @@ Result<IdxArray> parseIdx(std::vector<uint8_t> bytes, const std::string& path, i
                      plural(uint64_t(expectedRank), "dimension", "dimensions"),
                      plural(uint64_t(rank), "dimension", "dimensions"));
   }
-  const uint64_t headerBytes = 4 + 4 * uint64_t(rank);
-  if (n < headerBytes) {
+  IdxHeader h;
+  h.headerBytes = 4 + 4 * uint64_t(rank);
+  if (n < h.headerBytes) {
     return makeError(ErrorCode::TruncatedHeader, path, int64_t(n),
-                     "a " + std::to_string(headerBytes) + "-byte header for " +
+                     "a " + std::to_string(h.headerBytes) + "-byte header for " +
                          plural(uint64_t(rank), "dimension", "dimensions"),
                      plural(n, "byte", "bytes"));
   }
-
-  IdxArray out;
-  out.dims.resize(size_t(rank));
+  h.dims.resize(size_t(rank));
   for (int i = 0; i < rank; ++i) {
     const uint8_t* p = b + 4 + 4 * i;
-    out.dims[size_t(i)] =
+    h.dims[size_t(i)] =
         (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
   }
-
   // Size implied by the header, computed without overflow before anything is allocated.
-  uint64_t declared = 1;
-  bool overflow = false;
-  for (uint32_t d : out.dims) overflow = overflow || __builtin_mul_overflow(declared, uint64_t(d), &declared);
+  h.payloadBytes = 1;
+  for (uint32_t d : h.dims)
+    h.overflow = h.overflow || __builtin_mul_overflow(h.payloadBytes, uint64_t(d), &h.payloadBytes);
+  return h;
+}
+
+Result<std::vector<uint8_t>> decodeIdxFile(std::vector<uint8_t> fileBytes, const std::string& path,
+                                           int expectedRank, bool* gzipped) {
+  if (gzipped) *gzipped = false;
+  if (!isGzip(fileBytes.data(), fileBytes.size())) return fileBytes;
+  if (gzipped) *gzipped = true;
+
+  GzipReader reader(fileBytes.data(), fileBytes.size(), path);
+  std::vector<uint8_t> out;
+  // Magic, item type and rank, then the dimensions the rank announces.
+  Result<size_t> got = reader.read(4, out);
+  if (!got) return got.error();
+  if (out.size() == 4 && out[0] == 0 && out[1] == 0 && out[2] == 0x08) {
+    got = reader.read(4 * size_t(out[3]), out);
+    if (!got) return got.error();
+  }
+  if (out.empty() && reader.atEnd())
+    return makeError(ErrorCode::Empty, path, -1, {}, {}, "no data after decompression");
+  Result<IdxHeader> header = parseIdxHeader(out.data(), out.size(), path, expectedRank);
+  if (!header) return header.error();
+
+  // Now at most what the header declares, and one byte more to notice excess.
+  const uint64_t room = kMaxGunzipBytes - header->headerBytes;
+  const bool capped = header->overflow || header->payloadBytes > room;
+  const uint64_t payload = capped ? room : header->payloadBytes;
+  got = reader.read(size_t(payload) + 1, out);
+  if (!got) return got.error();
+  if (*got > payload) {
+    if (capped) {
+      return makeError(ErrorCode::CorruptGzip, path, -1,
+                       "at most " + std::to_string(kMaxGunzipBytes) + " decompressed bytes", "more",
+                       "decompressed data exceed the size limit");
+    }
+    return makeError(ErrorCode::PayloadTooLong, path, int64_t(header->headerBytes + payload),
+                     plural(payload, "payload byte", "payload bytes") + " (" + dimsText(header->dims) + ")",
+                     "more (decompression stopped after " + plural(reader.produced(), "byte", "bytes") + ")");
+  }
+  // Shorter data pass through: parseIdx names the shortfall.
+  return out;
+}
+
+Result<IdxArray> parseIdx(std::vector<uint8_t> bytes, const std::string& path, int expectedRank) {
+  const uint64_t n = bytes.size();
+  Result<IdxHeader> header = parseIdxHeader(bytes.data(), bytes.size(), path, expectedRank);
+  if (!header) return header.error();
+  const uint64_t headerBytes = header->headerBytes;
+  const uint64_t declared = header->payloadBytes;
+  const bool overflow = header->overflow;
+  IdxArray out;
+  out.dims = std::move(header->dims);
   const uint64_t actual = n - headerBytes;
   const std::string shape = " (" + dimsText(out.dims) + ")";
   if (overflow) {

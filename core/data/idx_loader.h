@@ -29,13 +29,37 @@ struct IdxFileInfo {
   std::string md5;         // MD5 of the decompressed content (empty when not computed)
 };
 
-/// Reads a file fully; transparently gunzips when the content starts with the gzip magic
-/// (whatever the file name). Errors: NotFound, IsDirectory, Unreadable, Empty, CorruptGzip.
+/// Reads a file fully. Content that starts with the gzip magic (whatever the file name) is
+/// decompressed, but only as far as the IDX header inside it promises (plus one byte to notice
+/// more): a gzip bomb is refused after at most that much output (decodeIdxFile).
+/// Errors: NotFound, IsDirectory, Unreadable, Empty, CorruptGzip, and for gzip content the
+/// header errors of parseIdx and PayloadTooLong.
 Result<std::vector<uint8_t>> readFileBytes(const std::string& path);
 
 /// readFileBytes that also reports whether the file was gzip-compressed and its size on disk
 /// (either pointer may be null).
 Result<std::vector<uint8_t>> readFileBytes(const std::string& path, bool* gzipped, uint64_t* fileBytes);
+
+/// The header of an IDX file of unsigned bytes.
+struct IdxHeader {
+  std::vector<uint32_t> dims;
+  uint64_t headerBytes = 0;   // 4 + 4 * rank
+  uint64_t payloadBytes = 0;  // product of dims (meaningless when `overflow`)
+  bool overflow = false;      // the product of dims does not fit in 64 bits
+};
+
+/// Checks the header at the start of `bytes` (the header alone, or the whole file): size,
+/// magic, item type, rank (`expectedRank` <= 0 accepts any). Errors as parseIdx.
+Result<IdxHeader> parseIdxHeader(const uint8_t* bytes, size_t size, const std::string& path,
+                                 int expectedRank);
+
+/// The IDX content of a file's bytes: raw bytes as they are; gzip data decompressed in two
+/// steps: the header first (checked by parseIdxHeader), then at most the payload it declares plus
+/// one byte. More output than that is refused (PayloadTooLong) without decompressing further;
+/// a header declaring more than kMaxGunzipBytes is bounded by that. `gzipped` (may be null) tells
+/// whether the bytes were gzip data. `path` only names the source in errors.
+Result<std::vector<uint8_t>> decodeIdxFile(std::vector<uint8_t> fileBytes, const std::string& path,
+                                           int expectedRank, bool* gzipped = nullptr);
 
 /// Parses IDX content already in memory (consumed); `path` only names it in errors.
 /// `expectedRank` <= 0 accepts any rank.

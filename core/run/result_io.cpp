@@ -13,7 +13,9 @@
 #include <optional>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
+#include "run/predictive_validation.h"
 #include "util/npy.h"
 
 namespace bnn {
@@ -29,6 +31,7 @@ constexpr const char* kCurveHeader =
     "phase,step,grad_evals,wall_seconds,pointwise_accuracy,ensemble_accuracy,samples";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -452,6 +455,20 @@ Error shapeMismatch(const fs::path& dir, const char* file, const std::string& ex
                    "shape " + npyShapeText(found));
 }
 
+Error valueError(const std::string& path, const std::string& where, std::string expected, std::string found) {
+  return fileError(ErrorCode::BadValue, path, where, std::move(expected), std::move(found));
+}
+
+// A number read back must be NaN (when `nanAllowed`: "not measured") or within [lo, hi].
+std::optional<Error> checkValue(const std::string& path, const std::string& where, double v, double lo,
+                                double hi, bool nanAllowed = true) {
+  if (std::isnan(v) ? nanAllowed : (std::isfinite(v) && v >= lo && v <= hi)) return std::nullopt;
+  std::string range =
+      "a number in [" + formatDouble(lo) + ", " + (std::isinf(hi) ? "inf)" : formatDouble(hi) + "]");
+  if (nanAllowed) range += " or null";
+  return valueError(path, where, range, std::isinf(v) ? (v > 0 ? "inf" : "-inf") : formatDouble(v));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -607,6 +624,26 @@ Result<RunResult> readRunResult(const std::string& directory) {
   const int64_t sampleCount = jr.integer(c, "sample_count", {}, 0);
   const int64_t numClasses = jr.integer(c, "num_classes", {}, 0);
   if (jr.error()) return *jr.error();
+  // Values that cannot occur.
+  if (numClasses > 256)
+    return valueError(configPath, "key 'num_classes'", "at most 256 classes (labels are bytes)",
+                      std::to_string(numClasses));
+  const int64_t maxSamples = r.config.samplingSteps / std::max<int64_t>(1, r.config.thinning);
+  if (sampleCount > maxSamples)
+    return valueError(configPath, "key 'sample_count'",
+                      "at most samples / thinning = " + std::to_string(maxSamples),
+                      std::to_string(sampleCount));
+  if (auto e = checkValue(configPath, "key 'last_pointwise_accuracy'", r.lastPointwiseAccuracy, 0, 1))
+    return *e;
+  for (const auto& [key, v] :
+       {std::pair<const char*, double>{"timings.total_seconds", r.timings.totalSeconds},
+        {"timings.gradient_seconds", r.timings.gradientSeconds},
+        {"timings.update_seconds", r.timings.updateSeconds},
+        {"timings.eval_seconds", r.timings.evalSeconds}})
+    if (auto e = checkValue(configPath, std::string("key '") + key + "'", v, 0, kInf)) return *e;
+  if (r.timings.gradEvals < 0 || r.timings.testPasses < 0)
+    return valueError(configPath, "key 'timings.grad_evals' / 'timings.test_passes'", "counts >= 0",
+                      std::to_string(r.timings.gradEvals) + " / " + std::to_string(r.timings.testPasses));
 
   // summary.json (derived values; checked, not restored)
   const std::string summaryPath = joinPath(dir, "summary.json");
@@ -614,12 +651,21 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (!sj) return sj.error();
   {
     JsonReader sr(summaryPath);
-    for (const char* key :
-         {"ensemble_accuracy", "last_sample_accuracy", "difference", "certain_share_095", "nll"})
-      sr.number(*sj, key);
+    const double ensemble = sr.number(*sj, "ensemble_accuracy");
+    const double last = sr.number(*sj, "last_sample_accuracy");
+    const double difference = sr.number(*sj, "difference");
+    const double certain = sr.number(*sj, "certain_share_095");
+    const double nll = sr.number(*sj, "nll");
     const int64_t samples = sr.integer(*sj, "samples");
     const std::string st2 = sr.string(*sj, "status");
     if (sr.error()) return *sr.error();
+    for (const auto& [key, v, lo, hi] :
+         {std::tuple<const char*, double, double, double>{"ensemble_accuracy", ensemble, 0, 1},
+          {"last_sample_accuracy", last, 0, 1},
+          {"difference", difference, -1, 1},
+          {"certain_share_095", certain, 0, 1},
+          {"nll", nll, 0, kInf}})
+      if (auto e = checkValue(summaryPath, std::string("key '") + key + "'", v, lo, hi)) return *e;
     if (samples != sampleCount)
       return fileError(ErrorCode::BadFormat, summaryPath, "key 'samples' disagrees with config.json",
                        std::to_string(sampleCount), std::to_string(samples));
@@ -634,6 +680,18 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (!curveText) return curveText.error();
   Result<std::vector<CurvePoint>> curve = parseCurve(curvePath, *curveText);
   if (!curve) return curve.error();
+  for (size_t i = 0; i < curve->size(); ++i) {
+    const CurvePoint& p = (*curve)[i];
+    const std::string row = "row " + std::to_string(i + 1) + ", ";  // data rows, after the header
+    if (p.step < 0 || p.gradEvals < 0 || p.samples < 0 || p.samples > sampleCount)
+      return valueError(
+          curvePath, row + "step / grad_evals / samples",
+          "non-negative counts, samples at most " + std::to_string(sampleCount),
+          std::to_string(p.step) + " / " + std::to_string(p.gradEvals) + " / " + std::to_string(p.samples));
+    if (auto e = checkValue(curvePath, row + "wall_seconds", p.wallSeconds, 0, kInf, false)) return *e;
+    if (auto e = checkValue(curvePath, row + "pointwise_accuracy", p.pointwiseAccuracy, 0, 1)) return *e;
+    if (auto e = checkValue(curvePath, row + "ensemble_accuracy", p.ensembleAccuracy, 0, 1)) return *e;
+  }
   r.curve = std::move(*curve);
 
   // Arrays.
@@ -670,22 +728,30 @@ Result<RunResult> readRunResult(const std::string& directory) {
     return shapeMismatch(dir, "predictive.npy", npyShapeText(logSum->shape), mean->shape,
                          "must match log_sum.npy");
 
+  // Values: nothing impossible (non-finite, out of range, inconsistent with the sample count).
   std::vector<uint32_t> voteValues = votes->values<uint32_t>();
-  for (int64_t i = 0; i < rows; ++i) {
-    uint64_t total = 0;
-    for (int64_t k = 0; k < cols; ++k) total += voteValues[static_cast<size_t>(i * cols + k)];
-    if (total > static_cast<uint64_t>(sampleCount))
-      return fileError(ErrorCode::BadFormat, joinPath(dir, "votes.npy"),
-                       "image " + std::to_string(i) + " has more votes than samples",
-                       "at most " + std::to_string(sampleCount), std::to_string(total));
-  }
-
+  std::vector<double> logSumValues = logSum->values<double>();
+  std::vector<double> sumPLogPValues = sumPLogP->values<double>();
   r.testLabels = labels->values<uint8_t>();
-  for (size_t i = 0; i < r.testLabels.size(); ++i)
-    if (cols > 0 && r.testLabels[i] >= cols)
-      return fileError(ErrorCode::LabelOutOfRange, joinPath(dir, "test_labels.npy"),
-                       "image " + std::to_string(i), "0.." + std::to_string(cols - 1),
-                       std::to_string(r.testLabels[i]));
+  {
+    const std::vector<float> meanValues = mean->values<float>();
+    PredictiveArrays arrays;
+    arrays.images = rows;
+    arrays.classes = static_cast<int>(cols);
+    arrays.samples = sampleCount;
+    arrays.logSum = logSumValues.data();
+    arrays.sumPLogP = sumPLogPValues.data();
+    arrays.votes = voteValues.data();
+    arrays.mean = meanValues.data();
+    arrays.labels = emptyPredictive ? nullptr : r.testLabels.data();
+    PredictiveSources sources;
+    sources.logSum = joinPath(dir, "log_sum.npy");
+    sources.sumPLogP = joinPath(dir, "sum_plogp.npy");
+    sources.votes = joinPath(dir, "votes.npy");
+    sources.mean = joinPath(dir, "predictive.npy");
+    sources.labels = joinPath(dir, "test_labels.npy");
+    if (Status st = validatePredictiveArrays(arrays, sources); !st) return st.error();
+  }
 
   const std::string imagesPath = joinPath(dir, "test_images.npy");
   if (fs::exists(imagesPath, ec)) {
@@ -699,8 +765,8 @@ Result<RunResult> readRunResult(const std::string& directory) {
 
   if (!emptyPredictive) {
     try {
-      r.predictive.restore(rows, static_cast<int>(cols), sampleCount, logSum->values<double>(),
-                           sumPLogP->values<double>(), std::move(voteValues));
+      r.predictive.restore(rows, static_cast<int>(cols), sampleCount, std::move(logSumValues),
+                           std::move(sumPLogPValues), std::move(voteValues));
     } catch (const std::exception& e) {
       return fileError(ErrorCode::BadFormat, joinPath(dir, "log_sum.npy"),
                        std::string("cannot restore the predictive: ") + e.what());

@@ -42,6 +42,8 @@ const char* errorCodeName(ErrorCode code) {
       return "io";
     case ErrorCode::NotADirectory:
       return "not-a-directory";
+    case ErrorCode::BadValue:
+      return "bad-value";
   }
   return "unknown";
 }
@@ -86,6 +88,8 @@ static const char* describe(ErrorCode code) {
       return "input/output error";
     case ErrorCode::NotADirectory:
       return "not a directory, expected a folder";
+    case ErrorCode::BadValue:
+      return "impossible value";
   }
   return "error";
 }

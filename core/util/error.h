@@ -29,6 +29,7 @@ enum class ErrorCode {
   BadFormat,         // a result file that cannot be parsed
   Io,                // write failure
   NotADirectory,     // a folder was expected
+  BadValue,          // a value that cannot occur (NaN, out of range, inconsistent with others)
 };
 
 /// Stable machine name of a code, e.g. "truncated-header".

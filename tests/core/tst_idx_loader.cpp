@@ -295,6 +295,33 @@ void TestIdxLoader::badFile_data() {
                                           << "images" << gz(imagesFile(3).left(100))
                                           << ErrorCode::PayloadTooShort << 100LL << "2352 payload bytes"
                                           << "84 bytes";
+  // Decompression is bounded by what the header declares: a bomb stops one byte past it.
+  QTest::newRow("gzip_bomb") << "file"
+                             << "images" << gz(imagesFile(2) + QByteArray(32 << 20, '\0'))
+                             << ErrorCode::PayloadTooLong << 1584LL << "1568 payload bytes (2 x 28 x 28)"
+                             << "more (decompression stopped after 1585 bytes)";
+  QTest::newRow("gzip_bomb_labels") << "file"
+                                    << "labels" << gz(labelsFile(2) + QByteArray(8 << 20, '\x01'))
+                                    << ErrorCode::PayloadTooLong << 10LL << "2 payload bytes"
+                                    << "more (decompression stopped after 11 bytes)";
+  QTest::newRow("gzip_extra_member") << "file"
+                                     << "images" << gz(imagesFile(2)) + gz(QByteArray("x"))
+                                     << ErrorCode::PayloadTooLong << 1584LL << "1568 payload bytes"
+                                     << "decompression stopped after 1585 bytes";
+  QTest::newRow("gzip_truncated_header") << "file"
+                                         << "images" << gz(idxHeader(0x08, {2, 28, 28}).left(9))
+                                         << ErrorCode::TruncatedHeader << 9LL << "16-byte header"
+                                         << "9 bytes";
+  QTest::newRow("gzip_header_claims_4e9_images")
+      << "file"
+      << "images" << gz(idxHeader(0x08, {4000000000u, 28, 28}) + QByteArray(10, '\0'))
+      << ErrorCode::PayloadTooShort << 26LL << "3136000000000 payload bytes"
+      << "10 bytes";
+  QTest::newRow("gzip_header_overflows")
+      << "file"
+      << "images" << gz(idxHeader(0x08, {0xffffffffu, 0xffffffffu, 0xffffffffu}) + QByteArray(3, '\0'))
+      << ErrorCode::PayloadTooShort << 19LL << "more than 2^64 payload bytes"
+      << "3 bytes";
 }
 
 void TestIdxLoader::badFile() {
@@ -415,7 +442,8 @@ void TestIdxLoader::overflowingDimensions() {
 void TestIdxLoader::roundTrip_data() {
   QTest::addColumn<QString>("imagesName");
   QTest::addColumn<QString>("labelsName");
-  QTest::addColumn<QString>("encoding");  // raw, gzip, gzip2 (two concatenated members)
+  // raw, gzip, gzip2 (two concatenated members), gzip4 (four members, two splitting the header)
+  QTest::addColumn<QString>("encoding");
   QTest::newRow("raw") << "images-idx3-ubyte"
                        << "labels-idx1-ubyte"
                        << "raw";
@@ -425,6 +453,9 @@ void TestIdxLoader::roundTrip_data() {
   QTest::newRow("gzip_concatenated_members") << "images.gz"
                                              << "labels.gz"
                                              << "gzip2";
+  QTest::newRow("gzip_header_split_over_members") << "images.gz"
+                                                  << "labels.gz"
+                                                  << "gzip4";
   QTest::newRow("gzip_content_under_raw_name") << "images-idx3-ubyte"
                                                << "labels-idx1-ubyte"
                                                << "gzip";
@@ -444,6 +475,8 @@ void TestIdxLoader::roundTrip() {
   const auto encode = [&](const QByteArray& plain) {
     if (encoding == QLatin1String("gzip")) return gz(plain);
     if (encoding == QLatin1String("gzip2")) return gz(plain.left(100)) + gz(plain.mid(100));
+    if (encoding == QLatin1String("gzip4"))
+      return gz(plain.left(3)) + gz(plain.mid(3, 3)) + gz(QByteArray()) + gz(plain.mid(6));
     return plain;
   };
   QTemporaryDir tmp;

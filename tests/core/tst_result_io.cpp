@@ -489,7 +489,7 @@ void TestResultIo::readErrors_data() {
   row("labels != config count", ErrorCode::BadDimensions, "test_labels.npy", "(8,)");
   row("images shape", ErrorCode::BadDimensions, "test_images.npy", "(7, 28, 27)");
   row("label out of range", ErrorCode::LabelOutOfRange, "test_labels.npy");
-  row("too many votes", ErrorCode::BadFormat, "votes.npy", "more votes than samples");
+  row("too many votes", ErrorCode::BadValue, "votes.npy", "votes summing to the sample count 3");
 }
 
 void TestResultIo::readErrors() {
