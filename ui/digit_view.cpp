@@ -5,12 +5,12 @@
 #include "run/run_result.h"
 
 QImage digitImage(const bnn::RunResult& run, int64_t index) {
-  const int rows = run.imageRows, cols = run.imageCols;
+  const int rows = run.imageRows(), cols = run.imageCols();
   if (rows <= 0 || cols <= 0 || index < 0) return {};
   const size_t pixels = size_t(rows) * size_t(cols);
-  if (run.testImages.size() < (size_t(index) + 1) * pixels) return {};
+  if (run.testImages().size() < (size_t(index) + 1) * pixels) return {};
   QImage img(cols, rows, QImage::Format_Grayscale8);
-  const uint8_t* src = run.testImages.data() + size_t(index) * pixels;
+  const uint8_t* src = run.testImages().data() + size_t(index) * pixels;
   for (int r = 0; r < rows; ++r) memcpy(img.scanLine(r), src + size_t(r) * size_t(cols), size_t(cols));
   return img;
 }

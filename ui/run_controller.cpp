@@ -116,14 +116,11 @@ void RunController::drainAll() {
     if (d.snapshot && !item.finished) Q_EMIT snapshotReady(item.id, std::move(d.snapshot));
     if (item.finished) {
       Chain& c = *item.finished;
-      auto result = std::make_shared<bnn::RunResult>(c.job->result());
-      if (result->testLabels.empty() && c.data) {
+      auto result = std::make_shared<bnn::RunResult>(c.job->takeResult());
+      if (!result->test && c.data) {
         result->datasetName = c.data->name;
         result->datasetDirectory = c.data->directory;
-        result->imageRows = c.data->test.rows;
-        result->imageCols = c.data->test.cols;
-        result->testLabels = c.data->test.labels;
-        result->testImages = c.data->test.pixels;
+        result->test = bnn::sharedTestSplit(c.data);
       }
       Q_EMIT runFinished(item.id, std::shared_ptr<const bnn::RunResult>(std::move(result)));
     }

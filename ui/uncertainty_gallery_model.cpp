@@ -37,9 +37,9 @@ void UncertaintyGalleryModel::rebuild() {
 
 bool UncertaintyGalleryModel::hasImages() const {
   return m_run && m_analysis &&
-         m_run->testImages.size() >=
-             size_t(m_analysis->numImages) * size_t(m_run->imageRows) * size_t(m_run->imageCols) &&
-         !m_run->testImages.empty();
+         m_run->testImages().size() >=
+             size_t(m_analysis->numImages) * size_t(m_run->imageRows()) * size_t(m_run->imageCols()) &&
+         !m_run->testImages().empty();
 }
 
 int UncertaintyGalleryModel::imageIndexAt(int row) const {

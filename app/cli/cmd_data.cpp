@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "data/idx_loader.h"
+#include "util/option_parser.h"
 
 namespace {
 
@@ -145,30 +146,19 @@ SplitOutcome checkSplit(const std::string& dir, const char* title, const char* i
 namespace bnn::cli {
 
 int dataCheck(int argc, char** argv) {
-  std::string dir;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      dataUsage(stdout);
-      return 0;
-    }
-    if (arg.size() > 1 && arg[0] == '-') {
-      std::fprintf(stderr, "bnn-cli data check: unknown option '%s'\n", arg.c_str());
-      std::fputs(kUsageLine, stderr);
-      return 2;
-    }
-    if (!dir.empty()) {
-      std::fprintf(stderr, "bnn-cli data check: unexpected argument '%s' (one DIR only)\n", arg.c_str());
-      std::fputs(kUsageLine, stderr);
-      return 2;
-    }
-    dir = arg;
+  OptionParser parser;
+  parser.positional(1);
+  const OptionParser::Parsed p = parser.parse(argc, argv);
+  if (p.help) {
+    dataUsage(stdout);
+    return 0;
   }
-  if (dir.empty()) {
-    std::fputs("bnn-cli data check: missing DIR\n", stderr);
+  if (!p.ok() || p.arguments.empty()) {
+    std::fprintf(stderr, "bnn-cli data check: %s\n", p.ok() ? "missing DIR" : p.error.c_str());
     std::fputs(kUsageLine, stderr);
     return 2;
   }
+  const std::string dir = p.arguments.front();
 
   std::printf("%-*s%s\n", kKeyWidth + 2, "folder", dir.c_str());
   if (Status s = checkDatasetDirectory(dir); !s.ok()) {

@@ -1,12 +1,10 @@
 // bnn-cli report RUN_DIR [--threshold t] [--out DIR]: the uncertainty summary of a saved run and
 // its tables as CSV, computed by core/analysis (the same code as the desktop explorer).
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -14,6 +12,8 @@
 #include "commands.h"
 #include "run/result_io.h"
 #include "run/run_result.h"
+#include "util/option_parser.h"
+#include "util/text_file.h"
 
 namespace {
 
@@ -33,18 +33,9 @@ void reportUsage(FILE* out) {
 }
 
 bool writeText(const std::filesystem::path& path, const std::string& text, std::string& why) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) {
-    why = path.string() + ": cannot open for writing: " + std::strerror(errno);
-    return false;
-  }
-  f << text;
-  f.close();
-  if (!f) {
-    why = path.string() + ": write failed";
-    return false;
-  }
-  return true;
+  const bnn::Status st = bnn::writeTextFile(path.string(), text);
+  if (!st) why = st.error().message();
+  return st.ok();
 }
 
 }  // namespace
@@ -52,47 +43,32 @@ bool writeText(const std::filesystem::path& path, const std::string& text, std::
 namespace bnn::cli {
 
 int report(int argc, char** argv) {
-  std::string runDir, outDir;
-  double threshold = 0.95;
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      reportUsage(stdout);
-      return 0;
-    }
-    if (arg == "--threshold" || arg == "--out") {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "bnn-cli report: %s needs a value\n", arg.c_str());
-        return 2;
-      }
-      const std::string value = argv[++i];
-      if (arg == "--out") {
-        outDir = value;
-        continue;
-      }
-      char* end = nullptr;
-      threshold = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !std::isfinite(threshold) || threshold < 0 || threshold > 1) {
-        std::fprintf(stderr, "bnn-cli report: --threshold: expected a number in [0, 1], found '%s'\n",
-                     value.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (!arg.empty() && arg[0] == '-') {
-      std::fprintf(stderr, "bnn-cli report: unknown option '%s'\n", arg.c_str());
-      return 2;
-    }
-    if (!runDir.empty()) {
-      std::fprintf(stderr, "bnn-cli report: one RUN_DIR expected, found '%s' and '%s'\n", runDir.c_str(),
-                   arg.c_str());
-      return 2;
-    }
-    runDir = arg;
+  bnn::OptionParser parser;
+  parser.value("threshold").value("out").positional(1);
+  const bnn::OptionParser::Parsed p = parser.parse(argc, argv);
+  if (p.help) {
+    reportUsage(stdout);
+    return 0;
   }
-  if (runDir.empty()) {
-    reportUsage(stderr);
+  if (!p.ok()) {
+    std::fprintf(stderr, "bnn-cli report: %s (see bnn-cli report --help)\n", p.error.c_str());
     return 2;
+  }
+  if (p.arguments.empty()) {
+    std::fputs("bnn-cli report: missing RUN_DIR (see bnn-cli report --help)\n", stderr);
+    return 2;
+  }
+  const std::string runDir = p.arguments.front();
+  const std::string outDir = p.last("out").value_or("");
+  double threshold = 0.95;
+  if (const std::optional<std::string> t = p.last("threshold")) {
+    const auto r = std::from_chars(t->data(), t->data() + t->size(), threshold);
+    if (t->empty() || r.ec != std::errc() || r.ptr != t->data() + t->size() || !std::isfinite(threshold) ||
+        threshold < 0 || threshold > 1) {
+      std::fprintf(stderr, "bnn-cli report: --threshold: expected a number from 0 to 1, found %s\n",
+                   bnn::quotedText(t->substr(0, 40)).c_str());
+      return 2;
+    }
   }
 
   auto loaded = readRunResult(runDir);

@@ -2,12 +2,16 @@
 // example's summary. --compare runs example-sgld and example-sghmc at once.
 #include <unistd.h>
 
-#include <atomic>
+#include <stdlib.h>  // mkdtemp
+
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -19,31 +23,87 @@
 #include "data/idx_loader.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
+#include "util/option_parser.h"
 
 namespace bnn::cli {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-void onSigint(int) { g_interrupted.store(true); }
+// SIGINT / SIGTERM: the first one asks every chain to stop (each stops within one step); the
+// results of interrupted runs are not saved, so --out DIR is written complete or not at all. A
+// second signal at least a second later, while the chains are still stopping, quits at once
+// (nothing has been written then; tools such as `timeout` deliver one interruption twice within
+// milliseconds, which counts as one). While result folders are being written (atomically, in well
+// under a second) signals are only recorded, and the exit code says so. A signal ignored when the
+// program started (a background job of a non-interactive shell, nohup) stays ignored.
+volatile std::sig_atomic_t g_signal = 0;          // the first signal received, 0 if none
+volatile std::sig_atomic_t g_writingResults = 0;  // set while the result folders are written
+
+extern "C" void onSignal(int sig) {
+  // Only this handler touches `first`; SIGINT and SIGTERM block each other while it runs.
+  static timespec first{};
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (g_signal == 0) {
+    g_signal = sig;
+    first = now;
+    return;
+  }
+  const double since = double(now.tv_sec - first.tv_sec) + 1e-9 * double(now.tv_nsec - first.tv_nsec);
+  if (g_writingResults || since < 1.0) return;
+  static const char kMsg[] = "\nbnn-cli run: interrupted again, quitting without saving\n";
+  const ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  (void)ignored;
+  std::_Exit(128 + g_signal);
+}
+
+void installSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = onSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction old {};
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &sa, nullptr);
+  }
+}
 
 void printRunUsage(FILE* out) {
   std::fputs(
       "usage: bnn-cli run [--preset NAME | --compare] [--data DIR] [--threads N] [--out DIR]\n"
       "                   [--no-progress] [--PARAM VALUE ...]\n"
-      "\n"
-      "  --preset NAME   example-sgld (default), example-sghmc, example-sghmc-as-published\n"
-      "  --compare       run example-sgld and example-sghmc at once (overrides apply to both)\n"
+      "\n",
+      out);
+  std::string presets;
+  for (const std::string& p : presetNames()) presets += (presets.empty() ? "" : ", ") + p;
+  std::string pair;
+  for (const std::string& p : comparisonPresetNames()) pair += (pair.empty() ? "" : " and ") + p;
+  std::fprintf(out, "  --preset NAME   %s (default example-sgld)\n", presets.c_str());
+  std::fprintf(out, "  --compare       run %s at once (the overrides apply to both)\n", pair.c_str());
+  std::fputs(
       "  --data DIR      folder with the four MNIST-style IDX files, raw or .gz (default data/mnist)\n"
       "  --threads N     worker threads (default: all cores); results do not depend on it\n"
-      "  --out DIR       write the result folder(s) there (config.json, summary.json, curve.csv, *.npy)\n"
+      "  --out DIR       write the result folder there (config.json, summary.json, curve.csv, *.npy);\n"
+      "                  with --compare one subfolder per preset. Written atomically once the runs\n"
+      "                  have ended; an interrupted run (Ctrl-C) writes nothing\n"
       "  --no-progress   no progress bars\n"
       "\n"
-      "parameters (--PARAM VALUE):\n",
+      "run parameters, --KEY VALUE or --KEY=VALUE (the value of example-sgld in brackets):\n",
       out);
-  for (const ParamSpec& s : runParamSpecs())
-    std::fprintf(out, "  --%-28s %s\n", s.key.c_str(), s.label.c_str());
-  std::fputs("\naliases: --warmup, --samples, --eval-every, --step-size, --seed are parameters too.\n", out);
+  const RunConfig example = *presetConfig("example-sgld");
+  for (const ParamSpec& s : runParamSpecs()) {
+    std::string what = s.label;
+    if (!s.unit.empty()) what += " (" + s.unit + ")";
+    std::fprintf(out, "  --%-27s %s: %s [%s]\n", s.key.c_str(), what.c_str(), s.accepts.c_str(),
+                 getParam(example, s.key).c_str());
+  }
+  std::fputs(
+      "\nexit status: 0 every run completed, 1 a run diverged or failed or could not be saved,\n"
+      "2 wrong options (one line on stderr says why), 130 interrupted (nothing saved)\n",
+      out);
 }
 
 std::string formatDuration(double s) {
@@ -111,67 +171,47 @@ struct Options {
 
 // Returns an error message, or "" on success.
 std::string parse(int argc, char** argv, Options& o, bool& help) {
-  std::string preset = "example-sgld";
-  bool compare = false, presetGiven = false;
-  std::vector<std::pair<std::string, std::string>> overrides;
-  for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&](std::string& v) -> bool {
-      if (i + 1 >= argc) return false;
-      v = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--help" || a == "-h") {
-      help = true;
-      return "";
-    }
-    if (a == "--compare") {
-      compare = true;
-      continue;
-    }
-    if (a == "--no-progress") {
-      o.progress = false;
-      continue;
-    }
-    if (a.rfind("--", 0) != 0) return "unexpected argument '" + a + "'";
-    if (!value(v)) return a + ": missing value";
-    if (a == "--preset") {
-      preset = v;
-      presetGiven = true;
-    } else if (a == "--data")
-      o.data = v;
-    else if (a == "--out")
-      o.out = v;
-    else if (a == "--threads") {
-      char* end = nullptr;
-      const long t = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || t < 1 || t > 256)
-        return "--threads: expected an integer in 1..256, found '" + v + "'";
-      o.threads = static_cast<int>(t);
-    } else if (findParamSpec(a.substr(2)))
-      overrides.emplace_back(a.substr(2), v);
-    else
-      return "unknown option '" + a + "' (see bnn-cli run --help)";
+  OptionParser parser;
+  parser.flag("compare").flag("no-progress").value("preset").value("data").value("out").value("threads");
+  parser.values([](const std::string& key) { return findParamSpec(key) != nullptr; });
+  const OptionParser::Parsed p = parser.parse(argc, argv);
+  if (p.help) {
+    help = true;
+    return "";
   }
-  if (compare && presetGiven)
-    return "--compare and --preset contradict each other: --compare runs example-sgld and example-sghmc";
-  std::vector<std::string> names =
-      compare ? std::vector<std::string>{"example-sgld", "example-sghmc"} : std::vector<std::string>{preset};
-  for (const std::string& n : names) {
-    auto c = presetConfig(n);
-    if (!c) {
-      std::string all;
-      for (const auto& p : presetNames()) all += (all.empty() ? "" : ", ") + p;
-      return "--preset: unknown preset '" + n + "' (one of " + all + ")";
+  if (!p.ok()) return p.error + " (see bnn-cli run --help)";
+  const bool compare = p.has("compare");
+  o.progress = !p.has("no-progress");
+  ParamOverrides overrides;
+  for (const auto& [name, value] : p.options) {
+    if (name == "data") {
+      if (value.empty()) return "--data needs a folder";
+      o.data = value;
+    } else if (name == "out") {
+      if (value.empty()) return "--out needs a folder";
+      o.out = value;
+    } else if (name == "threads") {
+      int t = 0;
+      const auto r = std::from_chars(value.data(), value.data() + value.size(), t);
+      if (value.empty() || r.ec != std::errc() || r.ptr != value.data() + value.size() || t < 1 || t > 256)
+        return "--threads: expected a whole number from 1 to 256, found " + quotedText(value.substr(0, 40));
+    } else if (findParamSpec(name)) {
+      overrides.emplace_back(name, value);
     }
-    for (const auto& [k, val] : overrides) {
-      if (auto err = setParam(*c, k, val)) return "--" + *err;
-    }
-    if (auto err = validate(*c)) return n + ": " + *err;
-    o.configs.push_back(*c);
-    o.presetKeys.push_back(n);
   }
+  if (auto t = p.last("threads")) o.threads = std::stoi(*t);
+  const std::optional<std::string> preset = p.last("preset");
+  if (compare && preset) {
+    std::string pair;
+    for (const std::string& n : comparisonPresetNames()) pair += (pair.empty() ? "" : " and ") + n;
+    return "--compare and --preset contradict each other: --compare runs " + pair;
+  }
+  const std::vector<std::string> names =
+      compare ? comparisonPresetNames() : std::vector<std::string>{preset.value_or("example-sgld")};
+  CheckedConfigs checked = configsFromOptions(names, overrides);
+  if (!checked) return checked.error;
+  o.configs = std::move(checked.configs);
+  o.presetKeys = names;
   return "";
 }
 
@@ -189,7 +229,7 @@ void printSummary(const RunResult& r) {
     std::printf("  certain share (max predictive probability > 0.95)     %.1f%%\n",
                 100.0 * certainShare(r.predictive, 0.95));
     std::printf("  test NLL of the ensemble                              %.4f nats\n",
-                r.predictive.negLogLikelihood(r.testLabels.data()));
+                r.predictive.negLogLikelihood(r.testLabels().data()));
   } else if (std::isfinite(last)) {
     std::printf("  pointwise accuracy of the last state                  %.4f (no posterior samples)\n",
                 last);
@@ -199,6 +239,45 @@ void printSummary(const RunResult& r) {
       "  wall time %.1f s: gradients %.1f s (%lld), updates %.1f s, test passes %.1f s (%lld), %d threads\n",
       t.totalSeconds, t.gradientSeconds, static_cast<long long>(t.gradEvals), t.updateSeconds, t.evalSeconds,
       static_cast<long long>(t.testPasses), t.threads);
+}
+
+// Writes the results. One run: its folder at o.out. Several (--compare): one subfolder per preset;
+// when o.out does not exist yet they are written into a temporary sibling that is renamed into
+// place, so the folder appears complete or not at all; an existing o.out gets each subfolder
+// replaced atomically on its own.
+Status saveResults(const std::vector<RunResult>& results, const Options& o) {
+  namespace fs = std::filesystem;
+  if (results.size() == 1) return writeRunResult(results.front(), o.out);
+  fs::path dest(o.out);
+  if (dest.filename().empty()) dest = dest.parent_path();
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(dest, ec))) {
+    for (size_t i = 0; i < results.size(); ++i)
+      if (Status st = writeRunResult(results[i], (dest / o.presetKeys[i]).string()); !st) return st;
+    return okStatus();
+  }
+  std::string tmpl = dest.string() + ".tmp-XXXXXX";
+  if (!mkdtemp(tmpl.data()))
+    return makeError(ErrorCode::Io, dest.string(), -1, {}, {},
+                     "cannot create a folder beside it: " + std::string(std::strerror(errno)));
+  const fs::path stage(tmpl);
+  auto discard = [&] {
+    std::error_code ignore;
+    fs::remove_all(stage, ignore);
+  };
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (Status st = writeRunResult(results[i], (stage / o.presetKeys[i]).string()); !st) {
+      discard();
+      return st;
+    }
+  }
+  fs::rename(stage, dest, ec);
+  if (ec) {
+    discard();
+    return makeError(ErrorCode::Io, dest.string(), -1, {}, {},
+                     "cannot move the new folder into place: " + ec.message());
+  }
+  return okStatus();
 }
 
 }  // namespace
@@ -215,6 +294,7 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "bnn-cli run: %s\n", err.c_str());
     return 2;
   }
+  installSignalHandlers();
   auto loaded = loadDataset(o.data);
   if (!loaded) {
     std::fprintf(stderr, "bnn-cli run: cannot use the data: %s\n", loaded.error().message().c_str());
@@ -227,26 +307,31 @@ int run(int argc, char** argv) {
   auto data = std::make_shared<const Dataset>(std::move(loaded).value());
   for (const RunConfig& c : o.configs) {
     if (c.batchSize > data->train.count) {
-      std::fprintf(stderr, "bnn-cli run: batch-size %d exceeds the %lld training images\n", c.batchSize,
+      std::fprintf(stderr, "bnn-cli run: %s: %d exceeds the %lld training images\n",
+                   findParamSpec("batch-size")->label.c_str(), c.batchSize,
                    static_cast<long long>(data->train.count));
       return 2;
     }
   }
+  if (g_signal != 0) {
+    std::fputs("bnn-cli run: interrupted while loading the data; nothing saved\n", stderr);
+    return 128 + g_signal;
+  }
+  // From here on a signal stops the chains (the loop below); the line is flushed so that a
+  // program driving bnn-cli knows the runs are starting.
   std::printf("data: %s, %lld training and %lld test images (%s)\n", data->name.c_str(),
               static_cast<long long>(data->train.count), static_cast<long long>(data->test.count),
               data->directory.c_str());
+  std::fflush(stdout);
 
-  std::signal(SIGINT, onSigint);
-  std::signal(SIGTERM, onSigint);
   std::vector<std::unique_ptr<ProgressSink>> sinks;
-  std::vector<std::shared_ptr<ChainJob>> jobs;
-  WorkerPool pool(o.threads);
   std::vector<ChainObserver*> observers;
   for (size_t i = 0; i < o.configs.size(); ++i) {
     sinks.push_back(std::make_unique<ProgressSink>());
     observers.push_back(sinks.back().get());
   }
-  jobs = pool.submitGroup(o.configs, data, observers);
+  WorkerPool pool(o.threads);
+  const std::vector<std::shared_ptr<ChainJob>> jobs = pool.submitGroup(o.configs, data, observers);
   const bool tty = isatty(fileno(stderr));
   auto allDone = [&] {
     for (auto& j : jobs)
@@ -269,37 +354,26 @@ int run(int argc, char** argv) {
     }
     drawn = true;
   };
+  bool stopping = false;
   while (!allDone()) {
-    if (g_interrupted.load()) pool.stopAll();
+    if (g_signal != 0 && !stopping) {
+      pool.stopAll();
+      stopping = true;
+      if (tty && drawn) std::fputs("\n", stderr);
+      drawn = false;
+      std::fputs("bnn-cli run: interrupted, stopping the chains (again to quit at once)\n", stderr);
+    }
     draw(false);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   draw(true);
 
-  int exitCode = 0;
   std::vector<RunResult> results;
-  for (auto& j : jobs) results.push_back(j->result());
-  for (size_t i = 0; i < results.size(); ++i) {
-    const RunResult& r = results[i];
+  for (auto& j : jobs) results.push_back(j->takeResult());
+  int exitCode = 0;
+  for (const RunResult& r : results) {
     printSummary(r);
-    if (r.outcome.status == RunStatus::Cancelled)
-      exitCode = std::max(exitCode, 130);
-    else if (r.outcome.status != RunStatus::Completed)
-      exitCode = std::max(exitCode, 1);
-    if (!o.out.empty()) {
-      std::string dir = o.out;
-      if (results.size() > 1) {
-        std::error_code ec;
-        std::filesystem::create_directories(o.out, ec);
-        dir += "/" + o.presetKeys[i];
-      }
-      if (auto st = writeRunResult(r, dir); !st) {
-        std::fprintf(stderr, "bnn-cli run: could not save the result: %s\n", st.error().message().c_str());
-        exitCode = std::max(exitCode, 1);
-      } else {
-        std::printf("  saved to %s\n", dir.c_str());
-      }
-    }
+    if (r.outcome.status != RunStatus::Completed && r.outcome.status != RunStatus::Cancelled) exitCode = 1;
   }
   if (results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
       results[1].predictive.sampleCount() > 0) {
@@ -312,7 +386,23 @@ int run(int argc, char** argv) {
         static_cast<long long>(a.timings.gradEvals), static_cast<long long>(b.timings.gradEvals),
         a.timings.totalSeconds, b.timings.totalSeconds);
   }
-  return exitCode;
+
+  const bool interrupted = g_signal != 0;
+  if (!o.out.empty() && interrupted) {
+    std::printf("\ninterrupted: nothing saved to %s\n", o.out.c_str());
+  } else if (!o.out.empty()) {
+    g_writingResults = 1;
+    const Status st = saveResults(results, o);
+    g_writingResults = 0;
+    if (!st) {
+      std::fprintf(stderr, "bnn-cli run: could not save the results: %s\n", st.error().message().c_str());
+      exitCode = std::max(exitCode, 1);
+    } else {
+      std::printf("\nsaved to %s\n", o.out.c_str());
+    }
+  }
+  std::fflush(stdout);
+  return g_signal != 0 ? 128 + g_signal : exitCode;
 }
 
 }  // namespace bnn::cli

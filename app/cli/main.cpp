@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
   if (cmd == "run") return bnn::cli::run(argc - 2, argv + 2);
   if (cmd == "bench") return bnn::cli::bench(argc - 2, argv + 2);
   if (cmd == "report") return bnn::cli::report(argc - 2, argv + 2);
-  std::fprintf(stderr, "bnn-cli: unknown command '%s'\n", cmd.c_str());
-  usage(stderr);
+  std::fprintf(
+      stderr,
+      "bnn-cli: unknown command '%s' (commands: data check, run, bench, report; see bnn-cli --help)\n",
+      cmd.substr(0, 60).c_str());
   return 2;
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "run/run_result.h"
+#include "util/format.h"
 
 namespace bnn {
 
@@ -20,18 +21,7 @@ Error analysisError(std::string detail) {
 }
 
 // Shortest text that reads back to the same double; "nan" for NaN.
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  // Prefer a shorter form when it round-trips.
-  for (int precision = 6; precision < 17; ++precision) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
-    if (std::strtod(shorter, nullptr) == v) return shorter;
-  }
-  return buf;
-}
+std::string num(double v) { return formatNumber(v); }
 
 }  // namespace
 
@@ -130,7 +120,7 @@ Result<UncertaintyAnalysis> analyzeUncertainty(const PredictiveAccumulator& pred
 }
 
 Result<UncertaintyAnalysis> analyzeUncertainty(const RunResult& run) {
-  return analyzeUncertainty(run.predictive, run.testLabels);
+  return analyzeUncertainty(run.predictive, run.testLabels());
 }
 
 int64_t retainedCount(const UncertaintyAnalysis& a, double threshold) {
@@ -208,7 +198,8 @@ ThresholdCurve thresholdCurve(const UncertaintyAnalysis& a, const std::vector<do
     const int64_t r = retainedCount(a, t);
     c.retained.push_back(r);
     c.accuracy.push_back(r > 0 ? double(a.correctPrefix[size_t(r)]) / double(r) : kNaN);
-    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * (1.0 - double(r) / double(a.numImages)) : kNaN);
+    // One rounding of the exact ratio: 0.17, not 100 * (1 - 0.9983) = 0.16999999999999238.
+    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * double(a.numImages - r) / double(a.numImages) : kNaN);
   }
   return c;
 }

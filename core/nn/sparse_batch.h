@@ -3,7 +3,7 @@
 //
 // Pixels are taken four at a time: pixels 4g .. 4g+3 form column group g. For each group the
 // batch lists the images with any of its four pixels non-zero, in increasing order, each with
-// the four values pixel/255 (zeros included; 37% of the groups of an MNIST image are listed
+// the four values pixel/255 (zeros included; 28% of the groups of an MNIST image are listed
 // against 19% of its pixels). Both first-layer products run over these lists:
 //  - forward, Z1 = X W1 + b1: the four rows of W1 of a group stay in registers while the images
 //    of a tile (kTile images) stream by, their output rows staying in L1;

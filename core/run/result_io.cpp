@@ -16,7 +16,9 @@
 #include <tuple>
 
 #include "run/predictive_validation.h"
+#include "util/format.h"
 #include "util/npy.h"
+#include "util/text_file.h"
 
 namespace bnn {
 
@@ -32,6 +34,34 @@ constexpr const char* kCurveHeader =
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The run parameters every config.json has had since format version 1. Frozen: parameters added
+// later to the table in run_config.cpp are optional when reading (older folders lack them).
+bool isVersion1Parameter(const std::string& key) {
+  static constexpr const char* kKeys[] = {"name",
+                                          "sampler",
+                                          "sghmc-form",
+                                          "step-size",
+                                          "batch-size",
+                                          "batch-mode",
+                                          "leapfrog-steps",
+                                          "alpha",
+                                          "beta",
+                                          "temperature",
+                                          "fresh-batch-per-inner-step",
+                                          "sampling-phase-sgld",
+                                          "warmup",
+                                          "eval-every",
+                                          "samples",
+                                          "thinning",
+                                          "hidden",
+                                          "prior-sigma",
+                                          "init",
+                                          "seed"};
+  for (const char* k : kKeys)
+    if (key == k) return true;
+  return false;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -55,28 +85,12 @@ std::optional<RunStatus> runStatusFromString(const std::string& s) {
   return std::nullopt;
 }
 
-std::string formatDouble(double v) {
-  if (std::isnan(v)) return "nan";
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 // NaN and infinities are not JSON numbers: written as null, read back as NaN.
 json jsonNumber(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string shapeText(std::initializer_list<int64_t> s) { return npyShapeText(std::vector<int64_t>(s)); }
 
 std::string joinPath(const fs::path& dir, const char* file) { return (dir / file).string(); }
-
-Status writeText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return fileError(ErrorCode::Io, path, "cannot create file");
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) return fileError(ErrorCode::Io, path, "write failed");
-  return okStatus();
-}
 
 Result<std::string> readText(const std::string& path) {
   std::error_code ec;
@@ -184,7 +198,6 @@ class JsonReader {
 // RunConfig field as JSON (natural JSON types where they exist).
 json configValue(const RunConfig& c, const ParamSpec& s) {
   using T = ParamSpec::Type;
-  if (s.key == "seed") return json(static_cast<uint64_t>(c.seed));
   const std::string text = getParam(c, s.key);
   switch (s.type) {
     case T::Real: {
@@ -192,8 +205,18 @@ json configValue(const RunConfig& c, const ParamSpec& s) {
       std::from_chars(text.data(), text.data() + text.size(), v);
       return jsonNumber(v);
     }
-    case T::Int:
-      return json(std::stoll(text));
+    case T::Int: {  // signed or unsigned 64-bit (the seed), written exactly
+      const char* b = text.data();
+      const char* e = b + text.size();
+      if (!text.empty() && text[0] == '-') {
+        int64_t v = 0;
+        std::from_chars(b, e, v);
+        return json(v);
+      }
+      uint64_t v = 0;
+      std::from_chars(b, e, v);
+      return json(v);
+    }
     case T::Bool:
       return json(text == "true");
     case T::IntList:
@@ -208,17 +231,11 @@ json configValue(const RunConfig& c, const ParamSpec& s) {
 // Text form of a JSON config value for setParam; nullopt when the JSON type is wrong.
 std::optional<std::string> configText(const json& v, const ParamSpec& s) {
   using T = ParamSpec::Type;
-  if (s.key == "seed") {
-    if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
-    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-    if (v.is_string()) return v.get<std::string>();
-    return std::nullopt;
-  }
   switch (s.type) {
     case T::Real:
       if (v.is_null()) return std::string("nan");
       if (!v.is_number()) return std::nullopt;
-      return formatDouble(v.get<double>());
+      return formatNumber(v.get<double>());
     case T::Int:
       if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
       if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
@@ -258,11 +275,8 @@ std::string configJson(const RunResult& r) {
   j["version"] = kVersion;
   for (const ParamSpec& s : runParamSpecs()) j[s.key] = configValue(r.config, s);
   j["dataset"] = {
-      {"name", r.datasetName},
-      {"directory", r.datasetDirectory},
-      {"test_images", static_cast<int64_t>(r.testLabels.size())},
-      {"image_rows", r.imageRows},
-      {"image_cols", r.imageCols},
+      {"name", r.datasetName},       {"directory", r.datasetDirectory}, {"test_images", r.testCount()},
+      {"image_rows", r.imageRows()}, {"image_cols", r.imageCols()},
   };
   j["outcome"] = {
       {"status", enumName(r.outcome.status)},
@@ -286,12 +300,11 @@ std::string configJson(const RunResult& r) {
 
 std::string summaryJson(const RunResult& r) {
   const PredictiveAccumulator& p = r.predictive;
-  const bool usable =
-      p.sampleCount() > 0 && p.numImages() > 0 && p.numImages() == static_cast<int64_t>(r.testLabels.size());
-  const double ensemble = usable ? p.accuracy(r.testLabels.data()) : kNaN;
+  const bool usable = p.sampleCount() > 0 && p.numImages() > 0 && p.numImages() == r.testCount();
+  const double ensemble = usable ? p.accuracy(r.testLabels().data()) : kNaN;
   const double last = r.lastPointwiseAccuracy;
   const double certain = usable ? certainShare(p, 0.95) : kNaN;
-  const double nll = usable ? p.negLogLikelihood(r.testLabels.data()) : kNaN;
+  const double nll = usable ? p.negLogLikelihood(r.testLabels().data()) : kNaN;
   json j = {
       {"ensemble_accuracy", jsonNumber(ensemble)},
       {"last_sample_accuracy", jsonNumber(last)},
@@ -311,9 +324,12 @@ std::string curveCsv(const std::vector<CurvePoint>& curve) {
     s += enumName(c.phase);
     s += ',' + std::to_string(c.step);
     s += ',' + std::to_string(c.gradEvals);
-    s += ',' + formatDouble(c.wallSeconds);
-    s += ',' + formatDouble(c.pointwiseAccuracy);
-    s += ',' + formatDouble(c.ensembleAccuracy);
+    s += ',';
+    appendNumber(s, c.wallSeconds);
+    s += ',';
+    appendNumber(s, c.pointwiseAccuracy);
+    s += ',';
+    appendNumber(s, c.ensembleAccuracy);
     s += ',' + std::to_string(c.samples);
     s += '\n';
   }
@@ -321,14 +337,16 @@ std::string curveCsv(const std::vector<CurvePoint>& curve) {
 }
 
 Status writeContents(const RunResult& r, const fs::path& dir) {
-  const int64_t n = static_cast<int64_t>(r.testLabels.size());
+  const int64_t n = r.testCount();
   const PredictiveAccumulator& p = r.predictive;
   const int64_t rows = p.numImages();
   const int64_t cols = p.numClasses();
 
-  if (Status s = writeText(joinPath(dir, "config.json"), configJson(r)); !s) return s;
-  if (Status s = writeText(joinPath(dir, "summary.json"), summaryJson(r)); !s) return s;
-  if (Status s = writeText(joinPath(dir, "curve.csv"), curveCsv(r.curve)); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "config.json"), configJson(r), FileSync::InFolder); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "summary.json"), summaryJson(r), FileSync::InFolder); !s)
+    return s;
+  if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve), FileSync::InFolder); !s)
+    return s;
 
   std::vector<float> mean = p.meanProbabilities();
   if (static_cast<int64_t>(mean.size()) != rows * cols)  // no sample yet: p̄ undefined
@@ -337,9 +355,10 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   if (Status s = writeNpy(joinPath(dir, "log_sum.npy"), {rows, cols}, p.logSum()); !s) return s;
   if (Status s = writeNpy(joinPath(dir, "sum_plogp.npy"), {rows}, p.sumPLogP()); !s) return s;
   if (Status s = writeNpy(joinPath(dir, "votes.npy"), {rows, cols}, p.votes()); !s) return s;
-  if (Status s = writeNpy(joinPath(dir, "test_labels.npy"), {n}, r.testLabels); !s) return s;
-  if (!r.testImages.empty()) {
-    if (Status s = writeNpy(joinPath(dir, "test_images.npy"), {n, r.imageRows, r.imageCols}, r.testImages);
+  if (Status s = writeNpy(joinPath(dir, "test_labels.npy"), {n}, r.testLabels()); !s) return s;
+  if (!r.testImages().empty()) {
+    if (Status s =
+            writeNpy(joinPath(dir, "test_images.npy"), {n, r.imageRows(), r.imageCols()}, r.testImages());
         !s)
       return s;
   }
@@ -464,9 +483,9 @@ std::optional<Error> checkValue(const std::string& path, const std::string& wher
                                 double hi, bool nanAllowed = true) {
   if (std::isnan(v) ? nanAllowed : (std::isfinite(v) && v >= lo && v <= hi)) return std::nullopt;
   std::string range =
-      "a number in [" + formatDouble(lo) + ", " + (std::isinf(hi) ? "inf)" : formatDouble(hi) + "]");
+      "a number in [" + formatNumber(lo) + ", " + (std::isinf(hi) ? "inf)" : formatNumber(hi) + "]");
   if (nanAllowed) range += " or null";
-  return valueError(path, where, range, std::isinf(v) ? (v > 0 ? "inf" : "-inf") : formatDouble(v));
+  return valueError(path, where, range, std::isinf(v) ? (v > 0 ? "inf" : "-inf") : formatNumber(v));
 }
 
 }  // namespace
@@ -481,17 +500,18 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
     return fileError(ErrorCode::Io, directory, "not a usable folder name");
 
   // The data must be consistent before anything is written.
-  const int64_t n = static_cast<int64_t>(r.testLabels.size());
+  const int64_t n = r.testCount();
   const PredictiveAccumulator& p = r.predictive;
   if (!predictiveIsEmpty(p) && p.numImages() != n)
     return fileError(ErrorCode::BadDimensions, directory,
                      "the predictive and the test labels cover different images",
                      std::to_string(n) + " images", std::to_string(p.numImages()));
-  if (!r.testImages.empty() && (r.imageRows <= 0 || r.imageCols <= 0 ||
-                                static_cast<int64_t>(r.testImages.size()) != n * r.imageRows * r.imageCols))
+  const std::vector<uint8_t>& images = r.testImages();
+  if (!images.empty() && (r.imageRows() <= 0 || r.imageCols() <= 0 ||
+                          static_cast<int64_t>(images.size()) != n * r.imageRows() * r.imageCols()))
     return fileError(ErrorCode::BadDimensions, directory, "test images",
-                     shapeText({n, r.imageRows, r.imageCols}) + " bytes",
-                     std::to_string(r.testImages.size()) + " bytes");
+                     shapeText({n, r.imageRows(), r.imageCols()}) + " bytes",
+                     std::to_string(images.size()) + " bytes");
 
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(dest, ec);
@@ -575,6 +595,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
                      "version " + std::to_string(version));
 
   for (const ParamSpec& s : runParamSpecs()) {
+    // A parameter added after a run was saved is absent from its config.json and keeps its default
+    // (RunConfig{}; a new parameter's default must reproduce the behaviour from before it existed).
+    // The parameters of the first format version are required.
+    if (!c.contains(s.key) && !isVersion1Parameter(s.key)) continue;
     const json* v = jr.member(c, s.key);
     if (!v) return *jr.error();
     const std::optional<std::string> text = configText(*v, s);
@@ -597,8 +621,9 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (!jr.error() && (rowsPx > 65536 || colsPx > 65536))
     jr.fail("key 'dataset.image_rows' / 'dataset.image_cols'", "at most 65536",
             std::to_string(rowsPx) + " x " + std::to_string(colsPx));
-  r.imageRows = static_cast<int>(rowsPx);
-  r.imageCols = static_cast<int>(colsPx);
+  auto test = std::make_shared<ImageSet>();
+  test->rows = static_cast<int>(rowsPx);
+  test->cols = static_cast<int>(colsPx);
 
   const std::string statusText = jr.string(*outcome, "status", "outcome.");
   r.outcome.message = jr.string(*outcome, "message", "outcome.");
@@ -732,7 +757,9 @@ Result<RunResult> readRunResult(const std::string& directory) {
   std::vector<uint32_t> voteValues = votes->values<uint32_t>();
   std::vector<double> logSumValues = logSum->values<double>();
   std::vector<double> sumPLogPValues = sumPLogP->values<double>();
-  r.testLabels = labels->values<uint8_t>();
+  test->count = n;
+  test->labels = std::move(labels->data);
+  test->labelsPath = joinPath(dir, "test_labels.npy");
   {
     const std::vector<float> meanValues = mean->values<float>();
     PredictiveArrays arrays;
@@ -743,13 +770,13 @@ Result<RunResult> readRunResult(const std::string& directory) {
     arrays.sumPLogP = sumPLogPValues.data();
     arrays.votes = voteValues.data();
     arrays.mean = meanValues.data();
-    arrays.labels = emptyPredictive ? nullptr : r.testLabels.data();
+    arrays.labels = emptyPredictive ? nullptr : test->labels.data();
     PredictiveSources sources;
     sources.logSum = joinPath(dir, "log_sum.npy");
     sources.sumPLogP = joinPath(dir, "sum_plogp.npy");
     sources.votes = joinPath(dir, "votes.npy");
     sources.mean = joinPath(dir, "predictive.npy");
-    sources.labels = joinPath(dir, "test_labels.npy");
+    sources.labels = test->labelsPath;
     if (Status st = validatePredictiveArrays(arrays, sources); !st) return st.error();
   }
 
@@ -760,8 +787,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     if (images->shape != std::vector<int64_t>{n, rowsPx, colsPx})
       return shapeMismatch(dir, "test_images.npy", shapeText({n, rowsPx, colsPx}), images->shape,
                            "must match test_labels.npy and the image size in config.json");
-    r.testImages = std::move(images->data);
+    test->pixels = std::move(images->data);
+    test->imagesPath = imagesPath;
   }
+  r.test = std::move(test);
 
   if (!emptyPredictive) {
     try {

@@ -1,10 +1,13 @@
 #pragma once
 // Everything that determines a run's results. Two runs with equal RunConfig on the same data
-// give bit-identical results, whatever the number of threads.
+// give bit-identical results, whatever the number of threads. Every field is a run parameter of
+// the table in run_config.cpp (key, label, unit, bounds, tooltip). Value types and pure
+// functions: thread-safe.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bnn {
@@ -35,6 +38,8 @@ struct RunConfig {
   double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
   uint64_t seed = 0;
+
+  bool operator==(const RunConfig&) const = default;
 };
 
 const char* enumName(SamplerKind);
@@ -54,28 +59,64 @@ std::vector<std::string> presetNames();
 std::optional<RunConfig> presetConfig(const std::string& name);
 /// Human title of a preset ("Example SGLD").
 std::string presetTitle(const std::string& name);
+/// The SGLD-vs-SGHMC comparison both programs run with one command (bnn-cli run --compare, the
+/// desktop's Compare button and --compare): {"example-sgld", "example-sghmc"}.
+const std::vector<std::string>& comparisonPresetNames();
 
-/// Description of one user-settable run parameter. Used by the command line (--key value),
-/// the desktop form (one field per spec) and validation.
+/// Description of one user-settable run parameter: one row of the parameter table in
+/// run_config.cpp, which drives parsing (setParam), text (getParam), validation, config.json
+/// (result_io), the desktop run form and `--help`. Adding a parameter is one row there.
 struct ParamSpec {
   std::string key;      // command-line name without dashes, e.g. "step-size"
-  std::string label;    // form label, e.g. "Step size h"
+  std::string label;    // form label, e.g. "Step size h"; validation messages start with it
+  std::string unit;     // e.g. "steps", "images"; empty for plain numbers and choices
   std::string tooltip;  // what it does and the example's value
   enum class Type { Int, Real, Bool, Choice, IntList, Text } type = Type::Real;
   double min = 0, max = 0;           // inclusive range for Int/Real (and each IntList entry)
+  bool minExclusive = false;         // Real: the lower bound itself is refused ("above 0")
   std::vector<std::string> choices;  // for Choice
+  std::string accepts;               // what is accepted, readable: "a number above 0, at most 100"
 };
 
+/// The parameter table in display order (the order of the run form and of --help).
 const std::vector<ParamSpec>& runParamSpecs();
 const ParamSpec* findParamSpec(const std::string& key);
 
-/// Sets one parameter from text. Returns an error reason ("step-size: expected a number in
-/// (0, 1], found 'abc'") or nullopt on success. The config is unchanged on error.
+/// Sets one parameter from text. Returns an error reason in one line naming the parameter by its
+/// label ("Step size h: expected a number above 0, at most 100, found 'abc'") or nullopt on
+/// success. The config is unchanged on error. Integers may be written in exponent form when the
+/// value is an exact integer ("1e3"). Safe on any input.
 std::optional<std::string> setParam(RunConfig& c, const std::string& key, const std::string& value);
-/// Current value of a parameter as text (round-trips through setParam).
+/// Current value of a parameter as text (round-trips through setParam); "" for an unknown key.
 std::string getParam(const RunConfig& c, const std::string& key);
 
-/// Whole-config check (ranges and contradictions). nullopt when valid.
+/// Whole-config check (ranges and contradictions). nullopt when valid, else one line that names
+/// the parameters by their labels.
 std::optional<std::string> validate(const RunConfig& c);
+
+/// Parameter overrides as given on a command line: (key, value) pairs applied in order.
+using ParamOverrides = std::vector<std::pair<std::string, std::string>>;
+
+/// A configuration, or the one-line reason why there is none.
+struct CheckedConfig {
+  std::optional<RunConfig> config;
+  std::string error;
+  explicit operator bool() const { return config.has_value(); }
+};
+
+/// The one option path of both programs: the preset, then the overrides (setParam, in order),
+/// then validate(). Used by `bnn-cli run` and by bnn-explorer's command line and form.
+CheckedConfig configFromOptions(const std::string& presetName, const ParamOverrides& overrides);
+
+/// The same for several presets at once (e.g. comparisonPresetNames()): every config in order,
+/// or the first error, prefixed with the preset's title when more than one preset is involved
+/// ("Example SGHMC: Noise estimate beta: ...").
+struct CheckedConfigs {
+  std::vector<RunConfig> configs;
+  std::string error;
+  explicit operator bool() const { return error.empty(); }
+};
+CheckedConfigs configsFromOptions(const std::vector<std::string>& presetNames,
+                                  const ParamOverrides& overrides);
 
 }  // namespace bnn

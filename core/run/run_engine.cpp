@@ -10,6 +10,7 @@
 #include <exception>
 #include <functional>
 #include <thread>
+#include <utility>
 
 #include "run/chain_parts.h"
 #include "util/philox.h"
@@ -41,18 +42,17 @@ SamplerSettings samplerSettings(const RunConfig& c, bool samplingPhase) {
 
 class ChainLoop {
  public:
-  ChainLoop(const RunConfig& c, const Dataset& d, ChainObserver* obs, const std::atomic<bool>* cancel)
-      : m_c(c), m_d(d), m_obs(obs), m_cancel(cancel) {}
+  // `test` is the shared handle of d.test the result will carry.
+  ChainLoop(const RunConfig& c, const Dataset& d, std::shared_ptr<const ImageSet> test, ChainObserver* obs,
+            const std::atomic<bool>* cancel)
+      : m_c(c), m_d(d), m_test(std::move(test)), m_obs(obs), m_cancel(cancel) {}
 
   RunResult run() {
     RunResult r;
     r.config = m_c;
     r.datasetName = m_d.name;
     r.datasetDirectory = m_d.directory;
-    r.imageRows = m_d.test.rows;
-    r.imageCols = m_d.test.cols;
-    r.testLabels = m_d.test.labels;
-    r.testImages = m_d.test.pixels;
+    r.test = m_test;
     r.timings.threads = tbb::this_task_arena::max_concurrency();
     m_start = Clock::now();
     try {
@@ -240,6 +240,7 @@ class ChainLoop {
 
   const RunConfig& m_c;
   const Dataset& m_d;
+  std::shared_ptr<const ImageSet> m_test;
   ChainObserver* m_obs;
   const std::atomic<bool>* m_cancel;
   Clock::time_point m_start, m_lastReport;
@@ -253,9 +254,20 @@ class ChainLoop {
 
 }  // namespace
 
+RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
+                   const std::atomic<bool>* cancel) {
+  if (!data) {
+    RunResult r;
+    r.config = config;
+    r.outcome = {RunStatus::Failed, "run failed: no data", -1};
+    return r;
+  }
+  return ChainLoop(config, *data, sharedTestSplit(data), observer, cancel).run();
+}
+
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
                    const std::atomic<bool>* cancel) {
-  return ChainLoop(config, data, observer, cancel).run();
+  return ChainLoop(config, data, std::make_shared<const ImageSet>(data.test), observer, cancel).run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,7 +283,8 @@ class JobImpl final : public ChainJob {
     // A driver thread per chain executing in its own arena: a chain never waits behind another.
     m_thread = std::thread([this, concurrency, finished = std::move(finished)] {
       tbb::task_arena arena(std::max(1, concurrency));
-      RunResult r = arena.execute([&] { return runChain(m_config, *m_data, m_obs, &m_stop); });
+      RunResult r = arena.execute([&] { return runChain(m_config, m_data, m_obs, &m_stop); });
+      m_data.reset();  // the result holds the test split; the job needs the data no longer
       if (finished) finished();
       {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -298,11 +311,15 @@ class JobImpl final : public ChainJob {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_result;
   }
+  RunResult takeResult() override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return std::exchange(m_result, RunResult{});
+  }
   const RunConfig& config() const override { return m_config; }
 
  private:
   RunConfig m_config;
-  std::shared_ptr<const Dataset> m_data;
+  std::shared_ptr<const Dataset> m_data;  // driver thread only after construction
   ChainObserver* m_obs;
   std::atomic<bool> m_stop{false};  // cleared before the driver starts
   mutable std::mutex m_mutex;
@@ -319,7 +336,13 @@ struct WorkerPool::Impl {
   int running = 0;  // chains whose driver thread computes
   std::unique_ptr<tbb::global_control> limit;
   std::mutex mutex;
-  std::vector<std::shared_ptr<ChainJob>> jobs;
+  std::vector<std::shared_ptr<ChainJob>> jobs;  // running, or finished and not yet forgotten
+
+  // Drops finished jobs. Caller holds `mutex`; never called on a driver thread, so a job whose
+  // last reference this was is destroyed (and its finished thread joined) on the caller's thread.
+  void forgetFinished() {
+    std::erase_if(jobs, [](const std::shared_ptr<ChainJob>& j) { return j->isFinished(); });
+  }
 
   // Each running chain computes on its own driver thread; the TBB workers fill the cores left:
   // threads - running of them (the limit counts one thread more than the workers). Two chains on
@@ -358,6 +381,7 @@ std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector
   // Every chain's arena may use all threads; how many TBB workers exist follows the number of
   // running chains (Impl::updateLimit): one chain alone gets every core, and when one of two
   // finishes the other takes the freed core (a fixed split would leave it idle).
+  m_impl->forgetFinished();
   std::vector<std::shared_ptr<ChainJob>> jobs;
   m_impl->running += static_cast<int>(configs.size());
   m_impl->updateLimit();
@@ -377,6 +401,7 @@ std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector
 
 void WorkerPool::stopAll() {
   std::lock_guard<std::mutex> lock(m_impl->mutex);
+  m_impl->forgetFinished();
   for (auto& j : m_impl->jobs) j->requestStop();
 }
 
@@ -387,6 +412,14 @@ void WorkerPool::waitAll() {
     jobs = m_impl->jobs;
   }
   for (auto& j : jobs) j->wait();
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  m_impl->forgetFinished();
+}
+
+size_t WorkerPool::trackedJobs() {
+  std::lock_guard<std::mutex> lock(m_impl->mutex);
+  m_impl->forgetFinished();
+  return m_impl->jobs.size();
 }
 
 std::vector<RunResult> runChains(const std::vector<RunConfig>& configs, std::shared_ptr<const Dataset> data,
@@ -400,7 +433,7 @@ std::vector<RunResult> runChains(const std::vector<RunConfig>& configs, std::sha
       if (cancel && cancel->load()) pool.stopAll();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    results.push_back(j->result());
+    results.push_back(j->takeResult());
   }
   return results;
 }

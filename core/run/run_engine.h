@@ -1,9 +1,16 @@
 #pragma once
-// Runs chains on a oneTBB worker pool. Qt-free; TBB stays inside the .cpp files.
+// Runs chains: runChain (one chain on the calling thread) and WorkerPool (chains on driver
+// threads of their own, each computing in its own oneTBB task arena). Qt-free; TBB stays inside
+// the .cpp files.
 //
-// Threading: a ChainObserver's methods are called on worker threads, one chain at a time per
-// chain (never concurrently for the same chain, possibly concurrently for different chains).
-// WorkerPool and ChainJob methods may be called from any thread.
+// Threading: a ChainObserver's methods are called on the chain's driver thread (never
+// concurrently for the same chain, possibly concurrently for different chains). WorkerPool and
+// ChainJob methods may be called from any thread except a chain's own observer callbacks.
+//
+// Lifetime: a finished job keeps its result until it is handed over with takeResult(); the pool
+// drops its reference to finished jobs the next time one of its methods is called (never from a
+// driver thread, so a job is never destroyed on its own thread). A caller that takes the result
+// and drops its job handle therefore leaves nothing of the chain behind but the result it took.
 
 #include <atomic>
 #include <memory>
@@ -40,23 +47,34 @@ class ChainObserver {
 };
 
 /// Runs one chain to completion on the calling thread (its inner loops use the current TBB arena).
-/// `cancel` is polled before every step and inside long test passes. Never throws.
+/// `cancel` is polled before every step: a step in progress, with its test pass, completes first,
+/// so a cancel takes effect within one step (an SGHMC step with a test pass: tens of ms on MNIST).
+/// The result's test split points into `data` (see sharedTestSplit). Never throws.
+RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
+                   const std::atomic<bool>* cancel);
+/// The same for data held by reference: the result gets its own copy of the test split.
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
                    const std::atomic<bool>* cancel);
 
-/// A chain submitted to a WorkerPool.
+/// A chain submitted to a WorkerPool. Methods may be called from any thread (see the top).
 class ChainJob {
  public:
   virtual ~ChainJob() = default;
   virtual void requestStop() = 0;  // returns at once; the chain stops within one step
   virtual bool isFinished() const = 0;
-  virtual void wait() = 0;               // blocks until finished
-  virtual RunResult result() const = 0;  // valid once finished
+  virtual void wait() = 0;  // blocks until finished
+  /// A copy of the result; valid once finished (empty after takeResult()).
+  virtual RunResult result() const = 0;
+  /// Hands the result over: moves it out, so the job no longer holds the predictive or the data.
+  /// Valid once finished; later calls return an empty RunResult.
+  virtual RunResult takeResult() = 0;
   virtual const RunConfig& config() const = 0;
 };
 
-/// A oneTBB task arena of `threads` workers (0 = all cores) running chains concurrently.
-/// The destructor requests every job to stop and waits for all of them.
+/// Runs chains concurrently on `threads` cores (0 = all): each chain computes on a driver thread
+/// of its own in its own task arena, and the number of oneTBB workers follows the number of
+/// running chains so that the cores are shared without oversubscription. Forgets finished jobs
+/// (see "Lifetime" at the top). The destructor requests every job to stop and waits for all.
 class WorkerPool {
  public:
   explicit WorkerPool(int threads = 0);
@@ -75,6 +93,8 @@ class WorkerPool {
                                                      const std::vector<ChainObserver*>& observers);
   void stopAll();
   void waitAll();
+  /// Jobs the pool still refers to: those running, after dropping the finished ones.
+  size_t trackedJobs();
 
  private:
   struct Impl;

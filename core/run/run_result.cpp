@@ -22,10 +22,24 @@ const char* enumName(RunStatus s) {
   return "unknown";
 }
 
+namespace {
+const std::vector<uint8_t> kNoBytes;
+}  // namespace
+
+const std::vector<uint8_t>& RunResult::testLabels() const { return test ? test->labels : kNoBytes; }
+
+const std::vector<uint8_t>& RunResult::testImages() const { return test ? test->pixels : kNoBytes; }
+
 double RunResult::ensembleAccuracy() const {
-  if (testLabels.size() != static_cast<size_t>(predictive.numImages()))
+  const std::vector<uint8_t>& labels = testLabels();
+  if (labels.empty() || labels.size() != static_cast<size_t>(predictive.numImages()))
     return std::numeric_limits<double>::quiet_NaN();
-  return predictive.accuracy(testLabels.data());
+  return predictive.accuracy(labels.data());
+}
+
+std::shared_ptr<const ImageSet> sharedTestSplit(const std::shared_ptr<const Dataset>& data) {
+  if (!data) return nullptr;
+  return std::shared_ptr<const ImageSet>(data, &data->test);
 }
 
 double certainShare(const PredictiveAccumulator& p, double threshold) {

@@ -1,12 +1,14 @@
 #pragma once
 // What a run produces: curves, outcome, the predictive accumulator over the test set, timings.
-// Value types; copy freely between threads.
+// Value types; copy freely between threads (a copy shares the read-only test split, see below).
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "data/dataset.h"
 #include "run/predictive.h"
 #include "run/run_config.h"
 
@@ -52,15 +54,30 @@ struct RunResult {
   PredictiveAccumulator predictive;  // over the test set
   double lastPointwiseAccuracy = std::numeric_limits<double>::quiet_NaN();
   RunTimings timings;
-  // The test split the predictive refers to (labels always; images so views work on loaded runs).
+  // The dataset the run used and its test split, the images the predictive refers to. The split
+  // is shared and read-only: a run's result, its live snapshots and every view hold the same
+  // ImageSet (copying a RunResult copies the pointer, never the 10,000 images). A result made by
+  // the run engine points into the Dataset it ran on (see sharedTestSplit); a result read from a
+  // folder owns its own. Labels are always there in a usable result; pixels may be empty (a saved
+  // run without images). Null only in a default-constructed result.
   std::string datasetName;
   std::string datasetDirectory;
-  int imageRows = 28, imageCols = 28;
-  std::vector<uint8_t> testLabels;
-  std::vector<uint8_t> testImages;  // numImages * rows * cols bytes, may be empty
+  std::shared_ptr<const ImageSet> test;
+
+  /// Test labels (empty without a test split).
+  const std::vector<uint8_t>& testLabels() const;
+  /// Test images, testCount() * imageRows() * imageCols() bytes, or empty.
+  const std::vector<uint8_t>& testImages() const;
+  int64_t testCount() const { return static_cast<int64_t>(testLabels().size()); }
+  int imageRows() const { return test ? test->rows : 0; }
+  int imageCols() const { return test ? test->cols : 0; }
 
   double ensembleAccuracy() const;  // from the predictive (NaN if no sample)
 };
+
+/// The test split of a shared dataset as a handle of its own: it points into `data` (no copy)
+/// and keeps the whole dataset alive as long as any result or snapshot holds it. Null for null.
+std::shared_ptr<const ImageSet> sharedTestSplit(const std::shared_ptr<const Dataset>& data);
 
 /// Share of images whose max p̄ exceeds `threshold` (strictly, as the example: "> 0.95").
 double certainShare(const PredictiveAccumulator& p, double threshold);

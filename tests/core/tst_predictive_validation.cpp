@@ -85,7 +85,10 @@ RunResult makeRun(int samples) {
   r.outcome = {RunStatus::Completed, "completed", 20};
   r.datasetName = "synthetic";
   r.datasetDirectory = "data/synthetic";
-  for (int i = 0; i < kImages; ++i) r.testLabels.push_back(uint8_t((i * 3) % kClasses));
+  auto test = std::make_shared<ImageSet>();
+  test->count = kImages;
+  for (int i = 0; i < kImages; ++i) test->labels.push_back(uint8_t((i * 3) % kClasses));
+  r.test = std::move(test);
   r.predictive.reset(kImages, kClasses);
   for (int s = 0; s < samples; ++s) r.predictive.add(sampleLogProbs(s, 3.0).data());
   CurvePoint w;

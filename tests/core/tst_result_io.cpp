@@ -17,6 +17,7 @@
 #include <limits>
 #include <map>
 
+#include "common/test_helpers.h"
 #include "run/result_io.h"
 #include "util/npy.h"
 
@@ -62,11 +63,12 @@ RunResult makeResult(Variant v = Full) {
   r.timings = RunTimings{12.345678901234567, 8.25, 1.0 / 7.0, 2.5e-3, 123456789012, 1026, 2};
   r.datasetName = "synthetic";
   r.datasetDirectory = "/data/mnist, copy";
-  r.imageRows = 28;
-  r.imageCols = 28;
-  for (int i = 0; i < kImages; ++i) r.testLabels.push_back(uint8_t((i * 7) % kClasses));
+  auto test = std::make_shared<ImageSet>();
+  test->count = kImages;
+  for (int i = 0; i < kImages; ++i) test->labels.push_back(uint8_t((i * 7) % kClasses));
   if (v != WithoutImages)
-    for (int j = 0; j < kImages * 28 * 28; ++j) r.testImages.push_back(uint8_t((j * 37) & 0xff));
+    for (int j = 0; j < kImages * 28 * 28; ++j) test->pixels.push_back(uint8_t((j * 37) & 0xff));
+  r.test = std::move(test);
 
   CurvePoint w;
   w.phase = Phase::Warmup;
@@ -152,10 +154,11 @@ void compareResults(const RunResult& a, const RunResult& b) {
   QCOMPARE(a.timings.threads, b.timings.threads);
   QCOMPARE(a.datasetName, b.datasetName);
   QCOMPARE(a.datasetDirectory, b.datasetDirectory);
-  QCOMPARE(a.imageRows, b.imageRows);
-  QCOMPARE(a.imageCols, b.imageCols);
-  QCOMPARE(a.testLabels, b.testLabels);
-  QCOMPARE(a.testImages, b.testImages);
+  QCOMPARE(a.imageRows(), b.imageRows());
+  QCOMPARE(a.imageCols(), b.imageCols());
+  QCOMPARE(a.testLabels(), b.testLabels());
+  QCOMPARE(a.testImages(), b.testImages());
+  QCOMPARE(b.test->count, b.testCount());
 }
 
 QByteArray readAll(const QString& path) {
@@ -194,6 +197,9 @@ class TestResultIo : public QObject {
  private Q_SLOTS:
   void roundTrip_data();
   void roundTrip();
+  void everyParameterSurvivesSaveAndReopen();
+  void opensFolderOfFormatVersion1();
+  void resultSharesTestSplit();
   void npyHeaderBytes();
   void npyReadBack_data();
   void npyReadBack();
@@ -226,7 +232,7 @@ void TestResultIo::roundTrip() {
 
   QStringList expected{"config.json",   "curve.csv",    "log_sum.npy",     "predictive.npy",
                        "sum_plogp.npy", "summary.json", "test_labels.npy", "votes.npy"};
-  if (!r.testImages.empty()) expected << "test_images.npy";
+  if (!r.testImages().empty()) expected << "test_images.npy";
   expected.sort();
   QCOMPARE(entries(dir), expected);
   QCOMPARE(entries(tmp.path()), QStringList{"run one"});  // no temporary folders left
@@ -240,6 +246,106 @@ void TestResultIo::roundTrip() {
   QVERIFY(again.ok());
   QVERIFY(writeRunResult(*back, str(dir + "/")).ok());
   QCOMPARE(entries(tmp.path()), QStringList{"run one"});
+}
+
+// A configuration that differs from the defaults in every field comes back equal.
+void TestResultIo::everyParameterSurvivesSaveAndReopen() {
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath("r");
+  RunResult r = makeResult();
+  r.config = test::unusualConfig();
+  for (const ParamSpec& s : runParamSpecs())
+    QVERIFY2(getParam(r.config, s.key) != getParam(RunConfig{}, s.key), s.key.c_str());
+  QVERIFY(writeRunResult(r, str(dir)).ok());
+  const Result<RunResult> back = readRunResult(str(dir));
+  QVERIFY2(back.ok(), back.ok() ? "" : back.error().message().c_str());
+  QVERIFY(back->config == r.config);
+  QVERIFY(readAll(dir + "/config.json").contains("\"seed\": 18446744073709551615"));
+}
+
+// config.json exactly as the first format version wrote it (a short SGHMC run, cut to 7 images):
+// run folders saved before the parameter table still open, with the same configuration.
+void TestResultIo::opensFolderOfFormatVersion1() {
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath("old");
+  QVERIFY(writeRunResult(makeResult(), str(dir)).ok());
+  writeAll(dir + "/config.json", R"({
+  "alpha": 0.01,
+  "batch-mode": "with-replacement",
+  "batch-size": 512,
+  "beta": 0.0,
+  "dataset": {
+    "directory": "data/mnist",
+    "image_cols": 28,
+    "image_rows": 28,
+    "name": "MNIST",
+    "test_images": 7
+  },
+  "eval-every": 100,
+  "format": "bnn-explorer-run",
+  "fresh-batch-per-inner-step": false,
+  "hidden": [
+    500
+  ],
+  "init": "lecun-normal",
+  "last_pointwise_accuracy": 0.9463,
+  "leapfrog-steps": 10,
+  "name": "Example SGHMC",
+  "num_classes": 10,
+  "outcome": {
+    "message": "completed",
+    "status": "completed",
+    "step": 250
+  },
+  "prior-sigma": 1.0,
+  "sample_count": 3,
+  "sampler": "sghmc",
+  "samples": 50,
+  "sampling-phase-sgld": false,
+  "seed": 3,
+  "sghmc-form": "chen",
+  "step-size": 4.5e-06,
+  "temperature": 1.0,
+  "thinning": 1,
+  "timings": {
+    "eval_seconds": 0.7037225899999999,
+    "grad_evals": 2500,
+    "gradient_seconds": 4.463402489000016,
+    "test_passes": 52,
+    "threads": 2,
+    "total_seconds": 6.14544368,
+    "update_seconds": 0.8750694339999837
+  },
+  "version": 1,
+  "warmup": 200
+}
+)");
+  const Result<RunResult> back = readRunResult(str(dir));
+  QVERIFY2(back.ok(), back.ok() ? "" : back.error().message().c_str());
+  RunConfig expected = *presetConfig("example-sghmc");
+  expected.seed = 3;
+  expected.warmupSteps = 200;
+  expected.samplingSteps = 50;
+  QVERIFY(back->config == expected);
+  QCOMPARE(back->datasetName, std::string("MNIST"));
+  QCOMPARE(back->timings.gradEvals, int64_t(2500));
+  COMPARE_DOUBLE(back->lastPointwiseAccuracy, 0.9463);
+}
+
+// A result read from a folder owns its test split; copies of the result share it.
+void TestResultIo::resultSharesTestSplit() {
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath("r");
+  QVERIFY(writeRunResult(makeResult(), str(dir)).ok());
+  const Result<RunResult> back = readRunResult(str(dir));
+  QVERIFY(back.ok());
+  QVERIFY(back->test);
+  QCOMPARE(back->test->count, int64_t(kImages));
+  QVERIFY(QString::fromStdString(back->test->labelsPath).endsWith("/test_labels.npy"));
+  QVERIFY(QString::fromStdString(back->test->imagesPath).endsWith("/test_images.npy"));
+  const RunResult copy = *back;
+  QCOMPARE(copy.test.get(), back->test.get());
+  QCOMPARE(copy.testImages().data(), back->testImages().data());
 }
 
 void TestResultIo::npyHeaderBytes() {
@@ -285,7 +391,7 @@ void TestResultIo::npyHeaderBytes() {
     QCOMPARE(b.size(), 10 + len + e.itemSize * e.count);
   }
   const QByteArray labels = readAll(dir + "/test_labels.npy");
-  QCOMPARE(labels.right(kImages), QByteArray(reinterpret_cast<const char*>(r.testLabels.data()), kImages));
+  QCOMPARE(labels.right(kImages), QByteArray(reinterpret_cast<const char*>(r.testLabels().data()), kImages));
 }
 
 void TestResultIo::npyReadBack_data() {
@@ -353,12 +459,12 @@ void TestResultIo::jsonContents() {
   QVERIFY(readAll(dir + "/config.json").contains("\"seed\": 12345678901234567890"));
 
   const QJsonObject s = readJson(dir + "/summary.json");
-  const double ensemble = r.predictive.accuracy(r.testLabels.data());
+  const double ensemble = r.predictive.accuracy(r.testLabels().data());
   QCOMPARE(s["ensemble_accuracy"].toDouble(), ensemble);
   QVERIFY(s["last_sample_accuracy"].isNull());
   QVERIFY(s["difference"].isNull());  // ensemble - NaN
   QCOMPARE(s["certain_share_095"].toDouble(), certainShare(r.predictive, 0.95));
-  QCOMPARE(s["nll"].toDouble(), r.predictive.negLogLikelihood(r.testLabels.data()));
+  QCOMPARE(s["nll"].toDouble(), r.predictive.negLogLikelihood(r.testLabels().data()));
   QCOMPARE(s["samples"].toInt(), 3);
   QCOMPARE(s["status"].toString(), QString("completed"));
 
@@ -442,7 +548,10 @@ void TestResultIo::failingWriteLeavesNothing() {
 
   // Inconsistent data is refused before anything is written.
   RunResult bad = makeResult();
-  bad.testLabels.pop_back();
+  auto fewer = std::make_shared<ImageSet>(*bad.test);
+  fewer->labels.pop_back();
+  fewer->count = int64_t(fewer->labels.size());
+  bad.test = std::move(fewer);
   const Status s2 = writeRunResult(bad, str(tmp.filePath("bad")));
   QVERIFY(!s2.ok());
   QCOMPARE(entries(tmp.path()), QStringList{"plain-file"});
@@ -467,7 +576,7 @@ void TestResultIo::readErrors_data() {
   row("config.json wrong format", ErrorCode::BadFormat, "config.json", "bnn-explorer-run");
   row("config.json missing key", ErrorCode::BadFormat, "config.json", "'step-size'");
   row("config.json wrong type", ErrorCode::BadFormat, "config.json", "'batch-size'");
-  row("config.json invalid value", ErrorCode::InvalidConfig, "config.json", "step-size: expected");
+  row("config.json invalid value", ErrorCode::InvalidConfig, "config.json", "Step size h: expected");
   row("config.json unknown status", ErrorCode::BadFormat, "config.json", "outcome.status");
   row("missing summary.json", ErrorCode::MissingFile, "summary.json");
   row("summary.json samples disagree", ErrorCode::BadFormat, "summary.json", "samples");

@@ -8,9 +8,11 @@
 #include <map>
 #include <string>
 
+#include "common/test_helpers.h"
 #include "run/run_config.h"
 
 using namespace bnn;
+using bnn::test::unusualConfig;
 
 namespace {
 
@@ -20,30 +22,17 @@ std::map<std::string, std::string> allParams(const RunConfig& c) {
   return m;
 }
 
-// A configuration far from the defaults in every field.
-RunConfig unusualConfig() {
-  RunConfig c;
-  c.name = "Deep SGHMC, cold";
-  c.sampler = SamplerKind::Sghmc;
-  c.sghmcForm = SghmcForm::Ma;
-  c.stepSize = 1.2345678901234567e-7;
-  c.batchSize = 60000;
-  c.batchMode = BatchMode::Epochs;
-  c.leapfrogSteps = 1000;
-  c.alpha = 0.3333333333333333;
-  c.beta = 0.1;
-  c.temperature = 0.015625;
-  c.freshBatchPerInnerStep = true;
-  c.samplingPhaseUsesSgld = true;
-  c.warmupSteps = 10000000;
-  c.evalEvery = 7;
-  c.samplingSteps = 0;
-  c.thinning = 1;
-  c.hidden = {400, 400, 1, 4096};
-  c.priorSigma = 1e-300;
-  c.init = InitKind::Prior;
-  c.seed = 18446744073709551615ull;
-  return c;
+// Number of members of an aggregate, counted by brace initialisation (no reflection in C++20).
+struct AnyValue {
+  template <class T>
+  operator T() const;  // NOLINT(google-explicit-constructor): declared only, used unevaluated
+};
+template <class T, class... A>
+constexpr size_t memberCount() {
+  if constexpr (requires { T{A{}..., AnyValue{}}; })
+    return memberCount<T, A..., AnyValue>();
+  else
+    return sizeof...(A);
 }
 
 }  // namespace
@@ -69,6 +58,12 @@ class TestRunConfig : public QObject {
   void validateConfig_data();
   void validateConfig();
   void validateRanges();
+  void configEquality();
+  void tableCoversEveryField();
+  void optionsPresetOverridesValidate_data();
+  void optionsPresetOverridesValidate();
+  void optionsForSeveralPresets();
+  void anyTextIsSafe();
 };
 
 void TestRunConfig::enumNames() {
@@ -217,6 +212,7 @@ void TestRunConfig::specKeys() {
     QCOMPARE(s.key, expected[i]);
     QVERIFY2(!s.label.empty(), s.key.c_str());
     QVERIFY2(s.tooltip.find("Example") != std::string::npos, s.key.c_str());
+    QVERIFY2(!s.accepts.empty(), s.key.c_str());
     QCOMPARE(findParamSpec(s.key), &s);
     if (s.type == ParamSpec::Type::Choice) QVERIFY2(s.choices.size() >= 2, s.key.c_str());
     if (s.type == ParamSpec::Type::Int || s.type == ParamSpec::Type::Real ||
@@ -225,8 +221,14 @@ void TestRunConfig::specKeys() {
   }
   QVERIFY(findParamSpec("step") == nullptr);
   QCOMPARE(findParamSpec("step-size")->type, ParamSpec::Type::Real);
-  QVERIFY(findParamSpec("step-size")->min > 0);  // (0, 100]: the smallest positive double
+  QCOMPARE(findParamSpec("step-size")->min, 0.0);  // (0, 100]
+  QVERIFY(findParamSpec("step-size")->minExclusive);
+  QVERIFY(!findParamSpec("alpha")->minExclusive);
   QCOMPARE(findParamSpec("step-size")->max, 100.0);
+  QCOMPARE(findParamSpec("step-size")->accepts, std::string("a number above 0, at most 100"));
+  QCOMPARE(findParamSpec("warmup")->accepts, std::string("a whole number from 0 to 1e7"));
+  QCOMPARE(findParamSpec("warmup")->unit, std::string("steps"));
+  QCOMPARE(findParamSpec("batch-size")->unit, std::string("images"));
   QCOMPARE(findParamSpec("batch-size")->min, 1.0);
   QCOMPARE(findParamSpec("batch-size")->max, 60000.0);
   QCOMPARE(findParamSpec("leapfrog-steps")->max, 1000.0);
@@ -262,26 +264,8 @@ void TestRunConfig::roundTripWholeConfig() {
   const RunConfig source = unusualConfig();
   RunConfig target;
   for (const ParamSpec& s : runParamSpecs()) QVERIFY(!setParam(target, s.key, getParam(source, s.key)));
-  QCOMPARE(target.name, source.name);
-  QCOMPARE(target.sampler, source.sampler);
-  QCOMPARE(target.sghmcForm, source.sghmcForm);
-  QCOMPARE(target.stepSize, source.stepSize);
-  QCOMPARE(target.batchSize, source.batchSize);
-  QCOMPARE(target.batchMode, source.batchMode);
-  QCOMPARE(target.leapfrogSteps, source.leapfrogSteps);
-  QCOMPARE(target.alpha, source.alpha);
-  QCOMPARE(target.beta, source.beta);
-  QCOMPARE(target.temperature, source.temperature);
-  QCOMPARE(target.freshBatchPerInnerStep, source.freshBatchPerInnerStep);
-  QCOMPARE(target.samplingPhaseUsesSgld, source.samplingPhaseUsesSgld);
-  QCOMPARE(target.warmupSteps, source.warmupSteps);
-  QCOMPARE(target.evalEvery, source.evalEvery);
-  QCOMPARE(target.samplingSteps, source.samplingSteps);
-  QCOMPARE(target.thinning, source.thinning);
-  QCOMPARE(target.hidden, source.hidden);
-  QCOMPARE(target.priorSigma, source.priorSigma);
-  QCOMPARE(target.init, source.init);
-  QCOMPARE(target.seed, source.seed);
+  QVERIFY(target == source);
+  QVERIFY(!validate(source));
 }
 
 void TestRunConfig::accepted_data() {
@@ -382,6 +366,28 @@ void TestRunConfig::accepted_data() {
   QTest::newRow("name text") << "name"
                              << "SGLD, h = 1e-4"
                              << "SGLD, h = 1e-4";
+  // Integers in exponent or decimal form when the value is an exact integer within bounds.
+  QTest::newRow("batch-size 5e2") << "batch-size"
+                                  << "5e2"
+                                  << "500";
+  QTest::newRow("warmup 1e3") << "warmup"
+                              << "1e3"
+                              << "1000";
+  QTest::newRow("warmup 1e7 (the bound)") << "warmup"
+                                          << "1e7"
+                                          << "10000000";
+  QTest::newRow("samples 2.5e3") << "samples"
+                                 << "2.5e3"
+                                 << "2500";
+  QTest::newRow("thinning 4.0") << "thinning"
+                                << "4.0"
+                                << "4";
+  QTest::newRow("seed 1e3") << "seed"
+                            << "1e3"
+                            << "1000";
+  QTest::newRow("hidden 5e2,1e2") << "hidden"
+                                  << "5e2,1e2"
+                                  << "500,100";
 }
 
 void TestRunConfig::accepted() {
@@ -401,115 +407,127 @@ void TestRunConfig::refused_data() {
 
   QTest::newRow("step-size abc") << "step-size"
                                  << "abc"
-                                 << "(0, 100]";
+                                 << "a number above 0, at most 100";
   QTest::newRow("step-size empty") << "step-size"
                                    << ""
-                                   << "(0, 100]";
+                                   << "a number above 0, at most 100";
   QTest::newRow("step-size 0") << "step-size"
                                << "0"
-                               << "(0, 100]";
+                               << "a number above 0, at most 100";
   QTest::newRow("step-size -1") << "step-size"
                                 << "-1"
-                                << "(0, 100]";
+                                << "a number above 0, at most 100";
   QTest::newRow("step-size 150") << "step-size"
                                  << "150"
-                                 << "(0, 100]";
+                                 << "a number above 0, at most 100";
   QTest::newRow("step-size nan") << "step-size"
                                  << "nan"
-                                 << "(0, 100]";
+                                 << "a number above 0, at most 100";
   QTest::newRow("step-size inf") << "step-size"
                                  << "inf"
-                                 << "(0, 100]";
+                                 << "a number above 0, at most 100";
   QTest::newRow("step-size trailing text") << "step-size"
                                            << "4.5e-5x"
-                                           << "(0, 100]";
+                                           << "a number above 0, at most 100";
   QTest::newRow("step-size leading space") << "step-size"
                                            << " 0.1"
-                                           << "(0, 100]";
+                                           << "a number above 0, at most 100";
   QTest::newRow("step-size hex") << "step-size"
                                  << "0x1p-3"
-                                 << "(0, 100]";
+                                 << "a number above 0, at most 100";
   QTest::newRow("alpha 1.01") << "alpha"
                               << "1.01"
-                              << "[0, 1]";
+                              << "a number from 0 to 1";
   QTest::newRow("beta -0.1") << "beta"
                              << "-0.1"
-                             << "[0, 1]";
+                             << "a number from 0 to 1";
   QTest::newRow("temperature 0") << "temperature"
                                  << "0"
-                                 << "(0, 1000]";
+                                 << "a number above 0, at most 1000";
   QTest::newRow("prior-sigma 1001") << "prior-sigma"
                                     << "1001"
-                                    << "(0, 1000]";
+                                    << "a number above 0, at most 1000";
   QTest::newRow("batch-size 1.5") << "batch-size"
                                   << "1.5"
-                                  << "1..60000";
+                                  << "a whole number from 1 to 60000";
   QTest::newRow("batch-size 0") << "batch-size"
                                 << "0"
-                                << "1..60000";
+                                << "a whole number from 1 to 60000";
   QTest::newRow("batch-size 60001") << "batch-size"
                                     << "60001"
-                                    << "1..60000";
-  QTest::newRow("batch-size 5e2") << "batch-size"
-                                  << "5e2"
-                                  << "1..60000";
+                                    << "a whole number from 1 to 60000";
+  QTest::newRow("batch-size 5e-1") << "batch-size"
+                                   << "5e-1"
+                                   << "a whole number from 1 to 60000";
+  QTest::newRow("batch-size 6.00001e4") << "batch-size"
+                                        << "6.00001e4"
+                                        << "a whole number from 1 to 60000";
+  QTest::newRow("warmup 1.1e7") << "warmup"
+                                << "1.1e7"
+                                << "a whole number from 0 to 1e7";
+  QTest::newRow("warmup 1e400") << "warmup"
+                                << "1e400"
+                                << "a whole number from 0 to 1e7";
   QTest::newRow("batch-size +5") << "batch-size"
                                  << "+5"
-                                 << "1..60000";
+                                 << "a whole number from 1 to 60000";
   QTest::newRow("batch-size huge") << "batch-size"
                                    << "99999999999999999999999"
-                                   << "1..60000";
+                                   << "a whole number from 1 to 60000";
   QTest::newRow("leapfrog-steps 0") << "leapfrog-steps"
                                     << "0"
-                                    << "1..1000";
+                                    << "a whole number from 1 to 1000";
   QTest::newRow("leapfrog-steps 1001") << "leapfrog-steps"
                                        << "1001"
-                                       << "1..1000";
+                                       << "a whole number from 1 to 1000";
   QTest::newRow("warmup -1") << "warmup"
                              << "-1"
-                             << "0..10^7";
+                             << "a whole number from 0 to 1e7";
   QTest::newRow("warmup 10000001") << "warmup"
                                    << "10000001"
-                                   << "0..10^7";
+                                   << "a whole number from 0 to 1e7";
   QTest::newRow("eval-every 0") << "eval-every"
                                 << "0"
-                                << "1..10^7";
+                                << "a whole number from 1 to 1e7";
   QTest::newRow("samples abc") << "samples"
                                << "abc"
-                               << "0..10^7";
+                               << "a whole number from 0 to 1e7";
   QTest::newRow("thinning 0") << "thinning"
                               << "0"
-                              << "1..10^7";
+                              << "a whole number from 1 to 1e7";
   QTest::newRow("hidden 0") << "hidden"
                             << "0"
-                            << "1..4096";
+                            << "whole numbers from 1 to 4096";
   QTest::newRow("hidden 500,,10") << "hidden"
                                   << "500,,10"
-                                  << "1..4096";
+                                  << "whole numbers from 1 to 4096";
   QTest::newRow("hidden empty") << "hidden"
                                 << ""
-                                << "1..4096";
+                                << "whole numbers from 1 to 4096";
   QTest::newRow("hidden trailing comma") << "hidden"
                                          << "500,"
-                                         << "1..4096";
+                                         << "whole numbers from 1 to 4096";
   QTest::newRow("hidden 4097") << "hidden"
                                << "4097"
-                               << "1..4096";
+                               << "whole numbers from 1 to 4096";
   QTest::newRow("hidden 9 layers") << "hidden"
                                    << "1,2,3,4,5,6,7,8,9"
                                    << "1 to 8";
   QTest::newRow("hidden 1.5") << "hidden"
                               << "1.5"
-                              << "1..4096";
+                              << "whole numbers from 1 to 4096";
   QTest::newRow("seed -1") << "seed"
                            << "-1"
-                           << "0..18446744073709551615";
+                           << "a whole number from 0 to 18446744073709551615";
   QTest::newRow("seed 2^64") << "seed"
                              << "18446744073709551616"
-                             << "0..18446744073709551615";
-  QTest::newRow("seed 1e3") << "seed"
-                            << "1e3"
-                            << "0..18446744073709551615";
+                             << "a whole number from 0 to 18446744073709551615";
+  QTest::newRow("seed 1e19, not exact") << "seed"
+                                        << "1e19"
+                                        << "a whole number from 0 to 18446744073709551615";
+  QTest::newRow("seed -1e3") << "seed"
+                             << "-1e3"
+                             << "a whole number from 0 to 18446744073709551615";
   QTest::newRow("sampler foo") << "sampler"
                                << "foo"
                                << "sgld or sghmc";
@@ -545,23 +563,39 @@ void TestRunConfig::refused() {
   const std::optional<std::string> err = setParam(c, key.toStdString(), value.toStdString());
   QVERIFY(err);
   const QString msg = QString::fromStdString(*err);
-  QVERIFY2(msg.startsWith(key + ": "), qPrintable(msg));
+  // Named by the label the form shows, not by the command-line key.
+  QVERIFY2(msg.startsWith(QString::fromStdString(findParamSpec(key.toStdString())->label) + ": "),
+           qPrintable(msg));
   QVERIFY2(msg.contains(range), qPrintable(msg));
-  QVERIFY2(msg.contains("found '" + value + "'"), qPrintable(msg));
-  QVERIFY2(!msg.contains('\n') || value.contains('\n'), qPrintable(msg));
+  QString shown = value;  // control characters are shown as spaces: the message stays one line
+  for (QChar& ch : shown)
+    if (ch.unicode() < 0x20) ch = ' ';
+  QVERIFY2(msg.contains("found '" + shown + "'"), qPrintable(msg));
+  QVERIFY2(!msg.contains('\n'), qPrintable(msg));
   QVERIFY(allParams(c) == before);  // unchanged
 }
 
 void TestRunConfig::refusalMessage() {
   RunConfig c;
   QCOMPARE(setParam(c, "step-size", "abc").value_or(""),
-           std::string("step-size: expected a number in (0, 100], found 'abc'"));
+           std::string("Step size h: expected a number above 0, at most 100, found 'abc'"));
+  QCOMPARE(setParam(c, "step-size", "-1").value_or(""),
+           std::string("Step size h: expected a number above 0, at most 100, found '-1'"));
   QCOMPARE(setParam(c, "batch-size", "1.5").value_or(""),
-           std::string("batch-size: expected an integer in 1..60000, found '1.5'"));
+           std::string("Batch size n: expected a whole number from 1 to 60000, found '1.5'"));
+  QCOMPARE(setParam(c, "warmup", "-5").value_or(""),
+           std::string("Warm-up steps W: expected a whole number from 0 to 1e7, found '-5'"));
   QCOMPARE(setParam(c, "sampler", "foo").value_or(""),
-           std::string("sampler: expected one of sgld or sghmc, found 'foo'"));
-  QCOMPARE(setParam(c, "no-such-key", "1").value_or(""), std::string("no-such-key: unknown parameter"));
+           std::string("Sampler: expected one of sgld or sghmc, found 'foo'"));
+  QCOMPARE(
+      setParam(c, "hidden", "0").value_or(""),
+      std::string("Hidden layers: expected 1 to 8 comma-separated whole numbers from 1 to 4096, found '0'"));
+  QCOMPARE(setParam(c, "no-such-key", "1").value_or(""), std::string("unknown parameter 'no-such-key'"));
   QCOMPARE(getParam(c, "no-such-key"), std::string());
+  // A long or multi-line value is shown cut to one short line.
+  const std::string msg = setParam(c, "step-size", std::string(500, 'x') + "\n").value_or("");
+  QVERIFY(msg.size() < 200);
+  QVERIFY(msg.find('\n') == std::string::npos);
 }
 
 void TestRunConfig::validateConfig_data() {
@@ -573,22 +607,23 @@ void TestRunConfig::validateConfig_data() {
   QTest::newRow("example-sghmc") << "example-sghmc" << QStringList() << "";
   QTest::newRow("example-sghmc-as-published") << "example-sghmc-as-published" << QStringList() << "";
   QTest::newRow("chen beta = alpha") << "example-sghmc" << QStringList{"beta=0.01"} << "";
-  QTest::newRow("chen beta > alpha") << "example-sghmc" << QStringList{"beta=0.02"} << "beta:";
+  QTest::newRow("chen beta > alpha") << "example-sghmc" << QStringList{"beta=0.02"}
+                                     << "Noise estimate beta: must not exceed Friction alpha";
   QTest::newRow("ma beta small") << "example-sghmc-as-published" << QStringList{"beta=1"} << "";
   QTest::newRow("ma h*T*beta > 2 alpha")
       << "example-sghmc-as-published"
-      << QStringList{"step-size=1", "temperature=10", "beta=0.5", "alpha=0.01"} << "beta:";
+      << QStringList{"step-size=1", "temperature=10", "beta=0.5", "alpha=0.01"} << "Noise estimate beta:";
   QTest::newRow("sgld ignores beta > alpha") << "example-sgld" << QStringList{"beta=0.5"} << "";
-  QTest::newRow("thinning > samples")
-      << "example-sgld" << QStringList{"samples=10", "thinning=11"} << "thinning:";
+  QTest::newRow("thinning > samples") << "example-sgld" << QStringList{"samples=10", "thinning=11"}
+                                      << "Thinning k: must not exceed Sampling steps S";
   QTest::newRow("thinning = samples") << "example-sgld" << QStringList{"samples=10", "thinning=10"} << "";
   QTest::newRow("no samples, thinning 1") << "example-sgld" << QStringList{"samples=0"} << "";
   QTest::newRow("no samples, thinning 2")
-      << "example-sgld" << QStringList{"samples=0", "thinning=2"} << "thinning:";
+      << "example-sgld" << QStringList{"samples=0", "thinning=2"} << "Thinning k:";
   QTest::newRow("sampling-phase-sgld with sgld")
-      << "example-sgld" << QStringList{"sampling-phase-sgld=true"} << "sampling-phase-sgld:";
+      << "example-sgld" << QStringList{"sampling-phase-sgld=true"} << "Sample with SGLD:";
   QTest::newRow("fresh batch with sgld")
-      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=true"} << "fresh-batch-per-inner-step:";
+      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=true"} << "New batch per inner step:";
   QTest::newRow("fresh batch with sghmc")
       << "example-sghmc" << QStringList{"fresh-batch-per-inner-step=true"} << "";
   QTest::newRow("eval-every beyond warm-up")
@@ -621,31 +656,162 @@ void TestRunConfig::validateRanges() {
   auto problem = [](const RunConfig& c) { return validate(c).value_or(""); };
   RunConfig c = base;
   c.stepSize = 0;
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("step-size:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Step size h:"));
   c = base;
   c.stepSize = std::numeric_limits<double>::quiet_NaN();
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("step-size:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Step size h:"));
   c = base;
   c.hidden = {};
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Hidden layers:"));
   c = base;
   c.hidden = std::vector<int>(9, 10);
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Hidden layers:"));
   c = base;
   c.hidden = {500, 0};
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("hidden:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Hidden layers:"));
   c = base;
   c.batchSize = 0;
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("batch-size:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Batch size n:"));
   c = base;
   c.evalEvery = 0;
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("eval-every:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Evaluate every K:"));
   c = base;
   c.temperature = -1;
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("temperature:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Temperature T:"));
   c = base;
   c.name = "a\nb";
-  QVERIFY(QString::fromStdString(problem(c)).startsWith("name:"));
+  QVERIFY(QString::fromStdString(problem(c)).startsWith("Name:"));
+}
+
+void TestRunConfig::configEquality() {
+  const RunConfig a = unusualConfig();
+  QVERIFY(a == unusualConfig());
+  QVERIFY(!(a == RunConfig{}));
+  // Every single field takes part in the comparison.
+  for (const ParamSpec& s : runParamSpecs()) {
+    RunConfig b = a;
+    QVERIFY(!setParam(b, s.key, getParam(RunConfig{}, s.key)));
+    QVERIFY2(!(a == b), s.key.c_str());
+  }
+}
+
+// Every RunConfig field is one row of the table: a new field without a row fails here.
+void TestRunConfig::tableCoversEveryField() {
+  QCOMPARE(memberCount<RunConfig>(), runParamSpecs().size());
+  // unusualConfig() differs from the defaults in every parameter (the round trips rely on it).
+  for (const ParamSpec& s : runParamSpecs())
+    QVERIFY2(getParam(unusualConfig(), s.key) != getParam(RunConfig{}, s.key), s.key.c_str());
+  // The defaults are the SGLD example, which the parameter tooltips quote.
+  RunConfig example = *presetConfig("example-sgld");
+  example.name.clear();
+  QVERIFY(example == RunConfig{});
+}
+
+void TestRunConfig::optionsPresetOverridesValidate_data() {
+  QTest::addColumn<QString>("preset");
+  QTest::addColumn<QStringList>("overrides");  // key=value
+  QTest::addColumn<QString>("error");          // expected error start; empty: valid
+
+  QTest::newRow("preset alone") << "example-sghmc" << QStringList{} << "";
+  QTest::newRow("overrides in order, last wins")
+      << "example-sgld" << QStringList{"seed=1", "warmup=300", "seed=2", "samples=1e2"} << "";
+  QTest::newRow("unknown preset") << "example" << QStringList{}
+                                  << "unknown preset 'example' (one of example-sgld";
+  QTest::newRow("unknown parameter") << "example-sgld" << QStringList{"frobnicate=1"}
+                                     << "unknown parameter 'frobnicate'";
+  QTest::newRow("negative step size")
+      << "example-sgld" << QStringList{"step-size=-1"} << "Step size h: expected a number above 0";
+  QTest::newRow("contradiction after overrides")
+      << "example-sghmc" << QStringList{"beta=0.5"} << "Noise estimate beta: must not exceed";
+  QTest::newRow("sgld with an SGHMC-only flag")
+      << "example-sgld" << QStringList{"fresh-batch-per-inner-step=yes"} << "New batch per inner step:";
+}
+
+void TestRunConfig::optionsPresetOverridesValidate() {
+  QFETCH(QString, preset);
+  QFETCH(QStringList, overrides);
+  QFETCH(QString, error);
+  ParamOverrides o;
+  for (const QString& kv : overrides) {
+    const qsizetype eq = kv.indexOf('=');
+    o.emplace_back(kv.left(eq).toStdString(), kv.mid(eq + 1).toStdString());
+  }
+  const CheckedConfig c = configFromOptions(preset.toStdString(), o);
+  if (error.isEmpty()) {
+    QVERIFY2(c, c.error.c_str());
+    QVERIFY(c.error.empty());
+    // The same as applying the overrides by hand.
+    RunConfig expected = *presetConfig(preset.toStdString());
+    for (const auto& [k, v] : o) QVERIFY(!setParam(expected, k, v));
+    QVERIFY(*c.config == expected);
+  } else {
+    QVERIFY(!c);
+    QVERIFY2(QString::fromStdString(c.error).startsWith(error), c.error.c_str());
+    QVERIFY(c.error.find('\n') == std::string::npos);
+  }
+}
+
+void TestRunConfig::optionsForSeveralPresets() {
+  QCOMPARE(comparisonPresetNames(), (std::vector<std::string>{"example-sgld", "example-sghmc"}));
+  const CheckedConfigs both = configsFromOptions(comparisonPresetNames(), {{"warmup", "300"}, {"seed", "4"}});
+  QVERIFY2(both, both.error.c_str());
+  QCOMPARE(both.configs.size(), size_t(2));
+  QCOMPARE(both.configs[0].sampler, SamplerKind::Sgld);
+  QCOMPARE(both.configs[1].sampler, SamplerKind::Sghmc);
+  for (const RunConfig& c : both.configs) {
+    QCOMPARE(c.warmupSteps, int64_t(300));
+    QCOMPARE(c.seed, uint64_t(4));
+  }
+  // beta = 0.02 is valid for SGLD (unused) but not for SGHMC in the Chen form: the error names
+  // the preset that refuses it.
+  const CheckedConfigs bad = configsFromOptions(comparisonPresetNames(), {{"beta", "0.02"}});
+  QVERIFY(!bad);
+  QVERIFY(bad.configs.empty());
+  QVERIFY2(QString::fromStdString(bad.error).startsWith("Example SGHMC: Noise estimate beta:"),
+           bad.error.c_str());
+  // One preset: no prefix.
+  const CheckedConfigs one = configsFromOptions({"example-sghmc"}, {{"beta", "0.02"}});
+  QVERIFY2(QString::fromStdString(one.error).startsWith("Noise estimate beta:"), one.error.c_str());
+}
+
+// Parameter parsing takes any text (the command line and config.json hand it arbitrary bytes).
+void TestRunConfig::anyTextIsSafe() {
+  const std::vector<std::string> texts{"",
+                                       " ",
+                                       "-",
+                                       "--",
+                                       "+",
+                                       "e",
+                                       "1e",
+                                       "1e+",
+                                       ".",
+                                       "-.e1",
+                                       "0x10",
+                                       "nan",
+                                       "-inf",
+                                       "1,",
+                                       ",",
+                                       ",,,,,",
+                                       "1,2,3,4,5,6,7,8,9,10",
+                                       "\xff\xfe",
+                                       "a\0b",
+                                       std::string(100000, '9'),
+                                       "1e-400",
+                                       "-0",
+                                       "4.9e-324",
+                                       "1.7976931348623157e308"};
+  for (const ParamSpec& s : runParamSpecs()) {
+    for (const std::string& t : texts) {
+      RunConfig c = unusualConfig();
+      const std::optional<std::string> err = setParam(c, s.key, t);
+      if (err) {
+        QVERIFY(c == unusualConfig());  // unchanged
+        QVERIFY(err->size() < 400);
+      } else {
+        QVERIFY(!setParam(c, s.key, getParam(c, s.key)));  // whatever was accepted reads back
+      }
+    }
+  }
 }
 
 QTEST_GUILESS_MAIN(TestRunConfig)

@@ -9,44 +9,16 @@
 #include <cstring>
 #include <memory>
 
-#include "data/synthetic.h"
+#include "common/test_helpers.h"
 #include "run/run_engine.h"
 
 using namespace bnn;
 
 namespace {
 
-std::shared_ptr<const Dataset> data() {
-  static auto d = std::make_shared<const Dataset>(makeSyntheticDataset(2000, 500, 7));
-  return d;
-}
-
-RunConfig tiny(SamplerKind kind) {
-  RunConfig c;
-  c.name = "tiny";
-  c.sampler = kind;
-  c.stepSize = kind == SamplerKind::Sgld ? 2e-3 : 2e-4;
-  c.batchSize = 64;
-  c.leapfrogSteps = 3;
-  c.warmupSteps = 60;
-  c.evalEvery = 10;
-  c.samplingSteps = 30;
-  c.hidden = {160};
-  c.seed = 5;
-  return c;
-}
-
-bool bitEqual(const RunResult& a, const RunResult& b) {
-  if (a.curve.size() != b.curve.size()) return false;
-  for (size_t i = 0; i < a.curve.size(); ++i) {
-    const auto &p = a.curve[i], &q = b.curve[i];
-    if (p.step != q.step || p.gradEvals != q.gradEvals || p.samples != q.samples) return false;
-    if (std::memcmp(&p.pointwiseAccuracy, &q.pointwiseAccuracy, sizeof(double)) != 0) return false;
-    if (std::memcmp(&p.ensembleAccuracy, &q.ensembleAccuracy, sizeof(double)) != 0) return false;
-  }
-  return a.predictive.logSum() == b.predictive.logSum() && a.predictive.votes() == b.predictive.votes() &&
-         a.predictive.sumPLogP() == b.predictive.sumPLogP();
-}
+std::shared_ptr<const Dataset> data() { return test::syntheticData(); }
+RunConfig tiny(SamplerKind kind) { return test::tinyConfig(kind); }
+using test::bitEqual;
 
 class CountingObserver : public ChainObserver {
  public:
@@ -89,7 +61,7 @@ class TestRunEngine : public QObject {
     QCOMPARE(r.curve.back().gradEvals, r.timings.gradEvals);
     QVERIFY2(r.ensembleAccuracy() > 0.8, qPrintable(QString::number(r.ensembleAccuracy())));
     QVERIFY(r.curve.back().wallSeconds >= r.curve.front().wallSeconds);
-    QCOMPARE(r.testLabels.size(), size_t{500});
+    QCOMPARE(r.testLabels().size(), size_t{500});
   }
 
   void sameSeedSameBitsWhateverTheThreadCount() {
@@ -165,15 +137,64 @@ class TestRunEngine : public QObject {
     WorkerPool pool(2);
     RunConfig c = tiny(SamplerKind::Sgld);
     c.warmupSteps = 1000000;
-    auto a = pool.submit(c, data(), nullptr);
-    auto b = pool.submit(c, data(), nullptr);
-    QTest::qWait(200);
-    QVERIFY(!a->isFinished() && !b->isFinished());
+    CountingObserver obsA, obsB;
+    auto a = pool.submit(c, data(), &obsA);
+    auto b = pool.submit(c, data(), &obsB);
+    // Both chains are computing at the same time: each has recorded evaluations while the other
+    // is still far from its end.
+    QTRY_VERIFY_WITH_TIMEOUT(obsA.points.load() >= 3 && obsB.points.load() >= 3, test::kPatientMs);
+    QCOMPARE(pool.trackedJobs(), size_t{2});
     a->requestStop();
     a->wait();
     QCOMPARE(a->result().outcome.status, RunStatus::Cancelled);
     QVERIFY(!b->isFinished());
+    QCOMPARE(pool.trackedJobs(), size_t{1});  // the finished one is forgotten
     // The pool's destructor stops and joins the rest.
+  }
+
+  // Once its result is handed over, nothing of a chain stays behind: the pool forgets the job, the
+  // job lets go of the data, and the result's test split is the dataset's own (not a copy).
+  void poolForgetsHandedOverChains() {
+    auto d = std::make_shared<const Dataset>(makeSyntheticDataset(300, 40, 3));
+    const std::weak_ptr<const Dataset> watch = d;
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.warmupSteps = 5;
+    c.samplingSteps = 3;
+    WorkerPool pool(1);
+    std::shared_ptr<ChainJob> job = pool.submit(c, d, nullptr);
+    const ImageSet* split = &d->test;
+    d.reset();
+    job->wait();
+    RunResult r = job->takeResult();
+    QCOMPARE(r.outcome.status, RunStatus::Completed);
+    QCOMPARE(r.predictive.sampleCount(), int64_t{3});
+    QCOMPARE(r.test.get(), split);  // shared, not copied
+    QCOMPARE(r.testCount(), int64_t{40});
+    // Handed over: the job keeps nothing; a second take is empty.
+    const RunResult again = job->takeResult();
+    QVERIFY(!again.test);
+    QCOMPARE(again.predictive.numImages(), int64_t{0});
+    const std::weak_ptr<ChainJob> jobWatch = job;
+    job.reset();
+    QCOMPARE(pool.trackedJobs(), size_t{0});
+    QVERIFY(jobWatch.expired());
+    // Only the result holds the data now; dropping it frees the dataset.
+    QVERIFY(!watch.expired());
+    r = RunResult{};
+    QVERIFY(watch.expired());
+  }
+
+  // A run on data held by reference gets its own copy of the test split, equal to the data's.
+  void resultOwnsCopyWithoutSharedData() {
+    const Dataset d = makeSyntheticDataset(300, 40, 3);
+    RunConfig c = tiny(SamplerKind::Sgld);
+    c.warmupSteps = 2;
+    c.samplingSteps = 2;
+    const RunResult r = runChain(c, d, nullptr, nullptr);
+    QVERIFY(r.test && r.test.get() != &d.test);
+    QCOMPARE(r.testLabels(), d.test.labels);
+    QCOMPARE(r.testImages(), d.test.pixels);
+    QCOMPARE(r.datasetName, d.name);
   }
 
   void invalidConfigFailsWithReason() {
@@ -181,7 +202,7 @@ class TestRunEngine : public QObject {
     c.stepSize = -1;
     const RunResult r = runChain(c, *data(), nullptr, nullptr);
     QCOMPARE(r.outcome.status, RunStatus::Failed);
-    QVERIFY(r.outcome.message.find("step") != std::string::npos);
+    QVERIFY2(r.outcome.message.find("Step size h") != std::string::npos, r.outcome.message.c_str());
   }
 };
 

@@ -567,7 +567,7 @@ void TestMainWindow::automationRunsAndTakesScreenshot() {
   QCOMPARE(r.status, bnn::RunStatus::Completed);
   QCOMPARE(r.config.seed, uint64_t(3));
   QCOMPARE(r.config.hidden, std::vector<int>{32});
-  QCOMPARE(r.result->testLabels.size(), size_t(10000));
+  QCOMPARE(r.result->testLabels().size(), size_t(10000));
   QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(shot), 10000);
   QVERIFY(QImage(shot).width() > 400);
   // A command-line session does not overwrite the user's last configuration.

@@ -88,7 +88,7 @@ void TestRunController::shortRunDeliversCurveAndResult() {
   QVERIFY(progress.count() > 0);
   QCOMPARE(result->predictive.sampleCount(), cfg.samplingSteps);
   // The controller gives the result the test split the views need.
-  QCOMPARE(result->testLabels.size(), size_t(500));
+  QCOMPARE(result->testLabels().size(), size_t(500));
 }
 
 void TestRunController::snapshotsArriveWhileSampling() {
@@ -109,8 +109,8 @@ void TestRunController::snapshotsArriveWhileSampling() {
   QCOMPARE(snap->outcome.status, bnn::RunStatus::Running);
   QVERIFY(snap->predictive.sampleCount() > 0);
   QVERIFY(snap->predictive.sampleCount() <= cfg.samplingSteps);
-  QCOMPARE(snap->testLabels.size(), size_t(500));
-  QCOMPARE(snap->testImages.size(), size_t(500 * 28 * 28));
+  QCOMPARE(snap->testLabels().size(), size_t(500));
+  QCOMPARE(snap->testImages().size(), size_t(500 * 28 * 28));
 }
 
 void TestRunController::cancelStopsWithinAMoment() {

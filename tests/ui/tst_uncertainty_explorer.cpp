@@ -42,6 +42,7 @@ double miOf(int i) { return 0.001 * ((i * 17) % 50); }
 
 std::shared_ptr<bnn::RunResult> makeRun(bool withImages = true, double shift = 0.0) {
   auto run = std::make_shared<bnn::RunResult>();
+  auto test = std::make_shared<bnn::ImageSet>();
   const int k = 10, s = 2;
   std::vector<double> logSum, sumPLogP;
   std::vector<uint32_t> votes;
@@ -56,15 +57,17 @@ std::shared_ptr<bnn::RunResult> makeRun(bool withImages = true, double shift = 0
       votes.push_back(c == predictedOf(i) ? uint32_t(s) : 0u);
     }
     sumPLogP.push_back(-s * (h - miOf(i)));  // E_s H[p_s] = H[p̄] - MI
-    run->testLabels.push_back(uint8_t(i % 10));
+    test->labels.push_back(uint8_t(i % 10));
   }
+  test->count = kImages;
   run->predictive.restore(kImages, k, s, std::move(logSum), std::move(sumPLogP), std::move(votes));
   if (withImages) {
-    run->testImages.resize(size_t(kImages) * 28 * 28);
+    test->pixels.resize(size_t(kImages) * 28 * 28);
     for (int i = 0; i < kImages; ++i)
       for (int p = 0; p < 28 * 28; ++p)
-        run->testImages[size_t(i) * 784 + size_t(p)] = uint8_t((p % 28 > 8 && p % 28 < 20) ? 5 * i : 0);
+        test->pixels[size_t(i) * 784 + size_t(p)] = uint8_t((p % 28 > 8 && p % 28 < 20) ? 5 * i : 0);
   }
+  run->test = std::move(test);
   run->lastPointwiseAccuracy = 0.8;
   run->outcome.status = bnn::RunStatus::Completed;
   return run;
@@ -321,7 +324,10 @@ void TestUncertaintyExplorer::comparisonRun() {
 void TestUncertaintyExplorer::runWithoutSamples() {
   auto empty = std::make_shared<bnn::RunResult>();
   empty->predictive.reset(kImages, 10);
-  empty->testLabels.assign(kImages, 0);
+  auto labels = std::make_shared<bnn::ImageSet>();
+  labels->count = kImages;
+  labels->labels.assign(kImages, 0);
+  empty->test = std::move(labels);
   m_w->setRun(QStringLiteral("e"), QStringLiteral("Fresh"), empty);
   m_w->showRun(QStringLiteral("e"));
   QVERIFY(label("summaryLabel")->text().contains(QStringLiteral("nothing has been sampled yet")));

@@ -17,7 +17,9 @@ std::shared_ptr<bnn::RunResult> makeRun(bool withImages) {
   auto run = std::make_shared<bnn::RunResult>();
   const double maxP[4] = {0.9, 0.4, 0.6, 0.4};
   const int predicted[4] = {1, 2, 3, 4};
-  run->testLabels = {1, 5, 3, 4};
+  auto test = std::make_shared<bnn::ImageSet>();
+  test->count = 4;
+  test->labels = {1, 5, 3, 4};
   std::vector<double> logSum, sumPLogP;
   std::vector<uint32_t> votes;
   for (int i = 0; i < 4; ++i) {
@@ -32,7 +34,8 @@ std::shared_ptr<bnn::RunResult> makeRun(bool withImages) {
     sumPLogP.push_back(plogp);
   }
   run->predictive.restore(4, 10, 1, std::move(logSum), std::move(sumPLogP), std::move(votes));
-  if (withImages) run->testImages.assign(4 * 28 * 28, 128);
+  if (withImages) test->pixels.assign(4 * 28 * 28, 128);
+  run->test = std::move(test);
   return run;
 }
 
