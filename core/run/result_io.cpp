@@ -342,9 +342,11 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   const int64_t rows = p.numImages();
   const int64_t cols = p.numClasses();
 
-  if (Status s = writeTextFile(joinPath(dir, "config.json"), configJson(r)); !s) return s;
-  if (Status s = writeTextFile(joinPath(dir, "summary.json"), summaryJson(r)); !s) return s;
-  if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve)); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "config.json"), configJson(r), FileSync::InFolder); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "summary.json"), summaryJson(r), FileSync::InFolder); !s)
+    return s;
+  if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve), FileSync::InFolder); !s)
+    return s;
 
   std::vector<float> mean = p.meanProbabilities();
   if (static_cast<int64_t>(mean.size()) != rows * cols)  // no sample yet: p̄ undefined
