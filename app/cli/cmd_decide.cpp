@@ -138,6 +138,13 @@ int decide(int argc, char** argv) {
       ens.unavailable = r.error().message();
     sources.push_back(std::move(ens));
     Source last{PredictiveSource::LastSample, {}, kNoLastSampleProbs};
+    if (const std::span<const float> lastProbs = lastSampleProbabilities(run); !lastProbs.empty()) {
+      Result<RiskProfile> lr = riskProfile(lastProbs, run.testLabels(), costs);
+      if (lr.ok())
+        last.profile = std::move(lr.value());
+      else
+        last.unavailable = lr.error().message();
+    }
     sources.push_back(std::move(last));
   }
   if (!sources.front().profile) {

@@ -81,9 +81,15 @@ RunCalibration runCalibration(const UncertaintyAnalysis* analysis, std::span<con
   return c;
 }
 
+std::span<const float> lastSampleProbabilities(const RunResult& run) {
+  (void)run;
+  return {};
+}
+
 RunCalibration runCalibration(const RunResult& run, const CalibrationOptions& options) {
   const Result<UncertaintyAnalysis> a = analyzeUncertainty(run);
-  RunCalibration c = runCalibration(a.ok() ? &a.value() : nullptr, run.testLabels(), {}, options);
+  RunCalibration c =
+      runCalibration(a.ok() ? &a.value() : nullptr, run.testLabels(), lastSampleProbabilities(run), options);
   if (!a.ok())
     c.ensemble.unavailable =
         run.predictive.sampleCount() <= 0 ? "nothing has been sampled yet" : a.error().message();

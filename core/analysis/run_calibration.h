@@ -47,6 +47,9 @@ inline constexpr const char* kNoLastSampleProbs =
     "the run kept no last-sample probabilities (last_probs.npy; folders saved by earlier versions "
     "lack it)";
 
+/// The last sample's test-set probabilities a run kept (N x K), or empty.
+std::span<const float> lastSampleProbabilities(const RunResult& run);
+
 /// Calibration of both. `analysis` may be null (nothing sampled: the ensemble entry says so);
 /// `lastSampleProbs` is the last sample's N x K probabilities or empty; `unavailableLast` is the
 /// reason given when it is empty (defaults to kNoLastSampleProbs). O(N K), plus a sort of the
