@@ -11,20 +11,16 @@
 #include <thread>
 #include <vector>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-// GCC 12 reports a false 'used uninitialized' inside _mm512_reduce_add_ps.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
 #include "commands.h"
 #include "data/idx_loader.h"
 #include "data/synthetic.h"
 #include "nn/sparse_batch.h"
 #include "run/chain_parts.h"
 #include "run/run_engine.h"
+#include "util/cpu_features.h"
 #include "util/parallel.h"
 #include "util/philox.h"
+#include "util/vector_math.h"
 
 namespace bnn::cli {
 
@@ -47,70 +43,25 @@ double medianSeconds(int reps, F&& f) {
   return t[t.size() / 2];
 }
 
-// Peak float32 FMA throughput of one thread: independent FMA chains in registers.
+// Peak float32 multiply-add throughput of one thread at the active kernel level: independent
+// chains in registers (util/vector_math.h). Returns GFLOP/s; `flops` receives the work per call.
 constexpr int64_t kPeakIters = 50000000;
-#if defined(__AVX512F__)
-constexpr double kPeakFlopsPerCall = 12.0 * 16 * 2 * kPeakIters;
-#else
-constexpr double kPeakFlopsPerCall = 12.0 * 16 * 2 * kPeakIters / 4;
-#endif
-double peakGflopsOneThread() {
-#if defined(__AVX512F__)
-  const int64_t iters = kPeakIters;
-  auto run = [&] {
-    // Distinct starting values: identical chains would be merged by the compiler.
-    __m512 a0 = _mm512_set1_ps(1.00f), a1 = _mm512_set1_ps(1.01f), a2 = _mm512_set1_ps(1.02f);
-    __m512 a3 = _mm512_set1_ps(1.03f), a4 = _mm512_set1_ps(1.04f), a5 = _mm512_set1_ps(1.05f);
-    __m512 a6 = _mm512_set1_ps(1.06f), a7 = _mm512_set1_ps(1.07f), a8 = _mm512_set1_ps(1.08f);
-    __m512 a9 = _mm512_set1_ps(1.09f), a10 = _mm512_set1_ps(1.10f), a11 = _mm512_set1_ps(1.11f);
-    const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
-    for (int64_t i = 0; i < iters; ++i) {
-      a0 = _mm512_fmadd_ps(a0, m, c);
-      a1 = _mm512_fmadd_ps(a1, m, c);
-      a2 = _mm512_fmadd_ps(a2, m, c);
-      a3 = _mm512_fmadd_ps(a3, m, c);
-      a4 = _mm512_fmadd_ps(a4, m, c);
-      a5 = _mm512_fmadd_ps(a5, m, c);
-      a6 = _mm512_fmadd_ps(a6, m, c);
-      a7 = _mm512_fmadd_ps(a7, m, c);
-      a8 = _mm512_fmadd_ps(a8, m, c);
-      a9 = _mm512_fmadd_ps(a9, m, c);
-      a10 = _mm512_fmadd_ps(a10, m, c);
-      a11 = _mm512_fmadd_ps(a11, m, c);
-    }
-    __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
-                             _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
-    s = _mm512_add_ps(s, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));
-    return _mm512_reduce_add_ps(s);
-  };
+double peakGflopsOneThread(double* flops = nullptr) {
   const auto t0 = Clock::now();
-  volatile float sink = run();
-  (void)sink;
-  return kPeakFlopsPerCall / since(t0) / 1e9;
-#else
-  // This build's instruction set: independent multiply-add chains the compiler vectorises.
-  constexpr int kChains = 96;
-  float a[kChains];
-  for (int j = 0; j < kChains; ++j) a[j] = 1.0f + 0.001f * j;
-  const float m = 0.999999f, c = 1e-7f;
-  const int64_t iters = kPeakIters * 12 * 16 / kChains / 4;  // about a quarter of the AVX-512 work
-  const auto t0 = Clock::now();
-  for (int64_t i = 0; i < iters; ++i)
-    for (int j = 0; j < kChains; ++j) a[j] = a[j] * m + c;
-  float s = 0;
-  for (float v : a) s += v;
-  volatile float sink = s;
-  (void)sink;
-  return kPeakFlopsPerCall / since(t0) / 1e9;
-#endif
+  const double f = vmath::vectorMath().fmaPeak(kPeakIters);
+  const double s = since(t0);
+  if (flops) *flops = f;
+  return f / s / 1e9;
 }
 
 void usage(FILE* out) {
   std::fputs(
-      "usage: bnn-cli bench [--data DIR] [--threads N] [--reps R] [--full]\n"
+      "usage: bnn-cli bench [--data DIR] [--threads N] [--reps R] [--full] [--kernel-level L]\n"
       "  Times the hot paths on MNIST (or synthetic MNIST-shaped data when --data has none):\n"
       "  one gradient evaluation (n = 512), one test-set pass, one SGLD and one SGHMC step, and the\n"
-      "  full example schedules (extrapolated from the components; --full also runs them).\n",
+      "  full example schedules (extrapolated from the components; --full also runs them).\n"
+      "  --kernel-level avx512|avx2|baseline runs the kernels of that instruction-set level (one this\n"
+      "  CPU supports; the default is the best it has, or BNN_KERNEL_LEVEL).\n",
       out);
 }
 
@@ -138,7 +89,12 @@ int bench(int argc, char** argv) {
     char* end = nullptr;
     if (a == "--data")
       dataDir = v;
-    else if (a == "--threads" || a == "--reps") {
+    else if (a == "--kernel-level") {
+      if (const Status st = forceKernelLevel(v, "--kernel-level"); !st) {
+        std::fprintf(stderr, "bnn-cli bench: %s\n", st.error().message().c_str());
+        return 2;
+      }
+    } else if (a == "--threads" || a == "--reps") {
       const long n = std::strtol(v.c_str(), &end, 10);
       if (v.empty() || *end || n < 1 || n > 10000) {
         std::fprintf(stderr, "bnn-cli bench: %s: expected a positive integer, found '%s'\n", a.c_str(),
@@ -164,13 +120,15 @@ int bench(int argc, char** argv) {
   if (threads == 0) threads = hw;
   tbb::task_arena arena(threads);
   return arena.execute([&] {
-    const double peak1 = peakGflopsOneThread();
+    double peakFlops = 0;
+    const double peak1 = peakGflopsOneThread(&peakFlops);
     // All threads at once: the cores may share FMA units (SMT), so the sum is measured, not assumed.
     // `threads` copies run together; their total flops over the wall time of the region.
     const auto tp = Clock::now();
     parallelBlocks(threads, [](int64_t) { peakGflopsOneThread(); });
     const double wall = since(tp);
-    const double peak = threads * kPeakFlopsPerCall / wall / 1e9;
+    const double peak = threads * peakFlops / wall / 1e9;
+    std::printf("%s\n", kernelLevelReport().c_str());
     // Useful work of the first layer: non-zero pixels only. Executed work: the kernels run over
     // the column groups a SparseBatch lists (nn/sparse_batch.h), zeros within them included.
     int64_t nnzTrain = 0, groupsTrain = 0, listedTrain = 0;
@@ -184,7 +142,8 @@ int bench(int argc, char** argv) {
     const double density = static_cast<double>(nnzTrain) / static_cast<double>(data.train.pixels.size());
     const double groupDensity = static_cast<double>(listedTrain) / static_cast<double>(groupsTrain);
     std::printf(
-        "machine: %d threads; measured float32 FMA peak %.1f GFLOP/s on one thread, %.1f GFLOP/s on %d "
+        "machine: %d threads; measured float32 multiply-add peak %.1f GFLOP/s on one thread, %.1f GFLOP/s on "
+        "%d "
         "together\n",
         threads, peak1, peak, threads);
     std::printf(

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <numeric>
 
+#include "util/format.h"
+#include "util/text_file.h"
+
 namespace bnn {
 
 namespace {
@@ -22,13 +25,6 @@ Error badProfile(std::string detail, int64_t offset = -1, std::string expected =
 std::string cellName(int a, int k) {
   return "row " + std::to_string(a + 1) + ", column " + std::to_string(k + 1) + " (decision " +
          std::to_string(a) + ", true class " + std::to_string(k) + ")";
-}
-
-// Shortest text that reads back to the same double.
-std::string shortest(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
 }
 
 // A field as it may appear in a message: at most 32 bytes, control and non-ASCII bytes as '?'.
@@ -47,6 +43,28 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
+
+}  // namespace
+
+std::vector<double> riskBaselines(const CostMatrix& costs) {
+  const int k = costs.numClasses;
+  std::vector<double> base(size_t(std::max(k, 0)), 0.0);
+  if (costs.cost.size() != size_t(k) * size_t(k)) return base;
+  for (int a = 0; a < k; ++a) {
+    int bestCount = 0;
+    for (int j = 0; j < k; ++j) {
+      if (j == a) continue;
+      const double v = costs(a, j);
+      int count = 0;
+      for (int l = 0; l < k; ++l) count += l != a && costs(a, l) == v;
+      if (count > bestCount || (count == bestCount && v < base[size_t(a)]))
+        bestCount = count, base[size_t(a)] = v;
+    }
+  }
+  return base;
+}
+
+namespace {
 
 template <class T>
 Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_t> labels,
@@ -74,19 +92,28 @@ Result<RiskProfile> profileImpl(std::span<const T> probs, std::span<const uint8_
     r.labels.assign(labels.begin(), labels.end());
     r.bestActionCost.resize(size_t(n));
   }
-  const double* c = costs.cost.data();
+  // R(a|x) = b_a + Σ_k (C[a, k] - b_a) p̄_k with b_a the most common off-diagonal cost of row a:
+  // Σ_k C[a, k] p̄_k rewritten with Σ_k p̄_k = 1, so a row that sums to 1 only up to rounding (a
+  // float p̄ of 1.0 beside classes holding 1e-9) gets the risk its probabilities mean; under 0-1
+  // loss the risk is exactly 1 - p̄_a.
+  const std::vector<double> base = riskBaselines(costs);
+  std::vector<double> shifted(costs.cost.size());
+  for (int a = 0; a < k; ++a)
+    for (int j = 0; j < k; ++j) shifted[size_t(a) * size_t(k) + size_t(j)] = costs(a, j) - base[size_t(a)];
+  const double* c = shifted.data();
   for (int64_t i = 0; i < n; ++i) {
     const T* p = probs.data() + size_t(i) * size_t(k);
     for (int j = 0; j < k; ++j)
       if (!(double(p[j]) >= 0))
         return badProfile("probability of class " + std::to_string(j) + " is not a probability", i,
-                          "a value >= 0", std::isnan(double(p[j])) ? "NaN" : shortest(double(p[j])));
+                          "a value >= 0", std::isnan(double(p[j])) ? "NaN" : formatNumber(double(p[j])));
     int best = 0;
     double bestRisk = std::numeric_limits<double>::infinity();
     for (int a = 0; a < k; ++a) {
       const double* row = c + size_t(a) * size_t(k);
       double risk = 0;
       for (int j = 0; j < k; ++j) risk += row[j] * double(p[j]);
+      risk += base[size_t(a)];
       if (risk < bestRisk) bestRisk = risk, best = a;  // strict: the lowest a wins ties
     }
     r.bestAction[size_t(i)] = uint8_t(best);
@@ -137,6 +164,12 @@ const char* enumName(CostPreset preset) {
   return "?";
 }
 
+std::optional<CostPreset> costPresetFromName(std::string_view name) {
+  for (CostPreset preset : kCostPresets)
+    if (name == enumName(preset)) return preset;
+  return std::nullopt;
+}
+
 const char* presetLabel(CostPreset preset) {
   switch (preset) {
     case CostPreset::ZeroOne:
@@ -183,7 +216,7 @@ Status validateCostMatrix(const CostMatrix& m) {
       const double v = m(a, k);
       if (!std::isfinite(v) || v < 0)
         return makeError(ErrorCode::InvalidConfig, {}, -1, "a finite cost >= 0",
-                         std::isnan(v) ? "NaN" : shortest(v), "cost matrix " + cellName(a, k));
+                         std::isnan(v) ? "NaN" : formatNumber(v), "cost matrix " + cellName(a, k));
     }
   return okStatus();
 }
@@ -290,11 +323,20 @@ std::string costMatrixCsv(const CostMatrix& m) {
   for (int a = 0; a < m.numClasses; ++a) {
     for (int k = 0; k < m.numClasses; ++k) {
       if (k > 0) s += ',';
-      s += shortest(m(a, k));
+      s += formatNumber(m(a, k));
     }
     s += '\n';
   }
   return s;
+}
+
+Status writeCostMatrixCsv(const std::string& path, const CostMatrix& costs) {
+  if (Status s = validateCostMatrix(costs); !s.ok()) {
+    Error e = s.error();
+    e.path = path;
+    return e;
+  }
+  return writeTextFile(path, costMatrixCsv(costs));
 }
 
 Result<RiskProfile> riskProfile(std::span<const float> probs, std::span<const uint8_t> labels,

@@ -4,20 +4,26 @@
 //
 // Conventions (stated in the README):
 //   C[a, k] >= 0 is the cost of deciding a when the truth is k (K x K); c >= 0 the cost of
-//   deferring. Risk R(a|x) = Σ_k C[a, k] p̄_k. a* = argmin_a R(a|x), the lowest a on ties.
+//   deferring. Risk R(a|x) = Σ_k C[a, k] p̄_k, evaluated as b_a + Σ_k (C[a, k] - b_a) p̄_k with
+//   b_a the most common off-diagonal cost of row a (the smallest on ties): the same number when
+//   p̄ sums to 1, and the right one when it does only up to rounding (a float p̄ of exactly 1.0
+//   beside classes holding 1e-9 has risk 0 under 0-1 loss, not 1e-9 summed).
+//   a* = argmin_a R(a|x), the lowest a on ties.
 //   Defer when R(a*|x) > c (Chow's rule); at R(a*|x) = c the image is decided.
 //   Realised cost = C[a*, y] if decided, c if deferred; expected cost = R(a*|x) if decided,
 //   c if deferred (= min(R(a*|x), c)). Both are reported as means per image.
-//   With 0-1 loss R(a*|x) = 1 - max p̄, so an image is deferred exactly when max p̄ < 1 - c:
-//   the explorer's "uncertain at threshold t" with t = 1 - c, and decided exactly when it is
-//   retained (max p̄ >= t). Rounding can separate the two only when max p̄ lies within a few
-//   ulps of t and the row does not sum to exactly 1. c >= 1 - 1/K never defers under 0-1 loss.
+//   With 0-1 loss R(a*|x) = 1 - max p̄ exactly (one subtraction), so an image is deferred
+//   exactly when max p̄ < 1 - c: the explorer's "uncertain at threshold t" with t = 1 - c, and
+//   decided exactly when it is retained (max p̄ >= t), ties included. Rounding of 1 - max p̄ could
+//   separate the two only for max p̄ below 0.5 and within an ulp of t. c >= 1 - 1/K never defers
+//   under 0-1 loss.
 // The c-independent work (risks, a*, one sort by R(a*|x)) is done once in a RiskProfile; the
 // decisions at any c then cost O(N), and a summary at one c (for a slider or a sweep) O(log N).
 // Pure functions and immutable values; safe to use from any thread once built.
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +54,9 @@ const char* presetLabel(CostPreset preset);  // "0-1 loss", "Confusing 4 and 9 c
 inline constexpr CostPreset kCostPresets[] = {CostPreset::ZeroOne, CostPreset::Confuse4And9,
                                               CostPreset::Miss7};
 
+/// The preset whose enumName is `name` ("zero-one", "confuse-4-9", "miss-7"); nullopt otherwise.
+std::optional<CostPreset> costPresetFromName(std::string_view name);
+
 /// The preset for K classes (the 4/9 and 7 presets need K >= 10; for smaller K they are 0-1).
 CostMatrix costPreset(CostPreset preset, int numClasses = 10);
 /// 0 on the diagonal, 1 elsewhere.
@@ -71,6 +80,11 @@ Result<CostMatrix> readCostMatrixCsv(const std::string& path, int numClasses);
 /// The CSV text (a '#' comment line, then the rows, numbers in their shortest exact form).
 /// parseCostMatrixCsv reads it back to the same matrix.
 std::string costMatrixCsv(const CostMatrix& costs);
+/// Writes costMatrixCsv atomically (util/text_file.h); refuses an invalid matrix.
+Status writeCostMatrixCsv(const std::string& path, const CostMatrix& costs);
+
+/// b_a of every row: its most common off-diagonal cost (the smallest on ties; 0 for K = 1).
+std::vector<double> riskBaselines(const CostMatrix& costs);
 
 /// The c-independent part of the decisions for a set of images.
 struct RiskProfile {

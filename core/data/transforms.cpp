@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "util/format.h"
 #include "util/parallel.h"
 #include "util/philox.h"
 #include "util/random_stream.h"
@@ -170,11 +171,7 @@ bool parseNumber(std::string_view s, double& v) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(v);
 }
 
-std::string shortestNumber(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
-  return std::string(buf, r.ptr);
-}
+std::string shortestNumber(double v) { return formatNumber(v == 0 ? 0.0 : v); }  // "-0" reads as "0"
 
 }  // namespace
 

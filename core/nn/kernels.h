@@ -1,44 +1,79 @@
 #pragma once
-// The MLP's inner loops: AVX-512 where the build has it, portable loops otherwise. Every sum
-// runs in a fixed order, so results do not depend on how rows or columns are split among threads.
+// The MLP's inner loops, one table of them per instruction-set level (util/cpu_features.h):
+// kernels_avx512.cpp, kernels_avx2.cpp and kernels_baseline.cpp each fill one, compiled with their
+// own flags. Callers take the active table once per pass (nnKernels()) and call through it.
+//
+// Every sum runs in a fixed order, so results do not depend on how rows or columns are split
+// among threads, and the avx512 and avx2 tables give identical bits: lane-parallel sums keep the
+// same per-element order of fused multiply-adds, and the one horizontal sum (outputLogits) emulates
+// the 16-lane tree with two 8-lane halves. The baseline table agrees to float rounding.
+//
+// This header is included by the level translation units: it must stay free of inline code.
 #include <cstdint>
+
+namespace bnn {
+enum class KernelLevel : int;
+}
 
 namespace bnn::kernels {
 
-/// Columns of the first layer per block: 4 AVX-512 registers.
+/// Columns of the first layer per block (4 AVX-512 registers; a fixed partition of the work).
 constexpr int kColBlock = 64;
 
-// ---- first layer over column groups (see nn/sparse_batch.h) --------------------------------
+struct NnKernels {
+  // ---- first layer over column groups (see nn/sparse_batch.h) ------------------------------
 
-/// Forward: for each listed image e, out[rows[e], c0 .. c0+width) += Σ_j vals[4e + j] *
-/// W[j, c0 .. c0+width) (j < wRows, in pixel order, one fused multiply-add each).
-void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
-                  float* out, int64_t ldo, int c0, int width);
+  /// Forward: for each listed image e, out[rows[e], c0 .. c0+width) += Σ_j vals[4e + j] *
+  /// W[j, c0 .. c0+width) (j < wRows, in pixel order, one fused multiply-add each).
+  void (*groupForward)(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw,
+                       int wRows, float* out, int64_t ldo, int c0, int width);
 
-/// Starts a forward tile: Z[i, c0 .. c0+width) = b[c0 .. c0+width) for rows [i0, i1), width <= kColBlock.
-void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width);
-/// Ends a forward tile of a hidden layer: Z = max(Z, 0) on the same block.
-void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width);
+  /// Starts a forward tile: Z[i, c0 .. c0+width) = b[c0 .. c0+width) for rows [i0, i1), width <= kColBlock.
+  void (*biasRows)(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width);
+  /// Ends a forward tile of a hidden layer: Z = max(Z, 0) on the same block.
+  void (*reluRows)(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width);
 
-/// Weight gradient: out[j, c0 .. c0+width) = Σ_e vals[4e + j] * M[rows[e], c0 .. c0+width) for
-/// j < outRows, the entries in order.
-void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
-                   float* out, int64_t ldo, int outRows, int c0, int width);
+  /// Weight gradient: out[j, c0 .. c0+width) = Σ_e vals[4e + j] * M[rows[e], c0 .. c0+width) for
+  /// j < outRows, the entries in order.
+  void (*groupGradient)(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                        float* out, int64_t ldo, int outRows, int c0, int width);
 
-// ---- output layer (in inputs -> k classes; WT is its weight matrix transposed, k x in) -------
+  /// Bias gradient: out[c] = Σ_{i < rows} M[i, c] for c in [c0, c1), rows in order.
+  void (*columnSums)(const float* M, int64_t ldm, int64_t rows, int c0, int c1, float* out);
 
-/// Z[i, c] = b[c] + Σ_j A[i, j] WT[c, j] for rows [r0, r1) (A row stride lda, Z row stride k).
-void outputLogits(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT,
-                  const float* b, int k, float* Z);
+  // ---- output layer (in inputs -> k classes; WT is its weight matrix transposed, k x in) -----
 
-/// Back-propagation into a ReLU layer: dA[i, j] = [A[i, j] > 0] Σ_c dZ[i, c] WT[c, j] for rows
-/// [r0, r1) (A and dA row stride lda, dZ row stride k).
-void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t r0,
-               int64_t r1, float* dA);
+  /// Z[i, c] = b[c] + Σ_j A[i, j] WT[c, j] for rows [r0, r1) (A row stride lda, Z row stride k).
+  /// The sum over j runs in 16 lanes (j mod 16), then the lanes are added in a fixed tree.
+  void (*outputLogits)(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT,
+                       const float* b, int k, float* Z);
 
-/// Output weight gradient for inputs [j0, j1): gW[j, c] = Σ_{i < rows} A[i, j] dZ[i, c], rows in
-/// order (gW is in x k, row-major).
-void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0, int j1,
-                          float* gW);
+  /// Back-propagation into a ReLU layer: dA[i, j] = [A[i, j] > 0] Σ_c dZ[i, c] WT[c, j] for rows
+  /// [r0, r1) (A and dA row stride lda, dZ row stride k).
+  void (*reluDelta)(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t r0,
+                    int64_t r1, float* dA);
+
+  /// Output weight gradient for inputs [j0, j1): gW[j, c] = Σ_{i < rows} A[i, j] dZ[i, c], rows in
+  /// order (gW is in x k, row-major).
+  void (*outputWeightGradient)(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0,
+                               int j1, float* gW);
+
+  // ---- minibatch gather (nn/sparse_batch.cpp) ----------------------------------------------
+
+  /// Lists the non-zero four-pixel words of images [0, count) (each `groups` words, row-major in
+  /// `words`), image by image: for word g of image i, entry e = next[g]++ gets groupRow[e] = i and
+  /// groupValues[4e .. 4e+3] = the four bytes / 255.
+  void (*listGroups)(const uint32_t* words, int64_t count, int groups, int64_t* next, uint32_t* groupRow,
+                     float* groupValues);
+};
+
+/// The table of `level` (which must be supported by this CPU).
+const NnKernels& nnKernels(KernelLevel level);
+/// The table of the active level.
+const NnKernels& nnKernels();
+
+extern const NnKernels kNnKernelsAvx512;
+extern const NnKernels kNnKernelsAvx2;
+extern const NnKernels kNnKernelsBaseline;
 
 }  // namespace bnn::kernels

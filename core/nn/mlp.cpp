@@ -88,6 +88,7 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
                   bool outputLayer) const {
   const int L = m_shape.numLayers();
   const int64_t n = x.rows;
+  const kernels::NnKernels& K = kernels::nnKernels();
   ws.z.resize(static_cast<size_t>(L));
   ws.a.resize(static_cast<size_t>(L));
   ws.dz.resize(static_cast<size_t>(L));
@@ -108,16 +109,15 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
       const int c0 = static_cast<int>(blk) * kColBlock, width = std::min(h, c0 + kColBlock) - c0;
       for (int t = 0; t < tiles; ++t) {
         const int64_t i0 = int64_t{t} * SparseBatch::kTile, i1 = std::min(n, i0 + SparseBatch::kTile);
-        kernels::biasRows(Z, h, i0, i1, b, c0, width);
+        K.biasRows(Z, h, i0, i1, b, c0, width);
         for (int g = 0; g < groups; ++g) {
           const int64_t e0 = x.tileStart(g, t), e1 = x.tileStart(g, t + 1);
           if (e0 == e1) continue;
           const int p0 = g * SparseBatch::kGroup;
-          kernels::groupForward(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup,
-                                e1 - e0, W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h,
-                                c0, width);
+          K.groupForward(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0,
+                         W + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in - p0), Z, h, c0, width);
         }
-        if (hidden) kernels::reluRows(Z, h, i0, i1, c0, width);
+        if (hidden) K.reluRows(Z, h, i0, i1, c0, width);
       }
     });
   }
@@ -154,8 +154,8 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
 void Mlp::outputTile(const float* theta, int64_t t, int64_t n, MlpWorkspace& ws) const {
   const int l = m_shape.numLayers() - 1, in = m_shape.sizes[l], k = m_shape.sizes[l + 1];
   const int64_t r0 = t * kRowTile, r1 = std::min(n, r0 + kRowTile);
-  kernels::outputLogits(ws.a[static_cast<size_t>(l - 1)].data(), in, r0, r1, in, ws.wT.data(),
-                        theta + m_shape.biasOffset(l), k, ws.z[static_cast<size_t>(l)].data());
+  kernels::nnKernels().outputLogits(ws.a[static_cast<size_t>(l - 1)].data(), in, r0, r1, in, ws.wT.data(),
+                                    theta + m_shape.biasOffset(l), k, ws.z[static_cast<size_t>(l)].data());
 }
 
 void Mlp::logProbabilities(const float* theta, const SparseBatch& x, float* out, MlpWorkspace& ws,
@@ -174,6 +174,7 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
   const int L = m_shape.numLayers();
   const int64_t n = x.rows;
   const int k = numClasses();
+  const kernels::NnKernels& K = kernels::nnKernels();
 
   // By row tiles: logits Z_L (after a hidden layer); log p = log_softmax(Z_L); dZ_L = d/dZ_L Σ_i log p(y_i) =
   // onehot(y) - softmax(Z_L); after a hidden layer also its dZ = (dZ_L W_L^T) ⊙ [A > 0] (kernels::reluDelta).
@@ -199,8 +200,8 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
     ws.tileLogLik[static_cast<size_t>(t)] = ll;
     if (L >= 2) {
       const int in = m_shape.sizes[L - 1];
-      kernels::reluDelta(dL.data(), k, ws.wT.data(), ws.a[static_cast<size_t>(L - 2)].data(), in, in, r0, r1,
-                         ws.dz[static_cast<size_t>(L - 2)].data());
+      K.reluDelta(dL.data(), k, ws.wT.data(), ws.a[static_cast<size_t>(L - 2)].data(), in, in, r0, r1,
+                  ws.dz[static_cast<size_t>(L - 2)].data());
     }
   });
   double loglik = 0.0;
@@ -236,21 +237,15 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
       for (int g = 0; g < x.numGroups(); ++g) {
         const int64_t e0 = x.groupPtr[g], e1 = x.groupPtr[g + 1];
         const int p0 = g * SparseBatch::kGroup;
-        kernels::groupGradient(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup,
-                               e1 - e0, dZ, h, gW + int64_t{p0} * h, h,
-                               std::min(SparseBatch::kGroup, in0 - p0), c0, c1 - c0);
+        K.groupGradient(x.groupRow.data() + e0, x.groupValues.data() + e0 * SparseBatch::kGroup, e1 - e0, dZ,
+                        h, gW + int64_t{p0} * h, h, std::min(SparseBatch::kGroup, in0 - p0), c0, c1 - c0);
       }
-      // Row by row so the inner loop is contiguous and vectorises.
-      std::fill(gb + c0, gb + c1, 0.0f);
-      for (int64_t i = 0; i < n; ++i) {
-        const float* row = dZ + i * h;
-        for (int c = c0; c < c1; ++c) gb[c] += row[c];
-      }
+      K.columnSums(dZ, h, n, c0, c1, gb);
     }
     if (blk < outBlocks) {
       const int j0 = static_cast<int>(blk) * kColBlock, j1 = std::min(inL, j0 + kColBlock);
-      kernels::outputWeightGradient(ws.a[static_cast<size_t>(L - 2)].data(), inL, n, dL.data(), k, j0, j1,
-                                    gsum + m_shape.weightOffset(L - 1));
+      K.outputWeightGradient(ws.a[static_cast<size_t>(L - 2)].data(), inL, n, dL.data(), k, j0, j1,
+                             gsum + m_shape.weightOffset(L - 1));
     }
   });
   if (L >= 2) {

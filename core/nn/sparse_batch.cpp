@@ -3,15 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
+#include "nn/kernels.h"
 
 namespace bnn {
-
-namespace {
-constexpr float kInv255 = 1.0f / 255.0f;
-}  // namespace
 
 // Group g of an image is its four pixel bytes read as one word: the group is listed when the
 // word is non-zero.
@@ -47,37 +41,8 @@ void SparseBatch::fill(int pixels, int64_t count, ImageAt imageAt) {
 
   // Pass 2: images in increasing order, so each group lists them in order.
   m_next.assign(groupPtr.begin(), groupPtr.end() - 1);
-  int64_t* next = m_next.data();
-  for (int64_t i = 0; i < count; ++i) {
-    const uint32_t* w = m_words.data() + i * groups;
-    int g = 0;
-#if defined(__AVX512F__)
-    // 16 groups at a time; visit the non-zero words only.
-    const __m128 scale = _mm_set1_ps(kInv255);
-    for (; g < groups; g += 16) {
-      const __mmask16 live = groups - g >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (groups - g)) - 1u);
-      const __m512i v = _mm512_maskz_loadu_epi32(live, w + g);
-      unsigned nz = _mm512_test_epi32_mask(v, v);
-      while (nz) {
-        const int gg = g + __builtin_ctz(nz);
-        nz &= nz - 1;
-        const int64_t dst = next[gg]++;
-        groupRow[dst] = static_cast<uint32_t>(i);
-        const __m128i px = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(static_cast<int>(w[gg])));
-        _mm_storeu_ps(groupValues.data() + dst * G, _mm_mul_ps(_mm_cvtepi32_ps(px), scale));
-      }
-    }
-#else
-    for (; g < groups; ++g) {
-      if (w[g] == 0) continue;
-      const int64_t dst = next[g]++;
-      groupRow[dst] = static_cast<uint32_t>(i);
-      uint8_t px[G];
-      std::memcpy(px, &w[g], G);
-      for (int j = 0; j < G; ++j) groupValues[dst * G + j] = static_cast<float>(px[j]) * kInv255;
-    }
-#endif
-  }
+  kernels::nnKernels().listGroups(m_words.data(), count, groups, m_next.data(), groupRow.data(),
+                                  groupValues.data());
 
   // Tile boundaries within each group's list.
   const int tiles = numTiles();

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "analysis/run_calibration.h"
 #include "run/checkpoint.h"
 #include "run/predictive_validation.h"
 #include "util/format.h"
@@ -299,6 +300,29 @@ std::string configJson(const RunResult& r) {
   return j.dump(2) + "\n";
 }
 
+// Calibration of the ensemble and of the last sample (15 equal-width bins): the measures, or
+// null and the reason.
+json calibrationJson(const RunResult& r) {
+  const RunCalibration c = runCalibration(r);
+  json j = {{"bins", c.options.numBins}, {"scheme", enumName(c.options.scheme)}};
+  for (PredictiveSource src : kPredictiveSources) {
+    const CalibrationEntry& e = c.entry(src);
+    if (!e.report) {
+      j[enumName(src)] = nullptr;
+      j[std::string(enumName(src)) + "_unavailable"] = e.unavailable;
+      continue;
+    }
+    const CalibrationReport& m = *e.report;
+    j[enumName(src)] = {{"accuracy", jsonNumber(m.accuracy)},
+                        {"mean_confidence", jsonNumber(m.meanConfidence)},
+                        {"ece", jsonNumber(m.ece)},
+                        {"mce", jsonNumber(m.mce)},
+                        {"nll", jsonNumber(m.negLogLikelihood)},
+                        {"brier", jsonNumber(m.brier)}};
+  }
+  return j;
+}
+
 std::string summaryJson(const RunResult& r) {
   const PredictiveAccumulator& p = r.predictive;
   const bool usable = p.sampleCount() > 0 && p.numImages() > 0 && p.numImages() == r.testCount();
@@ -315,6 +339,7 @@ std::string summaryJson(const RunResult& r) {
       {"samples", p.sampleCount()},
       {"status", enumName(r.outcome.status)},
   };
+  j["calibration"] = calibrationJson(r);
   return j.dump(2) + "\n";
 }
 
@@ -343,9 +368,11 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   const int64_t rows = p.numImages();
   const int64_t cols = p.numClasses();
 
-  if (Status s = writeTextFile(joinPath(dir, "config.json"), configJson(r)); !s) return s;
-  if (Status s = writeTextFile(joinPath(dir, "summary.json"), summaryJson(r)); !s) return s;
-  if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve)); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "config.json"), configJson(r), FileSync::InFolder); !s) return s;
+  if (Status s = writeTextFile(joinPath(dir, "summary.json"), summaryJson(r), FileSync::InFolder); !s)
+    return s;
+  if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve), FileSync::InFolder); !s)
+    return s;
 
   std::vector<float> mean = p.meanProbabilities();
   if (static_cast<int64_t>(mean.size()) != rows * cols)  // no sample yet: p̄ undefined
@@ -637,6 +664,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     if (std::optional<std::string> why = setParam(r.config, s.key, *text))
       return fileError(ErrorCode::InvalidConfig, configPath, *why);
   }
+  // Each value may be fine on its own and the whole still impossible (SGLD with an SGLD sampling
+  // phase, beta above alpha): a run never had such a configuration.
+  if (std::optional<std::string> why = validate(r.config))
+    return fileError(ErrorCode::InvalidConfig, configPath, *why);
 
   const json* dataset = jr.object(c, "dataset");
   const json* outcome = jr.object(c, "outcome");

@@ -96,12 +96,6 @@ constexpr int64_t kUpdateBlock = 8192;
 inline int64_t updateBlocks(int64_t dim) { return (dim + kUpdateBlock - 1) / kUpdateBlock; }
 /// Runs body(begin, end, blockIndex) over the fixed blocks in parallel; returns false when any
 /// call returned false.
-/// 1 when x is NaN or ±Inf (bit test; vectorises, unlike a float reduction).
-inline uint32_t nonFinite(float x) {
-  uint32_t u;
-  __builtin_memcpy(&u, &x, sizeof u);
-  return (u & 0x7F800000u) == 0x7F800000u;
-}
 bool forEachUpdateBlock(int64_t dim, const std::function<bool(int64_t, int64_t, int64_t)>& body);
 
 /// Checks for restoreState(): the state comes from sampler `name`, and every counter and array

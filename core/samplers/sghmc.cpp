@@ -7,46 +7,11 @@
 #include <vector>
 
 #include "samplers/sampler.h"
+#include "samplers/update_kernels.h"
 
 namespace bnn {
 
 namespace {
-
-// Inner-step updates of one block (restrict: the arrays never overlap, so the loops vectorise).
-// Return non-zero when a value became NaN or Inf.
-template <bool kMoveNext>
-uint32_t chenUpdate(float* __restrict theta, float* __restrict p, const float* __restrict g,
-                    const float* __restrict xi, int64_t n, float scale, float prec, float h, float decay,
-                    float sigma) {
-  uint32_t bad = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    const float ghat = scale * g[j] - prec * theta[j];
-    p[j] = decay * p[j] + h * ghat + sigma * xi[j];
-    if constexpr (kMoveNext) theta[j] += p[j];
-    bad |= detail::nonFinite(p[j]) | detail::nonFinite(theta[j]);
-  }
-  return bad;
-}
-
-// p *= scale (fresh momentum); θ += p when the first position move is fused in.
-void resampleScale(float* __restrict theta, float* __restrict p, int64_t n, float scale, bool move) {
-  for (int64_t j = 0; j < n; ++j) p[j] *= scale;
-  if (move)
-    for (int64_t j = 0; j < n; ++j) theta[j] += p[j];
-}
-
-uint32_t maUpdate(float* __restrict theta, float* __restrict p, const float* __restrict g,
-                  const float* __restrict xi, int64_t n, float scale, float prec, float h, float decay,
-                  float sigma) {
-  uint32_t bad = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    const float ghat = scale * g[j] - prec * theta[j];
-    theta[j] += h * p[j];
-    p[j] = decay * p[j] + h * ghat + sigma * xi[j];
-    bad |= detail::nonFinite(p[j]) | detail::nonFinite(theta[j]);
-  }
-  return bad;
-}
 
 class Sghmc final : public Sampler {
  public:
@@ -73,6 +38,7 @@ class Sghmc final : public Sampler {
     const bool chen = m_s.form == SghmcForm::Chen;
     float* p = m_p.data();
     const float* g = m_gsum.data();
+    const update::UpdateKernels& K = update::updateKernels();
 
     // Momentum resampled at the start of every step; in the Chen form the first position move
     // θ += p is fused into the same pass.
@@ -80,7 +46,7 @@ class Sghmc final : public Sampler {
     const uint64_t resampleDraw = m_draw++;
     detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
       m_noise.normals(resampleDraw, b, e - b, p + b);
-      resampleScale(theta + b, p + b, e - b, pScale, chen);
+      K.resample(theta + b, p + b, e - b, pScale, chen);
       return true;
     });
 
@@ -104,10 +70,7 @@ class Sghmc final : public Sampler {
         ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
           float xi[detail::kUpdateBlock];
           m_noise.normals(draw, b, e - b, xi);
-          const uint32_t bad =
-              moveNext ? chenUpdate<true>(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma)
-                       : chenUpdate<false>(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma);
-          return bad == 0;
+          return K.chen(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma, moveNext) == 0;
         });
       } else {
         // Gradient at the old position; then θ += h p and p updated with that gradient.
@@ -115,7 +78,7 @@ class Sghmc final : public Sampler {
         ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
           float xi[detail::kUpdateBlock];
           m_noise.normals(draw, b, e - b, xi);
-          return maUpdate(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma) == 0;
+          return K.ma(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma) == 0;
         });
       }
       if (!ok) return false;

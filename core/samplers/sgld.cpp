@@ -3,22 +3,11 @@
 #include <vector>
 
 #include "samplers/sampler.h"
+#include "samplers/update_kernels.h"
 
 namespace bnn {
 
 namespace {
-
-// One block of the update (restrict: no overlap, so the loop vectorises). Non-zero on NaN/Inf.
-uint32_t sgldUpdate(float* __restrict theta, const float* __restrict g, const float* __restrict xi, int64_t n,
-                    float scale, float prec, float h, float sigma) {
-  uint32_t bad = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    const float ghat = scale * g[j] - prec * theta[j];
-    theta[j] += h * ghat + sigma * xi[j];
-    bad |= detail::nonFinite(theta[j]);
-  }
-  return bad;
-}
 
 class Sgld final : public Sampler {
  public:
@@ -46,11 +35,12 @@ class Sgld final : public Sampler {
     const float sigma = static_cast<float>(std::sqrt(2.0 * m_T * m_h));
     const uint64_t draw = m_draw++;
     const float* g = m_gsum.data();
+    const update::UpdateKernels& K = update::updateKernels();
     // Fused: noise, gradient estimate and update in one pass over each block.
     return detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
       float xi[detail::kUpdateBlock];
       m_noise.normals(draw, b, e - b, xi);
-      return sgldUpdate(theta + b, g + b, xi, e - b, scale, prec, h, sigma) == 0;
+      return K.sgld(theta + b, g + b, xi, e - b, scale, prec, h, sigma) == 0;
     });
   }
 

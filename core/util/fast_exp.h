@@ -1,7 +1,7 @@
 #pragma once
-// exp of non-positive floats (log-probabilities and shifted logits) without libm calls:
-// 2^n * P(r), relative error below 2e-7, exactly 0 below -87. The scalar and the AVX-512 paths
-// give identical bits. Pure functions; thread-safe.
+// exp of non-positive floats (log-probabilities and shifted logits) by a polynomial:
+// 2^n * P(r), relative error below 2e-7, exactly 0 below -87. The scalar form and the vector
+// forms of every kernel level give identical bits. Pure functions; thread-safe.
 
 #include <cstdint>
 

@@ -255,8 +255,13 @@ std::string npyHeader(NpyType type, const std::vector<int64_t>& shape) {
 }
 
 int64_t NpyArray::elementCount() const {
+  // A zero dimension makes the array empty whatever the others are (which may be huge: the
+  // product of the others alone may not fit in 64 bits).
+  for (int64_t d : shape)
+    if (d == 0) return 0;
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n)) return -1;
   return n;
 }
 
@@ -342,8 +347,7 @@ Result<NpyArray> parseNpy(const unsigned char* data, size_t dataSize, const std:
                      "a header of " + std::to_string(headerLen) + " bytes",
                      std::to_string(size - prelude) + " bytes");
 
-  const std::string header(reinterpret_cast<const char*>(bytes + prelude),
-                           static_cast<size_t>(headerLen));
+  const std::string header(reinterpret_cast<const char*>(bytes + prelude), static_cast<size_t>(headerLen));
   HeaderParser parser(header, prelude, path);
   if (auto e = parser.parse()) return *e;
 

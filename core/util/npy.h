@@ -32,7 +32,7 @@ struct NpyArray {
   std::vector<int64_t> shape;
   std::vector<unsigned char> data;
 
-  int64_t elementCount() const;
+  int64_t elementCount() const;  // prod(shape); -1 when that overflows (never for a parsed array)
   /// Copies the payload out as T; T must match `type` (float, double, uint32_t, uint8_t).
   template <class T>
   std::vector<T> values() const {

@@ -15,7 +15,8 @@ class RandomStream {
   uint64_t key() const { return m_key; }
 
   /// Standard normals z[i] for global indices [offset, offset + n) of draw `draw`.
-  /// `offset` must be a multiple of 64. Box-Muller on Philox output.
+  /// `offset` must be a multiple of 64. Box-Muller on Philox output (util/vector_math.h), computed
+  /// by the active kernel level.
   void normals(uint64_t draw, int64_t offset, int64_t n, float* out) const;
 
   /// Uniform integers in [0, bound) for positions [offset, offset + n) of draw `draw`.

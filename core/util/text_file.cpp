@@ -41,7 +41,7 @@ int openTemporary(const fs::path& path, std::string& tmpName) {
 
 }  // namespace
 
-Status writeTextFile(const std::string& path, std::string_view text) {
+Status writeTextFile(const std::string& path, std::string_view text, FileSync sync) {
   const fs::path p(path);
   if (path.empty() || p.filename().empty() || p.filename() == "." || p.filename() == "..")
     return makeError(ErrorCode::Io, path, -1, {}, {}, "not a usable file name");
@@ -68,7 +68,7 @@ Status writeTextFile(const std::string& path, std::string_view text) {
     data += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 && errno != EINVAL) return fail("cannot flush to disk");
+  if (sync == FileSync::ToDisk && ::fsync(fd) != 0 && errno != EINVAL) return fail("cannot flush to disk");
   if (::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());

@@ -13,6 +13,12 @@
 
 namespace bnn {
 
-Status writeTextFile(const std::string& path, std::string_view text);
+/// Whether the text reaches the disk before the rename (fsync): ToDisk for a file on its own, so
+/// that a crash leaves the old or the new file, never an empty one; InFolder for files inside a
+/// folder that is itself written beside its destination and renamed into place (result folders),
+/// which skips a flush per file (15-35 ms for a result folder's three text files here).
+enum class FileSync { ToDisk, InFolder };
+
+Status writeTextFile(const std::string& path, std::string_view text, FileSync sync = FileSync::ToDisk);
 
 }  // namespace bnn

@@ -75,6 +75,7 @@ class TestDecision : public QObject {
  private Q_SLOTS:
   void handComputedDecisions();
   void argminTiesGoToLowestDecision();
+  void roundedRowsUseTheirMeaning();
   void presets();
   void presetDecisions();
   void zeroOneReproducesThresholdCurve_data();
@@ -157,6 +158,31 @@ void TestDecision::argminTiesGoToLowestDecision() {
   QVERIFY(near(prof.minRisk[0], .6));
 }
 
+void TestDecision::roundedRowsUseTheirMeaning() {
+  // The accumulator's float p̄ of a confident image: exactly 1.0 for the top class, 1e-9 and 2e-9
+  // beside it (the row sums to more than 1). Its 0-1 risk is 1 - 1 = 0, so at c = 0 it is decided,
+  // as the explorer retains it at t = 1 (max p̄ >= 1); summing the other classes would defer it.
+  const std::vector<float> p{1.0f, 1e-9f, 2e-9f, 0.5f, 0.25f, 0.25f};
+  auto prof = riskProfile(std::span<const float>(p), std::vector<uint8_t>{0, 0}, zeroOneCosts(3));
+  QVERIFY(prof.ok());
+  QCOMPARE(prof->minRisk[0], 0.0);
+  QCOMPARE(prof->minRisk[1], 0.5);
+  QCOMPARE(decide(*prof, 0.0).decision[0], int8_t(0));
+  QCOMPARE(decisionSummary(*prof, 0.0).deferred, int64_t(1));
+  // Baselines: the most common off-diagonal cost of each row (smallest on ties).
+  QCOMPARE(riskBaselines(zeroOneCosts(4)), std::vector<double>(4, 1.0));
+  QCOMPARE(riskBaselines(costPreset(CostPreset::Miss7)), std::vector<double>(10, 1.0));
+  QCOMPARE(riskBaselines(CostMatrix{3, {0, 1, 4, 2, 0, 1, 3, 3, 0}}), (std::vector<double>{1, 1, 3}));
+  QCOMPARE(riskBaselines(CostMatrix{1, {0}}), std::vector<double>(1, 0.0));
+  // With a row that sums to 1 the rewritten risk is Σ_k C[a, k] p̄_k.
+  const CostMatrix c{3, {0, 1, 4, 2, 0, 1, 3, 3, 0}};
+  const std::vector<double> q{0.125, 0.375, 0.5};
+  const auto r = profile(q, {}, c);
+  // R(0) = .375 + 2 = 2.375, R(1) = .25 + .5 = .75, R(2) = 3 (.125 + .375) = 1.5 -> a* = 1.
+  QCOMPARE(int(r.bestAction[0]), 1);
+  QCOMPARE(r.minRisk[0], 0.75);
+}
+
 void TestDecision::presets() {
   const auto z = costPreset(CostPreset::ZeroOne);
   const auto c49 = costPreset(CostPreset::Confuse4And9);
@@ -171,6 +197,10 @@ void TestDecision::presets() {
   QCOMPARE(QString(enumName(CostPreset::Confuse4And9)), QString("confuse-4-9"));
   QCOMPARE(QString(presetLabel(CostPreset::Miss7)), QString("Missing a 7 costs 5"));
   QVERIFY(validateCostMatrix(m7).ok());
+  for (CostPreset preset : kCostPresets) QCOMPARE(costPresetFromName(enumName(preset)), preset);
+  QVERIFY(!costPresetFromName("Miss-7"));
+  QVERIFY(!costPresetFromName(""));
+  QVERIFY(!costPresetFromName("zero-one "));
 }
 
 void TestDecision::presetDecisions() {
@@ -470,6 +500,17 @@ void TestDecision::csvFiles() {
   auto good = readCostMatrixCsv(base + "/good.csv", 3);
   QVERIFY(good.ok());
   QCOMPARE(good->numClasses, 3);
+  // Written by the library, read back; an invalid matrix is not written.
+  QVERIFY(writeCostMatrixCsv(base + "/preset.csv", costPreset(CostPreset::Miss7)).ok());
+  auto preset = readCostMatrixCsv(base + "/preset.csv", 10);
+  QVERIFY(preset.ok());
+  QVERIFY(*preset == costPreset(CostPreset::Miss7));
+  CostMatrix invalid = zeroOneCosts(3);
+  invalid.at(2, 0) = -1;
+  auto refused = writeCostMatrixCsv(base + "/invalid.csv", invalid);
+  QVERIFY(!refused.ok());
+  QCOMPARE(refused.error().path, base + "/invalid.csv");
+  QVERIFY(!QFile::exists(QString::fromStdString(base + "/invalid.csv")));
   write("bad.csv", "0,1,1\n1,0,1\n1,1,-1\n");
   auto bad = readCostMatrixCsv(base + "/bad.csv", 3);
   QVERIFY(!bad.ok());

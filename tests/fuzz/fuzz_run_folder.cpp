@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,13 @@ bnn::RunResult tinyRun() {
   r.outcome = {bnn::RunStatus::Completed, "completed", 4};
   r.datasetName = "synthetic";
   r.datasetDirectory = "data/synthetic";
-  r.imageRows = 2;
-  r.imageCols = 2;
-  for (int i = 0; i < kImages; ++i) r.testLabels.push_back(uint8_t(i));
-  r.testImages.assign(kImages * 4, 7);
+  auto test = std::make_shared<bnn::ImageSet>();
+  test->count = kImages;
+  test->rows = 2;
+  test->cols = 2;
+  for (int i = 0; i < kImages; ++i) test->labels.push_back(uint8_t(i));
+  test->pixels.assign(kImages * 4, 7);
+  r.test = test;
   r.predictive.reset(kImages, kClasses);
   std::vector<float> lp(kImages * kClasses, -2.302585093f);  // uniform: log(1/10)
   r.predictive.add(lp.data());

@@ -1,0 +1,317 @@
+// The MLP's inner loops for the avx512 level (x86-64-v4). Compiled with the AVX-512 flags: this
+// file includes no header with inline code of its own (nn/kernels.h has none), keeps its helpers
+// in bnn::avx512, and is only entered through kNnKernelsAvx512 once the CPU has been checked.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "nn/kernels.h"
+
+namespace bnn::avx512 {
+namespace {
+
+using kernels::kColBlock;
+
+// Lanes [0, rem) of a 16-float vector.
+inline __mmask16 lanes(int rem) {
+  return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
+}
+
+// The horizontal sum of _mm512_reduce_add_ps (GCC's tree): upper + lower 256 bits, upper + lower
+// 128, lanes {2,3} + {0,1}, then lane 0 + lane 1. Spelt out so the avx2 level can repeat it.
+inline float sum16(__m512 v) {
+  const __m256 t3 = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_castps512_ps256(v));
+  const __m128 t6 = _mm_add_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
+  const __m128 t8 = _mm_add_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm_cvtss_f32(_mm_add_ss(t8, _mm_shuffle_ps(t8, t8, _MM_SHUFFLE(1, 1, 1, 1))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// First layer. Vectors beyond `width` have an empty mask: their loads return zero and their
+// stores are skipped.
+
+// Weight-gradient rows of one column group: out[j, c0 .. c0+width) = Σ_e vals[4e + j] *
+// M[rows[e], c0 .. c0+width) for j < outRows (up to 4), width <= kColBlock. Sixteen named
+// accumulators in registers (GCC spills an array of __m512 on every iteration); each M row
+// segment is loaded once for all four outputs.
+void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                   float* out, int64_t ldo, int outRows, int c0, int width) {
+  auto maskFor = [width](int v) { return lanes(width - 16 * v); };
+  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
+  __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00;
+  __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+  __m512 a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+  __m512 a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+  for (int64_t e = 0; e < n; ++e) {
+    const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
+    const __m512 d0 = _mm512_maskz_loadu_ps(k0, r), d1 = _mm512_maskz_loadu_ps(k1, r + 16);
+    const __m512 d2 = _mm512_maskz_loadu_ps(k2, r + 32), d3 = _mm512_maskz_loadu_ps(k3, r + 48);
+    const float* v = vals + 4 * e;
+    const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
+    const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
+    a00 = _mm512_fmadd_ps(v0, d0, a00);
+    a01 = _mm512_fmadd_ps(v0, d1, a01);
+    a02 = _mm512_fmadd_ps(v0, d2, a02);
+    a03 = _mm512_fmadd_ps(v0, d3, a03);
+    a10 = _mm512_fmadd_ps(v1, d0, a10);
+    a11 = _mm512_fmadd_ps(v1, d1, a11);
+    a12 = _mm512_fmadd_ps(v1, d2, a12);
+    a13 = _mm512_fmadd_ps(v1, d3, a13);
+    a20 = _mm512_fmadd_ps(v2, d0, a20);
+    a21 = _mm512_fmadd_ps(v2, d1, a21);
+    a22 = _mm512_fmadd_ps(v2, d2, a22);
+    a23 = _mm512_fmadd_ps(v2, d3, a23);
+    a30 = _mm512_fmadd_ps(v3, d0, a30);
+    a31 = _mm512_fmadd_ps(v3, d1, a31);
+    a32 = _mm512_fmadd_ps(v3, d2, a32);
+    a33 = _mm512_fmadd_ps(v3, d3, a33);
+  }
+  auto store = [&](int j, __m512 x0, __m512 x1, __m512 x2, __m512 x3) {
+    if (j >= outRows) return;
+    float* o = out + j * ldo + c0;
+    _mm512_mask_storeu_ps(o, k0, x0);
+    _mm512_mask_storeu_ps(o + 16, k1, x1);
+    _mm512_mask_storeu_ps(o + 32, k2, x2);
+    _mm512_mask_storeu_ps(o + 48, k3, x3);
+  };
+  store(0, a00, a01, a02, a03);
+  store(1, a10, a11, a12, a13);
+  store(2, a20, a21, a22, a23);
+  store(3, a30, a31, a32, a33);
+}
+
+// Forward product of one tile of images through one column group: for each listed image i,
+// out[i, c0 .. c0+width) += Σ_j vals[4e + j] * W[p0 + j, c0 .. c0+width), the four terms in pixel
+// order (one fused multiply-add each, as one pixel at a time would do). The four weight-row
+// segments stay in registers while the images of the tile stream by; the output rows of a tile
+// stay in L1.
+void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
+                  float* out, int64_t ldo, int c0, int width) {
+  auto maskFor = [width](int v) { return lanes(width - 16 * v); };
+  const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
+  auto row = [&](int j, int v) {
+    return j < wRows ? _mm512_maskz_loadu_ps(maskFor(v), W + j * ldw + c0 + 16 * v) : _mm512_setzero_ps();
+  };
+  const __m512 w00 = row(0, 0), w01 = row(0, 1), w02 = row(0, 2), w03 = row(0, 3);
+  const __m512 w10 = row(1, 0), w11 = row(1, 1), w12 = row(1, 2), w13 = row(1, 3);
+  const __m512 w20 = row(2, 0), w21 = row(2, 1), w22 = row(2, 2), w23 = row(2, 3);
+  const __m512 w30 = row(3, 0), w31 = row(3, 1), w32 = row(3, 2), w33 = row(3, 3);
+  for (int64_t e = 0; e < n; ++e) {
+    float* o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
+    const float* v = vals + 4 * e;
+    __m512 o0 = _mm512_maskz_loadu_ps(k0, o), o1 = _mm512_maskz_loadu_ps(k1, o + 16);
+    __m512 o2 = _mm512_maskz_loadu_ps(k2, o + 32), o3 = _mm512_maskz_loadu_ps(k3, o + 48);
+    const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
+    const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
+    o0 = _mm512_fmadd_ps(v0, w00, o0);
+    o1 = _mm512_fmadd_ps(v0, w01, o1);
+    o2 = _mm512_fmadd_ps(v0, w02, o2);
+    o3 = _mm512_fmadd_ps(v0, w03, o3);
+    o0 = _mm512_fmadd_ps(v1, w10, o0);
+    o1 = _mm512_fmadd_ps(v1, w11, o1);
+    o2 = _mm512_fmadd_ps(v1, w12, o2);
+    o3 = _mm512_fmadd_ps(v1, w13, o3);
+    o0 = _mm512_fmadd_ps(v2, w20, o0);
+    o1 = _mm512_fmadd_ps(v2, w21, o1);
+    o2 = _mm512_fmadd_ps(v2, w22, o2);
+    o3 = _mm512_fmadd_ps(v2, w23, o3);
+    o0 = _mm512_fmadd_ps(v3, w30, o0);
+    o1 = _mm512_fmadd_ps(v3, w31, o1);
+    o2 = _mm512_fmadd_ps(v3, w32, o2);
+    o3 = _mm512_fmadd_ps(v3, w33, o3);
+    _mm512_mask_storeu_ps(o, k0, o0);
+    _mm512_mask_storeu_ps(o + 16, k1, o1);
+    _mm512_mask_storeu_ps(o + 32, k2, o2);
+    _mm512_mask_storeu_ps(o + 48, k3, o3);
+  }
+}
+
+void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width) {
+  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+  const __m512 b0 = _mm512_maskz_loadu_ps(k0, b + c0), b1 = _mm512_maskz_loadu_ps(k1, b + c0 + 16);
+  const __m512 b2 = _mm512_maskz_loadu_ps(k2, b + c0 + 32), b3 = _mm512_maskz_loadu_ps(k3, b + c0 + 48);
+  for (int64_t i = i0; i < i1; ++i) {
+    float* z = Z + i * ldz + c0;
+    _mm512_mask_storeu_ps(z, k0, b0);
+    _mm512_mask_storeu_ps(z + 16, k1, b1);
+    _mm512_mask_storeu_ps(z + 32, k2, b2);
+    _mm512_mask_storeu_ps(z + 48, k3, b3);
+  }
+}
+
+void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width) {
+  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t i = i0; i < i1; ++i) {
+    float* z = Z + i * ldz + c0;
+    _mm512_mask_storeu_ps(z, k0, _mm512_max_ps(_mm512_maskz_loadu_ps(k0, z), zero));
+    _mm512_mask_storeu_ps(z + 16, k1, _mm512_max_ps(_mm512_maskz_loadu_ps(k1, z + 16), zero));
+    _mm512_mask_storeu_ps(z + 32, k2, _mm512_max_ps(_mm512_maskz_loadu_ps(k2, z + 32), zero));
+    _mm512_mask_storeu_ps(z + 48, k3, _mm512_max_ps(_mm512_maskz_loadu_ps(k3, z + 48), zero));
+  }
+}
+
+// Sixty-four columns at a time, rows in order from zero.
+void columnSums(const float* M, int64_t ldm, int64_t rows, int c0, int c1, float* out) {
+  for (int c = c0; c < c1; c += kColBlock) {
+    const int w = c1 - c;
+    const __mmask16 k0 = lanes(w), k1 = lanes(w - 16), k2 = lanes(w - 32), k3 = lanes(w - 48);
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (int64_t i = 0; i < rows; ++i) {
+      const float* r = M + i * ldm + c;
+      s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(k0, r));
+      s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(k1, r + 16));
+      s2 = _mm512_add_ps(s2, _mm512_maskz_loadu_ps(k2, r + 32));
+      s3 = _mm512_add_ps(s3, _mm512_maskz_loadu_ps(k3, r + 48));
+    }
+    _mm512_mask_storeu_ps(out + c, k0, s0);
+    _mm512_mask_storeu_ps(out + c + 16, k1, s1);
+    _mm512_mask_storeu_ps(out + c + 32, k2, s2);
+    _mm512_mask_storeu_ps(out + c + 48, k3, s3);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output layer. Classes are taken in chunks of at most 8 (accumulators in registers; the chunk
+// size is a template argument so GCC keeps the array of vectors in registers).
+
+template <int KC>
+void logitsChunk(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT, const float* b,
+                 int k, int c0, float* Z) {
+  for (int64_t i = r0; i < r1; ++i) {
+    const float* a = A + i * lda;
+    __m512 acc[KC];
+#pragma GCC unroll 8
+    for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
+    for (int j = 0; j < in; j += 16) {
+      const __mmask16 m = lanes(in - j);
+      const __m512 x = _mm512_maskz_loadu_ps(m, a + j);
+#pragma GCC unroll 8
+      for (int c = 0; c < KC; ++c)
+        acc[c] = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, WT + int64_t{c0 + c} * in + j), acc[c]);
+    }
+#pragma GCC unroll 8
+    for (int c = 0; c < KC; ++c) Z[i * k + c0 + c] = b[c0 + c] + sum16(acc[c]);
+  }
+}
+
+template <int KC>
+void weightGradientChunk(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int c0, int j0,
+                         int j1, float* gW) {
+  for (int j = j0; j < j1; j += 16) {
+    const __mmask16 m = lanes(j1 - j);
+    __m512 acc[KC];
+#pragma GCC unroll 8
+    for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < rows; ++i) {
+      const __m512 x = _mm512_maskz_loadu_ps(m, A + i * lda + j);
+      const float* d = dZ + i * k + c0;
+#pragma GCC unroll 8
+      for (int c = 0; c < KC; ++c) acc[c] = _mm512_fmadd_ps(x, _mm512_set1_ps(d[c]), acc[c]);
+    }
+    alignas(64) float t[KC][16];
+#pragma GCC unroll 8
+    for (int c = 0; c < KC; ++c) _mm512_store_ps(t[c], acc[c]);
+    const int live = j1 - j < 16 ? j1 - j : 16;
+    for (int l = 0; l < live; ++l)
+      for (int c = 0; c < KC; ++c) gW[int64_t{j + l} * k + c0 + c] = t[c][l];
+  }
+}
+
+// Calls f.template operator()<KC>(c0) for chunks of near-equal size (k = 10: 5 + 5).
+template <class F>
+void forClassChunks(int k, const F& f) {
+  const int chunks = (k + 7) / 8;
+  for (int q = 0, c0 = 0; q < chunks; ++q) {
+    const int kc = (k - c0) / (chunks - q);
+    switch (kc) {
+      case 1:
+        f.template operator()<1>(c0);
+        break;
+      case 2:
+        f.template operator()<2>(c0);
+        break;
+      case 3:
+        f.template operator()<3>(c0);
+        break;
+      case 4:
+        f.template operator()<4>(c0);
+        break;
+      case 5:
+        f.template operator()<5>(c0);
+        break;
+      case 6:
+        f.template operator()<6>(c0);
+        break;
+      case 7:
+        f.template operator()<7>(c0);
+        break;
+      default:
+        f.template operator()<8>(c0);
+        break;
+    }
+    c0 += kc;
+  }
+}
+
+void outputLogits(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT,
+                  const float* b, int k, float* Z) {
+  forClassChunks(k, [&]<int KC>(int c0) { logitsChunk<KC>(A, lda, r0, r1, in, WT, b, k, c0, Z); });
+}
+
+void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0, int j1,
+                          float* gW) {
+  forClassChunks(k, [&]<int KC>(int c0) { weightGradientChunk<KC>(A, lda, rows, dZ, k, c0, j0, j1, gW); });
+}
+
+void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t r0,
+               int64_t r1, float* dA) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (int64_t i = r0; i < r1; ++i) {
+    const float* d = dZ + i * k;
+    for (int j = 0; j < in; j += 16) {
+      const __mmask16 m = lanes(in - j);
+      __m512 acc = zero;
+      for (int c = 0; c < k; ++c)
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(d[c]), _mm512_maskz_loadu_ps(m, WT + int64_t{c} * in + j), acc);
+      const __mmask16 active =
+          _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, A + i * lda + j), zero, _CMP_GT_OQ);
+      _mm512_mask_storeu_ps(dA + i * lda + j, m, _mm512_maskz_mov_ps(active, acc));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minibatch gather: 16 words at a time, visiting the non-zero ones only.
+
+void listGroups(const uint32_t* words, int64_t count, int groups, int64_t* next, uint32_t* groupRow,
+                float* groupValues) {
+  const __m128 scale = _mm_set1_ps(1.0f / 255.0f);
+  for (int64_t i = 0; i < count; ++i) {
+    const uint32_t* w = words + i * groups;
+    for (int g = 0; g < groups; g += 16) {
+      const __mmask16 live = lanes(groups - g);
+      const __m512i v = _mm512_maskz_loadu_epi32(live, w + g);
+      unsigned nz = _mm512_test_epi32_mask(v, v);
+      while (nz) {
+        const int gg = g + __builtin_ctz(nz);
+        nz &= nz - 1;
+        const int64_t dst = next[gg]++;
+        groupRow[dst] = static_cast<uint32_t>(i);
+        const __m128i px = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(static_cast<int>(w[gg])));
+        _mm_storeu_ps(groupValues + dst * 4, _mm_mul_ps(_mm_cvtepi32_ps(px), scale));
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bnn::avx512
+
+namespace bnn::kernels {
+const NnKernels kNnKernelsAvx512 = {
+    avx512::groupForward, avx512::biasRows,     avx512::reluRows,  avx512::groupGradient,
+    avx512::columnSums,   avx512::outputLogits, avx512::reluDelta, avx512::outputWeightGradient,
+    avx512::listGroups,
+};
+}  // namespace bnn::kernels

@@ -1,0 +1,115 @@
+// The samplers' update passes for the avx512 level: 16 floats at a time, the last partial vector
+// under a mask. Compiled with the AVX-512 flags: helpers in bnn::avx512, entered only through
+// kUpdateKernelsAvx512.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "samplers/update_kernels.h"
+
+namespace bnn::avx512 {
+namespace {
+
+// Lanes [0, n - j) of the vector at j, at most 16.
+inline __mmask16 tailMask(int64_t rem) { return rem >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << rem) - 1u); }
+
+// Lanes whose float is NaN or ±Inf (all exponent bits set).
+inline __mmask16 nonFinite(__m512 v) {
+  const __m512i e = _mm512_set1_epi32(0x7F800000);
+  return _mm512_cmpeq_epi32_mask(_mm512_and_si512(_mm512_castps_si512(v), e), e);
+}
+
+// Runs body(j, mask) over [0, n) in vectors of 16, the last one masked.
+template <class F>
+inline void forVectors(int64_t n, const F& body) {
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) body(j, __mmask16(0xFFFF));
+  if (j < n) body(j, tailMask(n - j));
+}
+
+inline __m512 ghat(__m512 g, __m512 theta, __m512 scale, __m512 prec) {
+  return _mm512_fmsub_ps(scale, g, _mm512_mul_ps(prec, theta));
+}
+
+uint32_t sgld(float* theta, const float* g, const float* xi, int64_t n, float scale, float prec, float h,
+              float sigma) {
+  const __m512 vs = _mm512_set1_ps(scale), vp = _mm512_set1_ps(prec), vh = _mm512_set1_ps(h),
+               vsig = _mm512_set1_ps(sigma);
+  __mmask16 bad = 0;
+  forVectors(n, [&](int64_t j, __mmask16 m) {
+    const __m512 t = _mm512_maskz_loadu_ps(m, theta + j);
+    const __m512 gh = ghat(_mm512_maskz_loadu_ps(m, g + j), t, vs, vp);
+    const __m512 t1 =
+        _mm512_add_ps(t, _mm512_fmadd_ps(vh, gh, _mm512_mul_ps(vsig, _mm512_maskz_loadu_ps(m, xi + j))));
+    _mm512_mask_storeu_ps(theta + j, m, t1);
+    bad |= nonFinite(t1) & m;
+  });
+  return bad;
+}
+
+template <bool kMoveNext>
+uint32_t chenPass(float* theta, float* p, const float* g, const float* xi, int64_t n, float scale, float prec,
+                  float h, float decay, float sigma) {
+  const __m512 vs = _mm512_set1_ps(scale), vp = _mm512_set1_ps(prec), vh = _mm512_set1_ps(h),
+               vd = _mm512_set1_ps(decay), vsig = _mm512_set1_ps(sigma);
+  __mmask16 bad = 0;
+  forVectors(n, [&](int64_t j, __mmask16 m) {
+    const __m512 t = _mm512_maskz_loadu_ps(m, theta + j);
+    const __m512 gh = ghat(_mm512_maskz_loadu_ps(m, g + j), t, vs, vp);
+    const __m512 p1 =
+        _mm512_fmadd_ps(vsig, _mm512_maskz_loadu_ps(m, xi + j),
+                        _mm512_fmadd_ps(vd, _mm512_maskz_loadu_ps(m, p + j), _mm512_mul_ps(vh, gh)));
+    _mm512_mask_storeu_ps(p + j, m, p1);
+    __mmask16 b = nonFinite(p1);
+    if constexpr (kMoveNext) {
+      const __m512 t1 = _mm512_add_ps(t, p1);
+      _mm512_mask_storeu_ps(theta + j, m, t1);
+      b |= nonFinite(t1);
+    } else {
+      b |= nonFinite(t);
+    }
+    bad |= b & m;
+  });
+  return bad;
+}
+
+uint32_t chen(float* theta, float* p, const float* g, const float* xi, int64_t n, float scale, float prec,
+              float h, float decay, float sigma, bool moveNext) {
+  return moveNext ? chenPass<true>(theta, p, g, xi, n, scale, prec, h, decay, sigma)
+                  : chenPass<false>(theta, p, g, xi, n, scale, prec, h, decay, sigma);
+}
+
+uint32_t ma(float* theta, float* p, const float* g, const float* xi, int64_t n, float scale, float prec,
+            float h, float decay, float sigma) {
+  const __m512 vs = _mm512_set1_ps(scale), vp = _mm512_set1_ps(prec), vh = _mm512_set1_ps(h),
+               vd = _mm512_set1_ps(decay), vsig = _mm512_set1_ps(sigma);
+  __mmask16 bad = 0;
+  forVectors(n, [&](int64_t j, __mmask16 m) {
+    const __m512 t = _mm512_maskz_loadu_ps(m, theta + j);
+    const __m512 p0 = _mm512_maskz_loadu_ps(m, p + j);
+    const __m512 gh = ghat(_mm512_maskz_loadu_ps(m, g + j), t, vs, vp);
+    const __m512 t1 = _mm512_fmadd_ps(vh, p0, t);
+    const __m512 p1 = _mm512_fmadd_ps(vsig, _mm512_maskz_loadu_ps(m, xi + j),
+                                      _mm512_fmadd_ps(vd, p0, _mm512_mul_ps(vh, gh)));
+    _mm512_mask_storeu_ps(theta + j, m, t1);
+    _mm512_mask_storeu_ps(p + j, m, p1);
+    bad |= (nonFinite(p1) | nonFinite(t1)) & m;
+  });
+  return bad;
+}
+
+void resample(float* theta, float* p, int64_t n, float scale, bool move) {
+  const __m512 vs = _mm512_set1_ps(scale);
+  forVectors(n, [&](int64_t j, __mmask16 m) {
+    const __m512 p1 = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, p + j), vs);
+    _mm512_mask_storeu_ps(p + j, m, p1);
+    if (move) _mm512_mask_storeu_ps(theta + j, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, theta + j), p1));
+  });
+}
+
+}  // namespace
+}  // namespace bnn::avx512
+
+namespace bnn::update {
+const UpdateKernels kUpdateKernelsAvx512 = {avx512::sgld, avx512::chen, avx512::ma, avx512::resample};
+}  // namespace bnn::update
