@@ -183,10 +183,12 @@ void TestCheckpoint::resumeIsBitIdentical() {
   QCOMPARE(enumName(first.outcome.status), "cancelled");
   const auto ck = load(dir);
   QVERIFY(ck);
-  const bool boundary = phase == Phase::Warmup && step == c.warmupSteps - 1;
-  QCOMPARE(ck->phase, boundary ? Phase::Sampling : phase);
-  QCOMPARE(ck->step, boundary ? int64_t(0) : int64_t(step + 1));
-  QVERIFY(ck->globalStep > 0);
+  // Test passes run alongside the chain (TestEvaluator::start), so the point of (phase, step) is
+  // recorded, and the stop asked for, at that step or a few steps later.
+  auto position = [&](Phase ph, int64_t s) { return ph == Phase::Warmup ? s : c.warmupSteps + s; };
+  QVERIFY2(position(ck->phase, ck->step) >= position(phase, step + 1),
+           qPrintable(QString("checkpoint at %1 step %2").arg(enumName(ck->phase)).arg(ck->step)));
+  QCOMPARE(ck->globalStep, position(ck->phase, ck->step));
 
   const RunResult resumed = runChain(c, data, nullptr, nullptr, {str(dir), ck});
   compareRuns(whole, resumed);
@@ -286,8 +288,11 @@ void TestCheckpoint::fileRoundTrip() {
   QCOMPARE(QString::fromStdString(ck->samplingSampler.sampler), "SGLD");
   QVERIFY(ck->warmupSampler.array("momentum"));
   QVERIFY(*ck->samplingSampler.counter("draw") > 0);
-  QCOMPARE(ck->predictive.count, int64_t(5));
-  QCOMPARE(int64_t(ck->curve.size()), int64_t(7 + 5));  // warm-up 0, 5, ..., 30; sampling 0..4
+  // Stopped at sampling step 5 or a little later (the test pass runs alongside the chain).
+  QCOMPARE(ck->phase, Phase::Sampling);
+  QVERIFY(ck->predictive.count >= 5);
+  QCOMPARE(ck->predictive.count, ck->step);  // every sampling step evaluated (thinning 1)
+  QCOMPARE(int64_t(ck->curve.size()), 7 + ck->predictive.count);  // warm-up 0, 5, ..., 30
 }
 
 void TestCheckpoint::damagedFile_data() {
