@@ -12,7 +12,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QString>
+#include <QStringList>
 
 #include <cmath>
 #include <cstdint>
@@ -74,6 +76,7 @@ inline RunConfig unusualConfig() {
   c.evalEvery = 7;
   c.samplingSteps = 9999999;
   c.thinning = 3333333;  // 3 samples
+  c.keepSamples = 7;     // all 3 of them
   c.hidden = {400, 400, 1, 4096};
   c.priorSigma = 1e-300;
   c.init = InitKind::Prior;
@@ -134,5 +137,31 @@ inline bool writeIdxDataset(const QString& dir, const Dataset& d) {
          writeIdxSplit(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", d.train) &&
          writeIdxSplit(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", d.test);
 }
+
+#ifdef BNN_CLI
+/// What a bnn-cli process did (tests/cli).
+struct Outcome {
+  int exitCode = -1;
+  bool crashed = false;
+  QString out, err;
+};
+
+/// Runs the built bnn-cli with `args` and waits for it (tests/cli, where BNN_CLI is its path).
+inline Outcome runCli(const QStringList& args, int timeoutMs = kPatientMs) {
+  QProcess p;
+  p.start(QStringLiteral(BNN_CLI), args);
+  Outcome o;
+  if (!p.waitForFinished(timeoutMs)) {
+    p.kill();
+    p.waitForFinished();
+    o.crashed = true;
+  }
+  o.crashed = o.crashed || p.exitStatus() != QProcess::NormalExit;
+  o.exitCode = p.exitCode();
+  o.out = QString::fromUtf8(p.readAllStandardOutput());
+  o.err = QString::fromUtf8(p.readAllStandardError());
+  return o;
+}
+#endif
 
 }  // namespace bnn::test
