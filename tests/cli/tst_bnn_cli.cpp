@@ -22,27 +22,8 @@ using namespace bnn;
 
 namespace {
 
-struct Outcome {
-  int exitCode = -1;
-  bool crashed = false;
-  QString out, err;
-};
-
-Outcome runCli(const QStringList& args, int timeoutMs = test::kPatientMs) {
-  QProcess p;
-  p.start(QStringLiteral(BNN_CLI), args);
-  Outcome o;
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    o.crashed = true;
-  }
-  o.crashed = o.crashed || p.exitStatus() != QProcess::NormalExit;
-  o.exitCode = p.exitCode();
-  o.out = QString::fromUtf8(p.readAllStandardOutput());
-  o.err = QString::fromUtf8(p.readAllStandardError());
-  return o;
-}
+using test::Outcome;
+using test::runCli;
 
 QStringList csvLines(const QString& path) {
   QFile f(path);
