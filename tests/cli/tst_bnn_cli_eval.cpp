@@ -11,13 +11,13 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
-#include "common/test_helpers.h"
+#include "common/cli_helpers.h"
 #include "data/transforms.h"
 #include "run/result_io.h"
 #include "util/npy.h"
 
 using namespace bnn;
-using test::Outcome;
+using Outcome = test::CliOutcome;
 using test::runCli;
 
 namespace {

@@ -12,9 +12,7 @@
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
 #include <QString>
-#include <QStringList>
 
 #include <cmath>
 #include <cstdint>
@@ -137,31 +135,5 @@ inline bool writeIdxDataset(const QString& dir, const Dataset& d) {
          writeIdxSplit(dir, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", d.train) &&
          writeIdxSplit(dir, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", d.test);
 }
-
-#ifdef BNN_CLI
-/// What a bnn-cli process did (tests/cli).
-struct Outcome {
-  int exitCode = -1;
-  bool crashed = false;
-  QString out, err;
-};
-
-/// Runs the built bnn-cli with `args` and waits for it (tests/cli, where BNN_CLI is its path).
-inline Outcome runCli(const QStringList& args, int timeoutMs = kPatientMs) {
-  QProcess p;
-  p.start(QStringLiteral(BNN_CLI), args);
-  Outcome o;
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    o.crashed = true;
-  }
-  o.crashed = o.crashed || p.exitStatus() != QProcess::NormalExit;
-  o.exitCode = p.exitCode();
-  o.out = QString::fromUtf8(p.readAllStandardOutput());
-  o.err = QString::fromUtf8(p.readAllStandardError());
-  return o;
-}
-#endif
 
 }  // namespace bnn::test

@@ -96,6 +96,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void buildUi();
@@ -134,4 +135,5 @@ class MainWindow : public QMainWindow {
 
   bool m_confirmOnClose = true;
   bool m_rememberSettings = true;
+  bool m_warmedUp = false;
 };
