@@ -32,6 +32,7 @@
 #include "runs/run_panel.h"
 #include "shell/diagnostics_dialog.h"
 #include "shell/unsaved_runs_guard.h"
+#include "util/cpu_features.h"
 #include "views/view_host.h"
 #include "views/view_registry.h"
 
@@ -381,6 +382,9 @@ QString MainWindow::diagnosticsReport() const {
            .arg(m_controller->runningCount());
   s += QStringLiteral("\nBackground jobs pending (analysis, files, data): %1").arg(m_jobs->pendingCount());
   s += QStringLiteral("\nRuns in the list: %1").arg(m_model->rowCount());
+  s += QStringLiteral("\nKernels: %1").arg(toQ(bnn::kernelLevelDescription()));
+  if (const std::string notice = bnn::kernelLevelNotice(); !notice.empty())
+    s += QStringLiteral(" (%1)").arg(toQ(notice));
   if (const auto data = dataset())
     s += QStringLiteral("\nData: %1 (%2 train / %3 test) from %4")
              .arg(toQ(data->name))
