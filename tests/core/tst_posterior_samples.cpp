@@ -281,8 +281,11 @@ class TestPosteriorSamples : public QObject {
     const RunResult partial = runChain(keeping(30), *test::syntheticData(), &stopper, &later, storage);
     QCOMPARE(partial.outcome.status, RunStatus::Cancelled);
     QVERIFY(partial.samples);
-    QCOMPARE(partial.samples->count(), int64_t(7));
-    QCOMPARE(partial.samples->steps(), iota(7));
+    // Every sample of the predictive, no more (the test pass in flight when the cancel came
+    // completes and joins both).
+    QVERIFY(partial.samples->count() >= 7);
+    QCOMPARE(partial.samples->count(), partial.predictive.sampleCount());
+    QCOMPARE(partial.samples->steps(), iota(partial.samples->count()));
   }
 
   // The consistency of kept samples and the run: with every sample kept (thinning 1, K = S),
