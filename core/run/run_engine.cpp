@@ -104,14 +104,6 @@ class ChainLoop {
     m_phase = Phase::Warmup;
     report();
 
-    auto evalSeconds = [&](auto&& f) {
-      const auto t0 = Clock::now();
-      const double acc = f();
-      r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      ++r.timings.testPasses;
-      m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
-      return acc;
-    };
     auto diverged = [&](Phase phase, int64_t s) {
       r.outcome = {RunStatus::Diverged,
                    std::string("diverged at ") + (phase == Phase::Warmup ? "warm-up" : "sampling") +
@@ -130,29 +122,74 @@ class ChainLoop {
       return ok;
     };
 
+    // Test passes are pipelined: the evaluation of a state runs on a copy of θ while the chain
+    // takes its next steps (TestEvaluator::start), and is recorded, in order, when it has
+    // finished or before the next one starts (settle). Its results are the same as if the chain
+    // had waited. When it finds θ non-finite, the run ends as it would have at that state: the
+    // steps taken meanwhile are dropped.
+    struct Pending {
+      bool active = false;
+      Phase phase = Phase::Warmup;
+      int64_t step = 0, gradEvals = 0, globalStep = 0;
+    } pending;
+    auto settle = [&]() -> bool {
+      if (!pending.active) return true;
+      pending.active = false;
+      const double acc = eval.finish();
+      r.timings.evalSeconds += eval.lastSeconds();
+      ++r.timings.testPasses;
+      m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
+      if (eval.lastHadNonFinite()) {
+        m_globalStep = pending.globalStep;
+        r.timings.gradEvals = m_gradEvals = pending.gradEvals;
+        diverged(pending.phase, pending.step);
+        return false;
+      }
+      r.lastPointwiseAccuracy = acc;
+      if (pending.phase == Phase::Warmup) {
+        CurvePoint p{Phase::Warmup, pending.step, pending.gradEvals, seconds(), acc};
+        r.curve.push_back(p);
+        m_lastError = 100.0 * (1.0 - acc);
+        if (m_obs) m_obs->curvePointRecorded(p);
+      } else {
+        CurvePoint p{Phase::Sampling,
+                     pending.step,
+                     pending.gradEvals,
+                     seconds(),
+                     acc,
+                     r.predictive.accuracy(m_d.test.labels.data()),
+                     r.predictive.sampleCount()};
+        r.curve.push_back(p);
+        m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
+        if (m_obs) {
+          m_obs->curvePointRecorded(p);
+          m_obs->predictiveUpdated(r.predictive);
+        }
+      }
+      return true;
+    };
+    // Starts evaluating the current state (after settling the previous evaluation).
+    auto launch = [&](Phase phase, int64_t s) -> bool {
+      if (!settle()) return false;
+      pending = {true, phase, s, m_gradEvals, m_globalStep};
+      eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
+      return true;
+    };
+
     // Warm-up: W steps, pointwise test accuracy every K steps (after step 0, K, 2K, ...).
     for (int64_t s = 0; s < m_warmSteps; ++s) {
       if (cancelled()) {
+        if (!settle()) return;
         r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
         return;
       }
       if (!stepOnce(sampler)) {
-        diverged(Phase::Warmup, s);
+        if (settle()) diverged(Phase::Warmup, s);
         return;
       }
       m_step = s + 1;
-      if (s % m_c.evalEvery == 0) {
-        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
-        if (eval.lastHadNonFinite()) {
-          diverged(Phase::Warmup, s);
-          return;
-        }
-        CurvePoint p{Phase::Warmup, s, m_gradEvals, seconds(), acc};
-        r.curve.push_back(p);
-        m_lastError = 100.0 * (1.0 - acc);
-        if (m_obs) m_obs->curvePointRecorded(p);
-        r.lastPointwiseAccuracy = acc;
-      }
+      if (eval.ready() && !settle()) return;
+      if (s % m_c.evalEvery == 0 && !launch(Phase::Warmup, s)) return;
       maybeReport();
     }
     m_warmDone = seconds();
@@ -165,41 +202,29 @@ class ChainLoop {
     bool lastEvaluated = false;
     for (int64_t s = 0; s < m_sampSteps; ++s) {
       if (cancelled()) {
+        if (!settle()) return;
         r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
         return;
       }
       if (!stepOnce(sampler)) {
-        diverged(Phase::Sampling, s);
+        if (settle()) diverged(Phase::Sampling, s);
         return;
       }
       m_step = s + 1;
       lastEvaluated = false;
+      if (eval.ready() && !settle()) return;
       if ((s + 1) % m_c.thinning == 0) {
-        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
-        if (eval.lastHadNonFinite()) {
-          diverged(Phase::Sampling, s);
-          return;
-        }
-        CurvePoint p{Phase::Sampling,
-                     s,
-                     m_gradEvals,
-                     seconds(),
-                     acc,
-                     r.predictive.accuracy(m_d.test.labels.data()),
-                     r.predictive.sampleCount()};
-        r.curve.push_back(p);
-        r.lastPointwiseAccuracy = acc;
+        if (!launch(Phase::Sampling, s)) return;
         lastEvaluated = true;
-        m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
-        if (m_obs) {
-          m_obs->curvePointRecorded(p);
-          m_obs->predictiveUpdated(r.predictive);
-        }
       }
       maybeReport();
     }
+    if (!settle()) return;
     if (!lastEvaluated) {
-      r.lastPointwiseAccuracy = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
+      const auto t0 = Clock::now();
+      r.lastPointwiseAccuracy = eval.evaluate(theta.data(), nullptr);
+      r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      ++r.timings.testPasses;
     }
     r.outcome = {RunStatus::Completed, "completed", m_globalStep};
   }
