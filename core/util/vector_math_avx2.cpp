@@ -24,7 +24,7 @@ inline void mulHiLo(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
   const __m256i even = _mm256_mul_epu32(a, m);
   const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
   hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  lo = _mm256_mullo_epi32(a, m);
 }
 
 inline __m256 uniformOpen0(__m256i bits) {
@@ -134,7 +134,9 @@ void halves(uint64_t g, uint64_t draw, uint64_t key, float* out) {
 }
 
 void normalBatches(uint64_t first, int64_t count, uint64_t draw, uint64_t key, float* out) {
-  for (int64_t b = 0; b < count; ++b) halves<2>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
+  int64_t b = 0;
+  for (; count - b >= 2; b += 2) halves<4>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
+  for (; b < count; ++b) halves<2>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
 }
 
 // ---- exp of non-positive floats ------------------------------------------------------------
