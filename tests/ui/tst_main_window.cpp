@@ -3,6 +3,7 @@
 // that removing runs frees them. Settings go to a test location.
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -33,6 +34,7 @@
 #include "shell/main_window.h"
 #include "ui_test_support.h"
 #include "views/view_host.h"
+#include "views/view_registry.h"
 
 using namespace ui_test;
 
@@ -66,6 +68,7 @@ class TestMainWindow : public QObject {
   void bandZoomIsOneStateForButtonAndMenu();
   void comparisonAxes();
   void formAndLayoutPersist();
+  void everyViewFitsAt1024x700();
   void closeMidRunAsksThenStops();
   void closeMidRunCanBeRefused();
   void missingDataSaysHowToGetIt();
@@ -480,6 +483,28 @@ void TestMainWindow::formAndLayoutPersist() {
   QVERIFY(QSettings().contains(QStringLiteral("window/state")));
   // The settings live under the test organisation, not the user's "BNN Explorer".
   QCOMPARE(QSettings().organizationName(), QStringLiteral("BNN Explorer Tests"));
+}
+
+void TestMainWindow::everyViewFitsAt1024x700() {
+  // At 1024x700, with the docks at their default width, no view needs a horizontal scroll bar.
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.resize(1024, 700);
+  w.show();
+  for (const ViewRegistration& reg : registeredViews()) {
+    w.showView(reg.key);
+    QWidget* v = w.view(reg.key);
+    QTRY_VERIFY(v->isVisible());
+    for (QScrollArea* area : v->findChildren<QScrollArea*>()) {
+      if (!area->widget() || !area->widget()->isVisible() || !area->widgetResizable()) continue;
+      QVERIFY2(area->widget()->minimumSizeHint().width() <= area->viewport()->width(),
+               qPrintable(QStringLiteral("%1: needs %2 px, has %3")
+                              .arg(reg.key)
+                              .arg(area->widget()->minimumSizeHint().width())
+                              .arg(area->viewport()->width())));
+    }
+  }
 }
 
 void TestMainWindow::closeMidRunAsksThenStops() {
