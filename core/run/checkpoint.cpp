@@ -451,6 +451,8 @@ std::vector<uint8_t> serializeCheckpoint(const ChainCheckpoint& c) {
   w.scalar<double>("warmup_done_seconds", c.warmupDoneSeconds);
   w.scalar<double>("last_error_percent", c.lastErrorPercent);
   w.scalar<uint8_t>("last_evaluated", c.lastEvaluated ? 1 : 0);
+  w.scalar<int64_t>("samples.kept", c.keptSamples);
+  w.array("last_log_probs", c.lastLogProbs);
   return w.finish();
 }
 
@@ -592,6 +594,24 @@ Result<ChainCheckpoint> parseCheckpoint(const uint8_t* data, size_t size, const 
   c.lastErrorPercent = r.scalar<double>("last_error_percent");
   c.lastEvaluated = r.scalar<uint8_t>("last_evaluated") != 0;
   if (r.error()) return *r.error();
+
+  // Kept samples so far (at most one per thinned sampling step) and the last state's
+  // log-probabilities (absent before the first evaluation); absent entries: none.
+  if (r.has("samples.kept"))
+    c.keptSamples = r.integer("samples.kept", 0, std::min(c.config.keepSamples, p.count));
+  if (r.has("last_log_probs")) {
+    c.lastLogProbs = r.array<float>("last_log_probs");
+    if (!r.error() && !c.lastLogProbs.empty() && c.lastLogProbs.size() != cells)
+      r.fail("last_log_probs", std::to_string(cells) + " values (test images x classes)",
+             std::to_string(c.lastLogProbs.size()) + " values");
+  }
+  if (r.error()) return *r.error();
+  for (size_t j = 0; j < c.lastLogProbs.size(); ++j)
+    if (std::isnan(c.lastLogProbs[j]) || c.lastLogProbs[j] > 0)
+      return makeError(ErrorCode::BadValue, path, -1, "a log-probability <= 0",
+                       Reader::formatNumber(c.lastLogProbs[j]),
+                       "entry 'last_log_probs', image " + std::to_string(j / size_t(p.numClasses)) +
+                           ", class " + std::to_string(j % size_t(p.numClasses)));
   return c;
 }
 

@@ -5,6 +5,9 @@
 // never stopped. The chain loop writes one into its folder every `checkpoint-every` seconds and
 // when it is stopped (run_engine.h, ChainCheckpointing); `bnn-cli run --resume DIR` reads it.
 //
+// The kept posterior samples stream into <folder>/checkpoint-samples.npy beside it; a checkpoint
+// records how many of its rows it covers.
+//
 // File <folder>/checkpoint.bnnckpt: a tagged binary container (named, typed little-endian
 // arrays) ending in a CRC-32; see checkpoint.cpp. Reading checks the checksum, every entry's
 // bounds and type, the configuration (as setParam does), sizes against the network and the
@@ -28,6 +31,8 @@ namespace bnn {
 
 /// File name of a checkpoint inside a run's folder.
 inline constexpr const char* kCheckpointFile = "checkpoint.bnnckpt";
+/// File name of the kept samples a checkpoint refers to, beside it (.npy, float32 [K, P]).
+inline constexpr const char* kCheckpointSamplesFile = "checkpoint-samples.npy";
 
 /// Identity of the data a chain runs on: a checkpoint resumes only on the same data.
 struct DataIdentity {
@@ -60,6 +65,12 @@ struct ChainCheckpoint {
   double warmupDoneSeconds = 0;  // when the warm-up ended (checkpoints in the sampling phase)
   double lastErrorPercent = std::numeric_limits<double>::quiet_NaN();  // for progress reports
   bool lastEvaluated = false;  // the last sampling step taken was evaluated
+  /// Kept posterior samples (RunConfig::keepSamples) written so far: the first `keptSamples`
+  /// rows of <folder>/checkpoint-samples.npy (kCheckpointSamplesFile) belong to this state.
+  int64_t keptSamples = 0;
+  /// Log-probabilities of the last evaluated state (test images x classes; empty before the
+  /// first evaluation): they become RunResult::lastProbs.
+  std::vector<float> lastLogProbs;
 };
 
 /// The bytes of a checkpoint file.

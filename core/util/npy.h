@@ -65,6 +65,16 @@ inline Status writeNpy(const std::string& path, const std::vector<int64_t>& shap
 Result<NpyArray> readNpy(const std::string& path);
 /// The same checks on the bytes of a .npy file already in memory; `path` only names it in errors.
 Result<NpyArray> parseNpy(const unsigned char* data, size_t size, const std::string& path);
+
+/// What the header of a .npy file says: dtype, shape and the byte offset of the data.
+struct NpyHeaderInfo {
+  NpyType type = NpyType::UInt8;
+  std::vector<int64_t> shape;
+  int64_t dataOffset = 0;  // the data run from here to the end of the file
+};
+/// Reads only the header of a .npy file, with the same checks as readNpy (the payload size is
+/// checked against the file's size), for arrays that are memory-mapped or streamed instead of read.
+Result<NpyHeaderInfo> readNpyHeader(const std::string& path);
 /// As readNpy, and additionally requires the dtype and the number of dimensions.
 Result<NpyArray> readNpy(const std::string& path, NpyType expectedType, int expectedRank);
 

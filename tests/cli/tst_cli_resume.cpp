@@ -1,6 +1,6 @@
 // bnn-cli run --resume: a run killed with SIGKILL in the middle of its warm-up or of its sampling
 // phase, or stopped with Ctrl-C, continues from the checkpoint in its --out folder, and every
-// array of the result, its curve (wall times aside), its summary and its configuration equal
+// array of the result (the kept posterior samples and the last sample's probabilities included), its curve (wall times aside), its summary and its configuration equal
 // those of the same run never interrupted; a --compare pair continues both chains. --resume
 // refuses, with a reason, what it cannot continue.
 #include <QtTest>
@@ -106,7 +106,7 @@ void TestCliResume::initTestCase() {
 }
 
 // Long enough (thousands of steps, a test pass on every sampling step) to be caught in either
-// phase, and checkpointed every 50 ms.
+// phase, and checkpointed every 50 ms; 20 posterior samples kept.
 QStringList TestCliResume::runArgs(bool compare) const {
   QStringList a{"run",
                 "--data",
@@ -124,6 +124,8 @@ QStringList TestCliResume::runArgs(bool compare) const {
                 "1500",
                 "--seed",
                 "5",
+                "--keep-samples",
+                "20",
                 "--checkpoint-every",
                 "0.05"};
   if (compare)

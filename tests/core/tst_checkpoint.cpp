@@ -22,6 +22,7 @@
 #include "common/test_helpers.h"
 #include "data/synthetic.h"
 #include "run/checkpoint.h"
+#include "run/posterior_samples.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
 
@@ -97,6 +98,15 @@ void compareRuns(const RunResult& a, const RunResult& b) {
   QVERIFY(std::memcmp(&a.lastPointwiseAccuracy, &b.lastPointwiseAccuracy, sizeof(double)) == 0);
   QCOMPARE(a.timings.gradEvals, b.timings.gradEvals);
   QCOMPARE(a.timings.testPasses, b.timings.testPasses);
+  // The kept posterior samples and the last sample's probabilities.
+  QCOMPARE(bool(a.samples), bool(b.samples));
+  if (a.samples) {
+    QCOMPARE(a.samples->count(), b.samples->count());
+    QVERIFY(a.samples->steps() == b.samples->steps());
+    QVERIFY(std::memcmp(a.samples->sample(0), b.samples->sample(0),
+                        size_t(a.samples->count() * a.samples->numParams()) * sizeof(float)) == 0);
+  }
+  QVERIFY(a.lastProbs == b.lastProbs);
 }
 
 std::shared_ptr<const ChainCheckpoint> load(const QString& path) {
@@ -179,7 +189,7 @@ void TestCheckpoint::resumeIsBitIdentical() {
   const QString dir = tmp.filePath("run");
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(phase, step, &cancel);
-  const RunResult first = runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  const RunResult first = runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   QCOMPARE(enumName(first.outcome.status), "cancelled");
   const auto ck = load(dir);
   QVERIFY(ck);
@@ -190,7 +200,7 @@ void TestCheckpoint::resumeIsBitIdentical() {
            qPrintable(QString("checkpoint at %1 step %2").arg(enumName(ck->phase)).arg(ck->step)));
   QCOMPARE(ck->globalStep, position(ck->phase, ck->step));
 
-  const RunResult resumed = runChain(c, data, nullptr, nullptr, {str(dir), ck});
+  const RunResult resumed = runChain(c, data, nullptr, nullptr, {}, {str(dir), ck});
   compareRuns(whole, resumed);
   // Time goes on from the checkpoint's.
   QVERIFY(resumed.timings.totalSeconds >= ck->timings.totalSeconds);
@@ -208,14 +218,18 @@ void TestCheckpoint::timerCheckpointResumes() {
   const QString dir = tmp.filePath("run");
   const QString copy = tmp.filePath("copy.bnnckpt");
   CopyCheckpointAt obs(Phase::Sampling, 7, dir + "/" + kCheckpointFile, copy);
-  const RunResult timed = runChain(c, data, &obs, nullptr, {str(dir), nullptr});
+  const RunResult timed = runChain(c, data, &obs, nullptr, {}, {str(dir), nullptr});
   compareRuns(whole, timed);  // writing checkpoints changes nothing
   QVERIFY(obs.copied);
   const auto ck = load(copy);
   QVERIFY(ck);
   QCOMPARE(ck->phase, Phase::Sampling);
   QCOMPARE(ck->step, int64_t(7));
-  compareRuns(whole, runChain(c, data, nullptr, nullptr, {str(tmp.filePath("again")), ck}));
+  // The kept samples it refers to: the first ck->keptSamples rows of the chain's samples file.
+  QVERIFY(ck->keptSamples > 0);
+  QVERIFY(QDir().mkpath(tmp.filePath("again")));
+  QVERIFY(QFile::copy(dir + "/" + kCheckpointSamplesFile, tmp.filePath("again") + "/" + kCheckpointSamplesFile));
+  compareRuns(whole, runChain(c, data, nullptr, nullptr, {}, {str(tmp.filePath("again")), ck}));
   QVERIFY(!QDir(tmp.filePath("again")).entryList(QDir::Files | QDir::Hidden).filter(".bnnckpt.").size());
 }
 
@@ -229,10 +243,10 @@ void TestCheckpoint::resumeOnOtherThreadCount() {
   two.execute([&] { whole = runChain(c, data, nullptr, nullptr); });
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Sampling, 3, &cancel);
-  two.execute([&] { runChain(c, data, &stop, &cancel, {str(dir), nullptr}); });
+  two.execute([&] { runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr}); });
   const auto ck = load(dir);
   QVERIFY(ck);
-  one.execute([&] { resumed = runChain(c, data, nullptr, nullptr, {str(dir), ck}); });
+  one.execute([&] { resumed = runChain(c, data, nullptr, nullptr, {}, {str(dir), ck}); });
   compareRuns(whole, resumed);
 }
 
@@ -243,25 +257,25 @@ void TestCheckpoint::resumeRefusesOtherDataOrConfig() {
   const QString dir = tmp.filePath("run");
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Warmup, 10, &cancel);
-  runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   const auto ck = load(dir);
   QVERIFY(ck);
 
   const Dataset other = makeSyntheticDataset(2000, 500, 8);  // same sizes, other pixels
-  const RunResult r1 = runChain(c, other, nullptr, nullptr, {{}, ck});
+  const RunResult r1 = runChain(c, other, nullptr, nullptr, {}, {{}, ck});
   QCOMPARE(enumName(r1.outcome.status), "failed");
   QVERIFY2(QString::fromStdString(r1.outcome.message).contains("other data"), r1.outcome.message.c_str());
 
   RunConfig changed = c;
   changed.stepSize *= 2;
-  const RunResult r2 = runChain(changed, data, nullptr, nullptr, {{}, ck});
+  const RunResult r2 = runChain(changed, data, nullptr, nullptr, {}, {{}, ck});
   QCOMPARE(enumName(r2.outcome.status), "failed");
   QVERIFY2(QString::fromStdString(r2.outcome.message).contains("step-size"), r2.outcome.message.c_str());
 
   // The interval between checkpoints is not part of what a run computes: it may change.
   RunConfig interval = c;
   interval.checkpointEverySeconds = 5;
-  QCOMPARE(enumName(runChain(interval, data, nullptr, nullptr, {{}, ck}).outcome.status), "completed");
+  QCOMPARE(enumName(runChain(interval, data, nullptr, nullptr, {}, {{}, ck}).outcome.status), "completed");
 }
 
 void TestCheckpoint::fileRoundTrip() {
@@ -271,7 +285,7 @@ void TestCheckpoint::fileRoundTrip() {
   const QString dir = tmp.filePath("run");
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Sampling, 4, &cancel);
-  runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   QFile f(dir + "/" + kCheckpointFile);
   QVERIFY(f.open(QIODevice::ReadOnly));
   const QByteArray bytes = f.readAll();
@@ -327,7 +341,7 @@ void TestCheckpoint::damagedFile() {
   const QString dir = tmp.filePath("run");
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Sampling, 4, &cancel);
-  runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   const QString path = dir + "/" + kCheckpointFile;
   const auto good = load(path);
   QVERIFY(good);
@@ -407,7 +421,7 @@ void TestCheckpoint::writeIsAtomic() {
   const QString dir = tmp.filePath("a/b/run");  // created as needed
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Warmup, 5, &cancel);
-  runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   auto ck = load(dir);
   QVERIFY(ck);
   // What a write killed half-way leaves behind goes with the next write.
@@ -429,7 +443,7 @@ void TestCheckpoint::writeIsAtomic() {
   QVERIFY(!st.ok());
   QVERIFY(QString::fromStdString(st.error().message()).contains("file"));
   // A chain whose checkpoints cannot be written still runs, and says so.
-  const RunResult r = runChain(c, data, &stop, &cancel, {str(tmp.filePath("file")), nullptr});
+  const RunResult r = runChain(c, data, &stop, &cancel, {}, {str(tmp.filePath("file")), nullptr});
   QVERIFY2(QString::fromStdString(r.outcome.message).contains("checkpoint not written"),
            r.outcome.message.c_str());
 }
@@ -441,7 +455,7 @@ void TestCheckpoint::runFolderKeepsCheckpointUntilComplete() {
   const QString dir = tmp.filePath("run");
   std::atomic<bool> cancel{false};
   StopAfterPoint stop(Phase::Sampling, 2, &cancel);
-  const RunResult partial = runChain(c, data, &stop, &cancel, {str(dir), nullptr});
+  const RunResult partial = runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
   // The folder holds only the checkpoint: a run may be saved there.
   QVERIFY(checkRunDestination(str(dir)).ok());
   QVERIFY(writeRunResult(partial, str(dir)).ok());
@@ -449,7 +463,7 @@ void TestCheckpoint::runFolderKeepsCheckpointUntilComplete() {
   QVERIFY(readRunResult(str(dir)).ok());
   const auto ck = load(dir);
   QVERIFY(ck);
-  const RunResult done = runChain(c, data, nullptr, nullptr, {str(dir), ck});
+  const RunResult done = runChain(c, data, nullptr, nullptr, {}, {str(dir), ck});
   QCOMPARE(enumName(done.outcome.status), "completed");
   QVERIFY(writeRunResult(done, str(dir)).ok());
   QVERIFY(!hasCheckpoint(str(dir)));  // complete: nothing left to continue

@@ -2,11 +2,17 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
+#include <cstring>
 #include <memory>
 
 #include "data/synthetic.h"
+#include "common/job_runner.h"
+#include "run/checkpoint.h"
 #include "run/result_io.h"
 #include "runs/run_controller.h"
+#include "runs/run_files.h"
+#include "runs/run_list_model.h"
 
 namespace {
 
@@ -53,6 +59,8 @@ class TestRunController : public QObject {
   void twoChainsRunAtOnce();
   void destructorStopsAndJoins();
   void saveAndReopenKeepsCurves();
+  void resumeContinuesACheckpoint();
+  void resumeRefuses();
 };
 
 void TestRunController::shortRunDeliversCurveAndResult() {
@@ -191,6 +199,107 @@ void TestRunController::saveAndReopenKeepsCurves() {
   }
   QCOMPARE(back->predictive.sampleCount(), result->predictive.sampleCount());
   QCOMPARE(back->ensembleAccuracy(), result->ensembleAccuracy());
+}
+
+namespace {
+
+// Stops the chain (through `cancel`) once it has recorded a sampling point at `step` or later.
+class StopInSampling final : public bnn::ChainObserver {
+ public:
+  StopInSampling(std::atomic<bool>& cancel, int64_t step) : m_cancel(cancel), m_step(step) {}
+  void curvePointRecorded(const bnn::CurvePoint& p) override {
+    if (p.phase == bnn::Phase::Sampling && p.step >= m_step) m_cancel = true;
+  }
+
+ private:
+  std::atomic<bool>& m_cancel;
+  int64_t m_step;
+};
+
+bnn::RunConfig resumableConfig() {
+  bnn::RunConfig c = tinyConfig(7);
+  c.samplingSteps = 30;
+  c.keepSamples = 6;                // every 5th sampling step kept
+  c.checkpointEverySeconds = 1e6;   // a checkpoint when the chain is stopped
+  return c;
+}
+
+}  // namespace
+
+// File → Resume run…: RunFiles reads and checks the checkpoint a stopped chain left in its
+// folder, RunController continues it; the result equals the uninterrupted run's bit for bit,
+// and the curve before the checkpoint reaches the GUI thread too.
+void TestRunController::resumeContinuesACheckpoint() {
+  const bnn::RunConfig cfg = resumableConfig();
+  const bnn::RunResult whole = bnn::runChain(cfg, syntheticData(), nullptr, nullptr);
+  QCOMPARE(whole.outcome.status, bnn::RunStatus::Completed);
+  QVERIFY(whole.samples);
+
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath(QStringLiteral("run"));
+  std::atomic<bool> cancel{false};
+  StopInSampling stopper(cancel, 12);
+  const bnn::RunResult first =
+      bnn::runChain(cfg, syntheticData(), &stopper, &cancel, {}, {dir.toStdString(), nullptr});
+  QCOMPARE(first.outcome.status, bnn::RunStatus::Cancelled);
+  QVERIFY(bnn::hasCheckpoint(dir.toStdString()));
+
+  RunListModel model;
+  JobRunner jobs;
+  RunFiles files(&model, &jobs);
+  QSignalSpy ready(&files, &RunFiles::resumable);
+  files.resume(dir, syntheticData());
+  QVERIFY(ready.wait(30000));
+  const auto checkpoint = ready.first().at(1).value<std::shared_ptr<const bnn::ChainCheckpoint>>();
+  QVERIFY(checkpoint);
+  QCOMPARE(checkpoint->phase, bnn::Phase::Sampling);
+
+  RunController controller;
+  QSignalSpy points(&controller, &RunController::curvePointsAdded);
+  QSignalSpy finished(&controller, &RunController::runFinished);
+  const QString id = controller.resumeRun(checkpoint, dir, syntheticData());
+  QVERIFY(finished.wait(60000));
+  const ResultPtr result = finishedResult(finished, id);
+  QVERIFY(result);
+  QCOMPARE(result->outcome.status, bnn::RunStatus::Completed);
+  size_t streamed = 0;
+  for (const QList<QVariant>& args : points) streamed += size_t(args.at(1).value<QList<bnn::CurvePoint>>().size());
+  QCOMPARE(streamed, whole.curve.size());
+  QCOMPARE(result->curve.size(), whole.curve.size());
+  for (size_t i = 0; i < whole.curve.size(); ++i) {
+    QCOMPARE(result->curve[i].step, whole.curve[i].step);
+    QVERIFY(std::memcmp(&result->curve[i].pointwiseAccuracy, &whole.curve[i].pointwiseAccuracy, sizeof(double)) == 0);
+  }
+  QCOMPARE(result->predictive.sampleCount(), whole.predictive.sampleCount());
+  QVERIFY(result->predictive.logSum() == whole.predictive.logSum());
+  QVERIFY(result->predictive.votes() == whole.predictive.votes());
+  QVERIFY(result->lastProbs == whole.lastProbs);
+  QVERIFY(result->samples);
+  QCOMPARE(result->samples->count(), whole.samples->count());
+  QVERIFY(std::memcmp(result->samples->sample(0), whole.samples->sample(0),
+                      size_t(whole.samples->count() * whole.samples->numParams()) * sizeof(float)) == 0);
+}
+
+void TestRunController::resumeRefuses() {
+  QTemporaryDir tmp;
+  RunListModel model;
+  JobRunner jobs;
+  RunFiles files(&model, &jobs);
+  QSignalSpy failed(&files, &RunFiles::resumeFailed);
+  // A folder without a checkpoint.
+  files.resume(tmp.path(), syntheticData());
+  QVERIFY(failed.wait(30000));
+  QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("nothing to continue")),
+           qPrintable(failed.last().at(1).toString()));
+  // A checkpoint made on other data.
+  const QString dir = tmp.filePath(QStringLiteral("run"));
+  std::atomic<bool> cancel{true};  // stopped before its first step: a checkpoint at step 0
+  bnn::runChain(resumableConfig(), syntheticData(), nullptr, &cancel, {}, {dir.toStdString(), nullptr});
+  QVERIFY(bnn::hasCheckpoint(dir.toStdString()));
+  files.resume(dir, std::make_shared<const bnn::Dataset>(bnn::makeSyntheticDataset(2000, 500, 9)));
+  QVERIFY(failed.wait(30000));
+  QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("other data")),
+           qPrintable(failed.last().at(1).toString()));
 }
 
 QTEST_MAIN(TestRunController)

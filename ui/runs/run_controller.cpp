@@ -1,6 +1,8 @@
 #include "runs/run_controller.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
 #include <utility>
 
 #include "runs/chain_buffer.h"
@@ -13,8 +15,22 @@ struct RunController::Chain {
   std::shared_ptr<bnn::ChainJob> job;
 };
 
+namespace {
+
+// Kept posterior samples of runs not saved yet stream into the user's cache folder; each file
+// goes with the last result holding it (a saved run links or copies it into its folder).
+bnn::ChainStorage chainStorage() {
+  const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+  if (cache.isEmpty()) return {};  // the system's temporary folder
+  const QString dir = QDir(cache).filePath(QStringLiteral("samples"));
+  QDir().mkpath(dir);
+  return bnn::ChainStorage{QDir::toNativeSeparators(dir).toStdString()};
+}
+
+}  // namespace
+
 RunController::RunController(int threads, QObject* parent)
-    : QObject(parent), m_pool(std::make_unique<bnn::WorkerPool>(threads)) {
+    : QObject(parent), m_pool(std::make_unique<bnn::WorkerPool>(threads, chainStorage())) {
   qRegisterMetaType<bnn::ChainProgress>();
   qRegisterMetaType<bnn::CurvePoint>();
   qRegisterMetaType<bnn::RunConfig>();
@@ -34,12 +50,23 @@ RunController::~RunController() {
 }
 
 QString RunController::startRun(const bnn::RunConfig& config, std::shared_ptr<const bnn::Dataset> data) {
+  return submit(config, std::move(data), {});
+}
+
+QString RunController::resumeRun(std::shared_ptr<const bnn::ChainCheckpoint> checkpoint, const QString& folder,
+                                 std::shared_ptr<const bnn::Dataset> data) {
+  const bnn::RunConfig config = checkpoint->config;
+  return submit(config, std::move(data), {QDir::toNativeSeparators(folder).toStdString(), std::move(checkpoint)});
+}
+
+QString RunController::submit(const bnn::RunConfig& config, std::shared_ptr<const bnn::Dataset> data,
+                              const bnn::ChainCheckpointing& checkpointing) {
   auto chain = std::make_unique<Chain>();
   chain->id = QStringLiteral("run-%1").arg(m_nextId++);
   chain->config = config;
   chain->data = data;
   chain->buffer = std::make_unique<ChainBuffer>(config, data);
-  chain->job = m_pool->submit(config, std::move(data), chain->buffer.get());
+  chain->job = m_pool->submit(config, std::move(data), chain->buffer.get(), checkpointing);
   const QString id = chain->id;
   m_chains.push_back(std::move(chain));
   if (!m_timer.isActive()) m_timer.start();

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "run/checkpoint.h"
 #include "run/run_engine.h"
 
 class ChainBuffer;
@@ -34,6 +35,11 @@ class RunController : public QObject {
 
   /// Starts a chain and returns its id ("run-1", "run-2", ...). Returns immediately.
   QString startRun(const bnn::RunConfig& config, std::shared_ptr<const bnn::Dataset> data);
+  /// Continues the chain whose checkpoint (read from `folder`, checked against `data`: see
+  /// RunFiles::resume) is given, writing later checkpoints into `folder` again; otherwise as
+  /// startRun. Its curve and predictive up to the checkpoint arrive first.
+  QString resumeRun(std::shared_ptr<const bnn::ChainCheckpoint> checkpoint, const QString& folder,
+                    std::shared_ptr<const bnn::Dataset> data);
   /// Asks a chain to stop; it finishes within one step with status Cancelled (runFinished follows).
   void stopRun(const QString& id);
   void stopAll();
@@ -60,6 +66,8 @@ class RunController : public QObject {
 
  private:
   struct Chain;
+  QString submit(const bnn::RunConfig& config, std::shared_ptr<const bnn::Dataset> data,
+                 const bnn::ChainCheckpointing& checkpointing);
   void drainAll();
 
   std::unique_ptr<bnn::WorkerPool> m_pool;

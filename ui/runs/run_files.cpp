@@ -5,12 +5,15 @@
 #include <QRegularExpression>
 #include <memory>
 
+#include "common/display_path.h"
 #include "common/job_runner.h"
 #include "run/result_io.h"
 #include "runs/run_list_model.h"
 
 RunFiles::RunFiles(RunListModel* model, JobRunner* jobs, QObject* parent)
-    : QObject(parent), m_model(model), m_jobs(jobs) {}
+    : QObject(parent), m_model(model), m_jobs(jobs) {
+  qRegisterMetaType<std::shared_ptr<const bnn::ChainCheckpoint>>();
+}
 
 QString RunFiles::suggestedFolderName(const QString& runName) {
   QString s = runName.toLower();
@@ -75,5 +78,38 @@ void RunFiles::open(const QString& directory) {
                                                            : QString::fromStdString(o.result->config.name);
         const QString id = m_model->addLoadedRun(name, std::move(o.result), dir);
         Q_EMIT opened(id, dir);
+      });
+}
+
+void RunFiles::resume(const QString& directory, std::shared_ptr<const bnn::Dataset> data) {
+  const QString dir = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+  struct Outcome {
+    std::shared_ptr<const bnn::ChainCheckpoint> checkpoint;
+    QString error;
+  };
+  m_jobs->submit(
+      this, QStringLiteral("resume/") + dir, {},
+      [dir, data](const JobRunner::CancelCheck&) {
+        const std::string path = dir.toStdString();
+        if (!bnn::hasCheckpoint(path))
+          return Outcome{nullptr, QStringLiteral("%1 holds no checkpoint (%2): nothing to continue. A run "
+                                                 "writes one into its folder: bnn-cli run --out DIR")
+                                      .arg(dir, QString::fromLatin1(bnn::kCheckpointFile))};
+        bnn::Result<bnn::ChainCheckpoint> c = bnn::readCheckpoint(path);
+        if (!c) return Outcome{nullptr, QString::fromStdString(c.error().message())};
+        if (!data) return Outcome{nullptr, QStringLiteral("no data loaded: open the run's data folder first")};
+        const std::string file = path + "/" + bnn::kCheckpointFile;
+        if (bnn::Status st = bnn::checkResumable(*c, c->config, *data, file); !st)
+          return Outcome{nullptr, QString::fromStdString(st.error().message()) +
+                                      QStringLiteral("\nThe run was made on %1.")
+                                          .arg(displayPath(QString::fromStdString(c->data.directory)))};
+        return Outcome{std::make_shared<const bnn::ChainCheckpoint>(std::move(*c)), QString()};
+      },
+      [this, dir](Outcome o) {
+        if (!o.checkpoint) {
+          Q_EMIT resumeFailed(dir, o.error);
+          return;
+        }
+        Q_EMIT resumable(dir, std::move(o.checkpoint));
       });
 }

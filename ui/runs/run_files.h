@@ -2,11 +2,19 @@
 // RunFiles: saving runs as results folders and opening them, on the background runner (writing
 // or reading some 10 MB of arrays never stalls the GUI thread). A save keeps the name the run
 // has in the list; the folder is written atomically by the core. An opened run joins the list
-// (named uniquely) when the folder has been read and checked.
+// (named uniquely) when the folder has been read and checked. Resuming reads and checks a
+// checkpoint the same way; RunController continues the chain.
 // Threading: GUI thread only (the work runs on the JobRunner's thread).
 
+#include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <memory>
+
+#include "data/dataset.h"
+#include "run/checkpoint.h"
+
+Q_DECLARE_METATYPE(std::shared_ptr<const bnn::ChainCheckpoint>)
 
 class JobRunner;
 class RunListModel;
@@ -21,6 +29,9 @@ class RunFiles : public QObject {
   bool save(const QString& id, const QString& directory, QString* error = nullptr);
   /// Starts reading a results folder; opened / openFailed follow.
   void open(const QString& directory);
+  /// Starts reading the checkpoint of an interrupted run's folder (bnn-cli run --out, or a run
+  /// resumed before) and checking that it can continue on `data`; resumable / resumeFailed follow.
+  void resume(const QString& directory, std::shared_ptr<const bnn::Dataset> data);
 
   /// "example-sgld-2" for "Example SGLD (2)": a folder name suggested for a run.
   static QString suggestedFolderName(const QString& runName);
@@ -30,6 +41,8 @@ class RunFiles : public QObject {
   void saveFailed(const QString& id, const QString& directory, const QString& error);
   void opened(const QString& id, const QString& directory);
   void openFailed(const QString& directory, const QString& error);
+  void resumable(const QString& directory, std::shared_ptr<const bnn::ChainCheckpoint> checkpoint);
+  void resumeFailed(const QString& directory, const QString& error);
 
  private:
   RunListModel* m_model;

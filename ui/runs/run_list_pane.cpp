@@ -69,6 +69,11 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
   m_open->setShortcut(QKeySequence::Open);
   m_open->setToolTip(QStringLiteral("Open a saved results folder as a run"));
   connect(m_open, &QAction::triggered, this, &RunListPane::openWithDialog);
+  m_resume = new QAction(QStringLiteral("Resume run…"), this);
+  m_resume->setToolTip(
+      QStringLiteral("Continue an interrupted run from the checkpoint in its folder (bnn-cli run --out "
+                     "writes one every --checkpoint-every seconds)"));
+  connect(m_resume, &QAction::triggered, this, &RunListPane::resumeWithDialog);
   m_remove = new QAction(QStringLiteral("Remove run"), this);
   m_remove->setIconText(QStringLiteral("Remove"));
   m_remove->setToolTip(
@@ -105,6 +110,10 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
   connect(m_files, &RunFiles::opened, this, [this](const QString& id, const QString& dir) {
     const RunRecord* r = m_model->record(id);
     Q_EMIT statusMessage(QStringLiteral("Opened %1 from %2").arg(r ? r->name : id, displayPath(dir)));
+  });
+  connect(m_files, &RunFiles::resumeFailed, this, [this](const QString& dir, const QString& error) {
+    showError(this, QStringLiteral("Resume failed"),
+              QStringLiteral("Could not resume the run in %1:\n%2").arg(displayPath(dir), error));
   });
   connect(m_files, &RunFiles::openFailed, this, [this](const QString& dir, const QString& error) {
     showError(this, QStringLiteral("Open failed"),
@@ -162,6 +171,17 @@ void RunListPane::openWithDialog() {
   settings.setValue(QLatin1String(kRunsFolderKey), QFileInfo(dir).absolutePath());
   Q_EMIT statusMessage(QStringLiteral("Opening %1…").arg(displayPath(dir)));
   m_files->open(dir);
+}
+
+void RunListPane::resumeWithDialog() {
+  QSettings settings;
+  const QString folder = settings.value(QLatin1String(kRunsFolderKey), QDir::homePath()).toString();
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, QStringLiteral("Resume the interrupted run in a folder"), folder);
+  if (dir.isEmpty()) return;
+  settings.setValue(QLatin1String(kRunsFolderKey), QFileInfo(dir).absolutePath());
+  Q_EMIT statusMessage(QStringLiteral("Reading the checkpoint in %1…").arg(displayPath(dir)));
+  Q_EMIT resumeRequested(dir);
 }
 
 void RunListPane::removeSelected() {

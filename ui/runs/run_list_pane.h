@@ -1,7 +1,7 @@
 #pragma once
 // RunListPane: the run list (RunListModel in a tree view: show/hide, rename) with its actions:
 // stop the selected chain, stop all, save the selected run as a results folder, open a saved
-// run, remove the selected run (a running one cannot be removed). Saving and opening go through
+// run, resume an interrupted run from its checkpoint, remove the selected run (a running one cannot be removed). Saving and opening go through
 // RunFiles (background); the outcome is reported with statusMessage or a message box.
 // Threading: GUI thread only.
 
@@ -28,12 +28,15 @@ class RunListPane : public QWidget {
   QAction* stopAllAction() const { return m_stopAll; }
   QAction* saveAction() const { return m_save; }
   QAction* openAction() const { return m_open; }
+  QAction* resumeAction() const { return m_resume; }
   QAction* removeAction() const { return m_remove; }
 
   /// Enables the actions for the selection and the number of running chains.
   void updateActions(int runningChains);
   void saveSelectedWithDialog();
   void openWithDialog();
+  /// Asks for the folder of an interrupted run and emits resumeRequested with it.
+  void resumeWithDialog();
   void removeSelected();
 
  Q_SIGNALS:
@@ -42,6 +45,8 @@ class RunListPane : public QWidget {
   /// The user made `id` the current row (not sent when rows move by themselves).
   void runChosen(const QString& id);
   void statusMessage(const QString& text);
+  /// Continue the interrupted run in `directory` (its checkpoint); the window knows the data.
+  void resumeRequested(const QString& directory);
 
  private:
   RunListModel* m_model;
@@ -51,6 +56,7 @@ class RunListPane : public QWidget {
   QAction* m_stopAll = nullptr;
   QAction* m_save = nullptr;
   QAction* m_open = nullptr;
+  QAction* m_resume = nullptr;
   QAction* m_remove = nullptr;
   int m_running = 0;
 };

@@ -16,6 +16,9 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "common/display_path.h"
 #include "common/job_runner.h"
@@ -24,12 +27,14 @@
 #include "data_source/dataset_panel.h"
 #include "data_source/mnist_fetcher.h"
 #include "runs/chain_progress_panel.h"
+#include "runs/recovery_store.h"
 #include "runs/run_controller.h"
 #include "runs/run_files.h"
 #include "runs/run_list_model.h"
 #include "runs/run_list_pane.h"
 #include "runs/run_panel.h"
 #include "shell/diagnostics_dialog.h"
+#include "shell/unsaved_runs_guard.h"
 #include "util/cpu_features.h"
 #include "views/view_host.h"
 #include "views/view_registry.h"
@@ -54,9 +59,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_latency->setRunningChainsProvider([this] { return m_controller->runningCount(); });
   m_fetcher = new MnistFetcher(this);
   m_fetcher->setJobRunner(m_jobs);
+  m_recovery = new RecoveryStore(m_jobs, RecoveryStore::defaultRoot(), this);
   buildUi();
   buildMenus();
   connectParts();
+  // After connectParts: a finished run is in the list before its recovery copy is made.
+  m_guard = new UnsavedRunsGuard(this, m_model, m_files, m_controller, m_recovery, this);
+  connect(m_guard, &UnsavedRunsGuard::statusMessage, this,
+          [this](const QString& t) { statusBar()->showMessage(t, 8000); });
+  connect(m_guard, &UnsavedRunsGuard::runRestored, m_runList, &RunListPane::selectRun);
   m_statusTimer.setInterval(1000);
   connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
   m_statusTimer.start();
@@ -119,6 +130,7 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(m_runList->saveAction());
   file->addAction(m_runList->openAction());
+  file->addAction(m_runList->resumeAction());
   file->addAction(m_runList->removeAction());
   file->addSeparator();
   m_exportMenu = file->addMenu(QStringLiteral("Export"));
@@ -219,6 +231,19 @@ void MainWindow::connectParts() {
   connect(m_model, &RunListModel::runRenamed, m_progress, &ChainProgressPanel::renameChain);
   connect(m_model, &RunListModel::runAboutToBeRemoved, m_progress, &ChainProgressPanel::removeChain);
   connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
+  // A removed run's arrays go back to the allocator; give the pages back to the system too
+  // (glibc keeps freed memory otherwise). In the background, after the jobs of the run.
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+    m_jobs->submit(
+        this, QStringLiteral("memory/trim"), {},
+        [](const JobRunner::CancelCheck&) {
+#if defined(__GLIBC__)
+          malloc_trim(0);
+#endif
+          return true;
+        },
+        [](bool) {});
+  });
   // Run list
   connect(m_runList, &RunListPane::stopRequested, this, &MainWindow::stopRun);
   connect(m_runList, &RunListPane::stopAllRequested, this, &MainWindow::stopAll);
@@ -226,6 +251,9 @@ void MainWindow::connectParts() {
   connect(m_runList, &RunListPane::statusMessage, this,
           [this](const QString& t) { statusBar()->showMessage(t, 6000); });
   connect(m_files, &RunFiles::opened, this, [this](const QString& id) { m_runList->selectRun(id); });
+  connect(m_runList, &RunListPane::resumeRequested, this,
+          [this](const QString& dir) { m_files->resume(dir, dataset()); });
+  connect(m_files, &RunFiles::resumable, this, &MainWindow::resumeRun);
   // Views
   connect(m_views, &ViewHost::currentViewChanged, this, &MainWindow::onCurrentViewChanged);
   for (AnalysisView* v : m_views->views())
@@ -278,7 +306,19 @@ void MainWindow::fetchMnist() {
 QString MainWindow::startRun(const bnn::RunConfig& config) {
   const std::shared_ptr<const bnn::Dataset> data = dataset();
   if (!data || bnn::validate(config)) return {};
-  const QString id = m_controller->startRun(config, data);
+  return addLiveRun(m_controller->startRun(config, data), config);
+}
+
+QString MainWindow::resumeRun(const QString& directory, std::shared_ptr<const bnn::ChainCheckpoint> checkpoint) {
+  const std::shared_ptr<const bnn::Dataset> data = dataset();
+  if (!data || !checkpoint) return {};
+  const bnn::RunConfig config = checkpoint->config;
+  const QString id = addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config);
+  m_runList->selectRun(id);
+  return id;
+}
+
+QString MainWindow::addLiveRun(const QString& id, const bnn::RunConfig& config) {
   m_model->addLiveRun(id, config.name.empty() ? QStringLiteral("Run") : toQ(config.name), config);
   const RunRecord* r = m_model->record(id);
   m_progress->addChain(id, r->name, r->color, config);
@@ -368,15 +408,16 @@ void MainWindow::updateStatus() {
 void MainWindow::updateActions() { m_runList->updateActions(m_controller->runningCount()); }
 
 QString MainWindow::diagnosticsReport() const {
-  QString s = m_latency->summary();
+  // The kernel level first: a fact of the machine that does not scroll away under the latency lines.
+  QString s = QStringLiteral("Kernels: %1").arg(toQ(bnn::kernelLevelDescription()));
+  if (const std::string notice = bnn::kernelLevelNotice(); !notice.empty())
+    s += QStringLiteral(" (%1)").arg(toQ(notice));
+  s += QLatin1Char('\n') + m_latency->summary();
   s += QStringLiteral("\nWorker pool: %1 threads (oneTBB); chains running: %2")
            .arg(m_controller->poolThreads())
            .arg(m_controller->runningCount());
   s += QStringLiteral("\nBackground jobs pending (analysis, files, data): %1").arg(m_jobs->pendingCount());
   s += QStringLiteral("\nRuns in the list: %1").arg(m_model->rowCount());
-  s += QStringLiteral("\nKernels: %1").arg(toQ(bnn::kernelLevelDescription()));
-  if (const std::string notice = bnn::kernelLevelNotice(); !notice.empty())
-    s += QStringLiteral(" (%1)").arg(toQ(notice));
   if (const auto data = dataset())
     s += QStringLiteral("\nData: %1 (%2 train / %3 test) from %4")
              .arg(toQ(data->name))
@@ -431,21 +472,13 @@ void MainWindow::restoreSettings() {
   m_runPanel->restoreSettings(s);
 }
 
+void MainWindow::offerRecovery() { m_guard->offerRecovery(); }
+
 void MainWindow::closeEvent(QCloseEvent* event) {
-  const int running = m_controller->runningCount();
-  if (running > 0 && m_confirmOnClose) {
-    const auto answer = QMessageBox::question(
-        this, QStringLiteral("Chains are running"),
-        QStringLiteral("%1 chain%2 still running. Stop %3 and quit?\nUnsaved results of this "
-                       "session are lost.")
-            .arg(running)
-            .arg(running == 1 ? QStringLiteral(" is") : QStringLiteral("s are"))
-            .arg(running == 1 ? QStringLiteral("it") : QStringLiteral("them")),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-    if (answer != QMessageBox::Yes) {
-      event->ignore();
-      return;
-    }
+  // Unsaved finished runs or running chains: Save all / Discard / Cancel (or stop / stay).
+  if (m_confirmOnClose && !m_guard->allowClose()) {
+    event->ignore();
+    return;
   }
   if (m_rememberSettings) saveSettings();
   m_fetcher->cancel();
