@@ -34,6 +34,8 @@ struct RunConfig {
   int64_t evalEvery = 100;              // K: test accuracy of the current state every K warm-up steps
   int64_t samplingSteps = 1000;         // S
   int64_t thinning = 1;                 // evaluate / accumulate every k-th sampling step
+  int64_t keepSamples = 0;              // posterior samples kept with the run (run/sample_schedule.h);
+                                        // 0 as before the parameter existed, 100 in the presets
   std::vector<int> hidden{500};         // hidden layer sizes
   double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
