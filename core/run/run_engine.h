@@ -53,6 +53,7 @@ struct ChainStorage {
   /// (RunResult::samples) and removes it when its last copy goes; saving the run links or copies
   /// it into the run's folder. Empty: the system's temporary folder ($TMPDIR or /tmp).
   std::string sampleDirectory;
+};
 
 struct ChainCheckpoint;
 
