@@ -36,6 +36,7 @@ class MlpTarget final : public GradientTarget {
   void nextMinibatch() override;
   void dataGradient(const float* theta, float* gsum) override;
   double dataScale() const override { return static_cast<double>(m_train.count) / m_batchSize; }
+  int64_t batchSize() const override { return m_batchSize; }
   double priorPrecision() const override { return m_priorPrecision; }
 
   double gradientSeconds() const { return m_gradSeconds; }

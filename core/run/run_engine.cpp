@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "run/chain_parts.h"
+#include "samplers/step_schedule.h"
 #include "util/philox.h"
 
 namespace bnn {
@@ -37,6 +38,9 @@ SamplerSettings samplerSettings(const RunConfig& c, bool samplingPhase) {
   s.alpha = c.alpha;
   s.beta = c.beta;
   s.freshBatchPerInnerStep = c.freshBatchPerInnerStep;
+  s.psgldDecay = c.psgldDecay;
+  s.psgldLambda = c.psgldLambda;
+  s.sgnhtDiffusion = c.sgnhtDiffusion;
   return s;
 }
 
@@ -112,16 +116,18 @@ class ChainLoop {
       m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
       return acc;
     };
+    const StepSchedule schedule(m_c);
     auto diverged = [&](Phase phase, int64_t s) {
+      const double h = phase == Phase::Warmup ? m_c.stepSize : schedule.at(s).stepSize;
       r.outcome = {RunStatus::Diverged,
                    std::string("diverged at ") + (phase == Phase::Warmup ? "warm-up" : "sampling") +
-                       " step " + std::to_string(s) + " with step size h = " + formatStep(m_c.stepSize),
+                       " step " + std::to_string(s) + " with step size h = " + formatStep(h),
                    m_globalStep};
     };
-    auto stepOnce = [&](Sampler* smp) {
+    auto stepOnce = [&](Sampler* smp, const StepControl& control) {
       const auto t0 = Clock::now();
       const double g0 = target.gradientSeconds();
-      const bool ok = smp->step(theta.data(), target);
+      const bool ok = smp->step(theta.data(), target, control);
       const double total = std::chrono::duration<double>(Clock::now() - t0).count();
       r.timings.updateSeconds += total - (target.gradientSeconds() - g0);
       r.timings.gradientSeconds = target.gradientSeconds();
@@ -136,7 +142,7 @@ class ChainLoop {
         r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
         return;
       }
-      if (!stepOnce(sampler)) {
+      if (!stepOnce(sampler, schedule.warmup())) {
         diverged(Phase::Warmup, s);
         return;
       }
@@ -157,7 +163,8 @@ class ChainLoop {
     }
     m_warmDone = seconds();
 
-    // Sampling: S steps; every `thinning`-th state is added to the predictive.
+    // Sampling: S steps at the schedule's step sizes; every `thinning`-th state is added to the
+    // predictive unless the schedule explores at that step.
     if (samp) sampler = samp.get();
     m_phase = Phase::Sampling;
     m_step = 0;
@@ -168,13 +175,14 @@ class ChainLoop {
         r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
         return;
       }
-      if (!stepOnce(sampler)) {
+      const StepControl control = schedule.at(s);
+      if (!stepOnce(sampler, control)) {
         diverged(Phase::Sampling, s);
         return;
       }
       m_step = s + 1;
       lastEvaluated = false;
-      if ((s + 1) % m_c.thinning == 0) {
+      if ((s + 1) % m_c.thinning == 0 && !control.explore) {
         const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
         if (eval.lastHadNonFinite()) {
           diverged(Phase::Sampling, s);

@@ -78,6 +78,14 @@ inline RunConfig unusualConfig() {
   c.priorSigma = 1e-300;
   c.init = InitKind::Prior;
   c.seed = 18446744073709551615ull;
+  c.schedule = ScheduleKind::Cyclical;  // 3 cycles of 3,333,333 steps
+  c.scheduleB = 12.5;
+  c.scheduleGamma = 0.75;
+  c.cycles = 3;
+  c.exploration = 0.5;
+  c.psgldDecay = 0.9;
+  c.psgldLambda = 1e-8;
+  c.sgnhtDiffusion = 2.5;
   return c;
 }
 
