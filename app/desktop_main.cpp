@@ -1,71 +1,59 @@
 // bnn-explorer: the desktop application of BNN Explorer.
 #include <QApplication>
-#include <QSet>
-#include <QStringList>
 #include <cstdio>
 
-#include "app_options.h"
-#include "main_window.h"
+#include "shell/app_automation.h"
+#include "shell/app_options.h"
+#include "shell/main_window.h"
 
 namespace {
 
-// Our options start with "--"; Qt's own (-platform xcb, -style fusion, -reverse, ...) with one
-// dash and are left to QApplication.
-QStringList ownArguments(int argc, char** argv) {
-  static const QSet<QString> qtOptionsWithValue{"-platform",
-                                                "-platformpluginpath",
-                                                "-platformtheme",
-                                                "-plugin",
-                                                "-qmljsdebugger",
-                                                "-style",
-                                                "-stylesheet",
-                                                "-session",
-                                                "-display",
-                                                "-geometry",
-                                                "-qwindowgeometry",
-                                                "-qwindowtitle",
-                                                "-qwindowicon",
-                                                "-name",
-                                                "-title",
-                                                "-visual",
-                                                "-font",
-                                                "-fn",
-                                                "-bg",
-                                                "-fg",
-                                                "-btn"};
-  QStringList out;
-  for (int i = 1; i < argc; ++i) {
-    const QString a = QString::fromLocal8Bit(argv[i]);
-    if (a.startsWith(QLatin1String("--")) || !a.startsWith(QLatin1Char('-'))) {
-      out << a;
-    } else if (qtOptionsWithValue.contains(a)) {
-      ++i;
-    }
+QStringList rawArguments(int argc, char** argv) {
+  QStringList args;
+  for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+  return args;
+}
+
+// Prints what the outcome asks for; returns the exit code, or -1 to go on.
+int report(const AppOptionsOutcome& o) {
+  if (!o.helpText.isEmpty()) {
+    std::fputs(o.helpText.toLocal8Bit().constData(), stdout);
+    return 0;
   }
-  return out;
+  if (!o.versionText.isEmpty()) {
+    std::fputs(o.versionText.toLocal8Bit().constData(), stdout);
+    return 0;
+  }
+  if (!o.options) {
+    std::fprintf(stderr, "bnn-explorer: %s\n", o.error.toLocal8Bit().constData());
+    return 2;
+  }
+  return -1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Options are checked before a display is needed: bad input fails fast, also without one.
-  const auto [options, error] = parseAppOptions(ownArguments(argc, argv));
-  if (!options) {
-    std::fprintf(stderr, "bnn-explorer: %s\n", error.toLocal8Bit().constData());
-    return 2;
-  }
-  if (options->help) {
-    std::fputs(appUsage().toLocal8Bit().constData(), stdout);
-    return 0;
-  }
+  // Our options are checked before a display is needed: bad input fails fast, also without one.
+  // Options we do not know may be Qt's (-platform, -style, ...): QApplication takes those, and
+  // the strict parse of what it leaves decides about the rest.
+  const AppOptionsOutcome early = parseAppOptions(rawArguments(argc, argv), false);
+  if (const int code = report(early); code >= 0) return code;
 
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("BNN Explorer"));
   QApplication::setApplicationName(QStringLiteral("BNN Explorer"));
-  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  QApplication::setApplicationVersion(QStringLiteral(BNN_VERSION_STRING));
+  AppOptions options = *early.options;
+  if (early.deferred) {
+    const AppOptionsOutcome strict = parseAppOptions(QApplication::arguments(), true);
+    if (const int code = report(strict); code >= 0) return code;
+    options = *strict.options;
+  }
 
   MainWindow window;
-  window.applyOptions(*options);
+  AppAutomation automation(&window, options);
+  automation.start();
   window.show();
   return app.exec();
 }

@@ -1,41 +1,38 @@
-// bnn-cli report RUN_DIR [--threshold t] [--out DIR]: the uncertainty summary of a saved run and
-// its tables as CSV, computed by core/analysis (the same code as the desktop explorer).
-#include <charconv>
+// bnn-cli report RUN_DIR [--threshold t] [--bins B] [--equal-mass] [--out DIR]: the uncertainty
+// summary and calibration of a saved run and its tables as CSV, computed by core/analysis (the
+// same code as the desktop views).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <system_error>
 
+#include "analysis/run_calibration.h"
 #include "analysis/uncertainty.h"
+#include "cli_support.h"
 #include "commands.h"
-#include "run/result_io.h"
 #include "run/run_result.h"
-#include "util/option_parser.h"
-#include "util/text_file.h"
 
 namespace {
 
 void reportUsage(FILE* out) {
   std::fputs(
-      "usage: bnn-cli report RUN_DIR [--threshold t] [--out DIR]\n"
+      "usage: bnn-cli report RUN_DIR [--threshold t] [--bins B] [--equal-mass] [--out DIR]\n"
       "\n"
-      "Prints the uncertainty summary of a saved run and writes into DIR (default RUN_DIR/report):\n"
+      "Prints the uncertainty summary and the calibration (ensemble and last sample) of a saved run\n"
+      "and writes into DIR (default RUN_DIR/report):\n"
       "  per_digit.csv          uncertain test images (max p̄ < t) per true digit and their share\n"
       "  threshold_curve.csv    accuracy on retained (max p̄ >= t) and % dropped, t in linspace(0.1, 1, 90)\n"
       "  risk_coverage.csv      error rate among the most confident images vs coverage\n"
       "  uncertain_ranked.csv   every test image, least confident (lowest max p̄) first\n"
+      "  calibration.csv        reliability bins of max p̄: count, accuracy, mean confidence, gap\n"
+      "  calibration_table.csv  accuracy, mean confidence, ECE, MCE, NLL, Brier: ensemble, last sample\n"
       "\n"
       "  --threshold t   certainty threshold in [0, 1] (default 0.95)\n"
+      "  --bins B        reliability bins, 1 to 1000 (default 15, as Guo et al. 2017)\n"
+      "  --equal-mass    bins of equal image counts instead of equal width\n"
       "  --out DIR       output folder (created if missing)\n",
       out);
-}
-
-bool writeText(const std::filesystem::path& path, const std::string& text, std::string& why) {
-  const bnn::Status st = bnn::writeTextFile(path.string(), text);
-  if (!st) why = st.error().message();
-  return st.ok();
 }
 
 }  // namespace
@@ -44,7 +41,7 @@ namespace bnn::cli {
 
 int report(int argc, char** argv) {
   bnn::OptionParser parser;
-  parser.value("threshold").value("out").positional(1);
+  parser.value("threshold").value("bins").flag("equal-mass").value("out").positional(1);
   const bnn::OptionParser::Parsed p = parser.parse(argc, argv);
   if (p.help) {
     reportUsage(stdout);
@@ -59,28 +56,22 @@ int report(int argc, char** argv) {
     return 2;
   }
   const std::string runDir = p.arguments.front();
-  const std::string outDir = p.last("out").value_or("");
   double threshold = 0.95;
-  if (const std::optional<std::string> t = p.last("threshold")) {
-    const auto r = std::from_chars(t->data(), t->data() + t->size(), threshold);
-    if (t->empty() || r.ec != std::errc() || r.ptr != t->data() + t->size() || !std::isfinite(threshold) ||
-        threshold < 0 || threshold > 1) {
-      std::fprintf(stderr, "bnn-cli report: --threshold: expected a number from 0 to 1, found %s\n",
-                   bnn::quotedText(t->substr(0, 40)).c_str());
-      return 2;
-    }
-  }
+  int64_t bins = 15;
+  if (!numberOption("report", p, "threshold", 0, 1, threshold) ||
+      !integerOption("report", p, "bins", 1, 1000, bins))
+    return kExitBadOptions;
+  CalibrationOptions calibrationOptions;
+  calibrationOptions.numBins = int(bins);
+  calibrationOptions.scheme = p.has("equal-mass") ? BinScheme::EqualMass : BinScheme::EqualWidth;
 
-  auto loaded = readRunResult(runDir);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "bnn-cli report: %s\n", loaded.error().message().c_str());
-    return 1;
-  }
-  const RunResult& run = loaded.value();
+  const std::optional<RunResult> loaded = loadRun("report", runDir);
+  if (!loaded) return kExitBadFiles;
+  const RunResult& run = *loaded;
   auto analysis = analyzeUncertainty(run);
   if (!analysis.ok()) {
     std::fprintf(stderr, "bnn-cli report: %s: %s\n", runDir.c_str(), analysis.error().message().c_str());
-    return 1;
+    return kExitBadFiles;
   }
   const UncertaintyAnalysis& a = analysis.value();
 
@@ -89,25 +80,20 @@ int report(int argc, char** argv) {
   const auto drop99 = smallestDropReaching(curve, 0.99);
   const auto rc = riskCoverage(a);
   const auto perClass = perClassUncertainty(a, threshold);
+  const RunCalibration calibration =
+      runCalibration(&a, run.testLabels(), lastSampleProbabilities(run), calibrationOptions);
 
-  const std::filesystem::path out =
-      outDir.empty() ? std::filesystem::path(runDir) / "report" : std::filesystem::path(outDir);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) {
-    std::fprintf(stderr, "bnn-cli report: %s: cannot create folder: %s\n", out.string().c_str(),
-                 ec.message().c_str());
-    return 1;
-  }
-  std::string why;
-  if (!writeText(out / "per_digit.csv", perClassCsv(perClass, threshold), why) ||
-      !writeText(out / "threshold_curve.csv", thresholdCurveCsv(curve), why) ||
-      !writeText(out / "risk_coverage.csv", riskCoverageCsv(rc), why) ||
-      !writeText(out / "uncertain_ranked.csv",
-                 rankedImagesCsv(a, rankedImages(a, UncertaintyOrder::MaxProbAscending)), why)) {
-    std::fprintf(stderr, "bnn-cli report: %s\n", why.c_str());
-    return 1;
-  }
+  const std::optional<std::filesystem::path> out = outputFolder("report", p, runDir, "report");
+  if (!out) return kExitBadFiles;
+  if (!writeFiles(
+          "report", *out,
+          {{"per_digit.csv", perClassCsv(perClass, threshold)},
+           {"threshold_curve.csv", thresholdCurveCsv(curve)},
+           {"risk_coverage.csv", riskCoverageCsv(rc)},
+           {"uncertain_ranked.csv", rankedImagesCsv(a, rankedImages(a, UncertaintyOrder::MaxProbAscending))},
+           {"calibration.csv", calibrationBinsCsv(calibration)},
+           {"calibration_table.csv", calibrationTableCsv(calibration)}}))
+    return kExitBadFiles;
 
   std::printf("run                         %s\n", runDir.c_str());
   if (!run.config.name.empty()) std::printf("name                        %s\n", run.config.name.c_str());
@@ -115,7 +101,8 @@ int report(int argc, char** argv) {
   std::printf("uncertain per true digit   ");
   for (size_t c = 0; c < perClass.uncertain.size(); ++c)
     std::printf(" %zu:%lld", c, static_cast<long long>(perClass.uncertain[c]));
-  std::printf("\ntables written to           %s\n", out.string().c_str());
+  std::printf("\n%s", calibrationTableText(calibration).c_str());
+  std::printf("tables written to           %s\n", out->string().c_str());
   return 0;
 }
 

@@ -8,5 +8,6 @@ int dataCheck(int argc, char** argv);  // bnn-cli data check DIR      (cmd_data.
 int run(int argc, char** argv);        // bnn-cli run [options]       (cmd_run.cpp)
 int bench(int argc, char** argv);      // bnn-cli bench [options]     (cmd_bench.cpp)
 int report(int argc, char** argv);     // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
+int decide(int argc, char** argv);     // bnn-cli decide RUN_DIR ...  (cmd_decide.cpp)
 
 }  // namespace bnn::cli

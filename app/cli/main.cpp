@@ -13,7 +13,8 @@ static void usage(FILE* out) {
       "  data check DIR        validate a folder of MNIST-style IDX files (raw or .gz)\n"
       "  run [options]         sample a Bayesian MLP with SGLD / SGHMC (see bnn-cli run --help)\n"
       "  bench [options]       time gradients, test passes and full schedules\n"
-      "  report RUN_DIR        uncertainty summary and CSV tables of a saved run\n",
+      "  report RUN_DIR        uncertainty summary, calibration and CSV tables of a saved run\n"
+      "  decide RUN_DIR        cost-sensitive decisions with a reject option (--costs, --reject)\n",
       out);
 }
 
@@ -33,9 +34,10 @@ int main(int argc, char** argv) {
   if (cmd == "run") return bnn::cli::run(argc - 2, argv + 2);
   if (cmd == "bench") return bnn::cli::bench(argc - 2, argv + 2);
   if (cmd == "report") return bnn::cli::report(argc - 2, argv + 2);
-  std::fprintf(
-      stderr,
-      "bnn-cli: unknown command '%s' (commands: data check, run, bench, report; see bnn-cli --help)\n",
-      cmd.substr(0, 60).c_str());
+  if (cmd == "decide") return bnn::cli::decide(argc - 2, argv + 2);
+  std::fprintf(stderr,
+               "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide; see bnn-cli "
+               "--help)\n",
+               cmd.substr(0, 60).c_str());
   return 2;
 }

@@ -164,6 +164,12 @@ const char* enumName(CostPreset preset) {
   return "?";
 }
 
+std::optional<CostPreset> costPresetFromName(std::string_view name) {
+  for (CostPreset preset : kCostPresets)
+    if (name == enumName(preset)) return preset;
+  return std::nullopt;
+}
+
 const char* presetLabel(CostPreset preset) {
   switch (preset) {
     case CostPreset::ZeroOne:

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,6 +53,9 @@ const char* enumName(CostPreset preset);     // "zero-one", "confuse-4-9", "miss
 const char* presetLabel(CostPreset preset);  // "0-1 loss", "Confusing 4 and 9 costs 10", ...
 inline constexpr CostPreset kCostPresets[] = {CostPreset::ZeroOne, CostPreset::Confuse4And9,
                                               CostPreset::Miss7};
+
+/// The preset whose enumName is `name` ("zero-one", "confuse-4-9", "miss-7"); nullopt otherwise.
+std::optional<CostPreset> costPresetFromName(std::string_view name);
 
 /// The preset for K classes (the 4/9 and 7 presets need K >= 10; for smaller K they are 0-1).
 CostMatrix costPreset(CostPreset preset, int numClasses = 10);

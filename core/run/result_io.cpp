@@ -15,6 +15,7 @@
 #include <system_error>
 #include <tuple>
 
+#include "analysis/run_calibration.h"
 #include "run/predictive_validation.h"
 #include "util/format.h"
 #include "util/npy.h"
@@ -298,6 +299,29 @@ std::string configJson(const RunResult& r) {
   return j.dump(2) + "\n";
 }
 
+// Calibration of the ensemble and of the last sample (15 equal-width bins): the measures, or
+// null and the reason.
+json calibrationJson(const RunResult& r) {
+  const RunCalibration c = runCalibration(r);
+  json j = {{"bins", c.options.numBins}, {"scheme", enumName(c.options.scheme)}};
+  for (PredictiveSource src : kPredictiveSources) {
+    const CalibrationEntry& e = c.entry(src);
+    if (!e.report) {
+      j[enumName(src)] = nullptr;
+      j[std::string(enumName(src)) + "_unavailable"] = e.unavailable;
+      continue;
+    }
+    const CalibrationReport& m = *e.report;
+    j[enumName(src)] = {{"accuracy", jsonNumber(m.accuracy)},
+                        {"mean_confidence", jsonNumber(m.meanConfidence)},
+                        {"ece", jsonNumber(m.ece)},
+                        {"mce", jsonNumber(m.mce)},
+                        {"nll", jsonNumber(m.negLogLikelihood)},
+                        {"brier", jsonNumber(m.brier)}};
+  }
+  return j;
+}
+
 std::string summaryJson(const RunResult& r) {
   const PredictiveAccumulator& p = r.predictive;
   const bool usable = p.sampleCount() > 0 && p.numImages() > 0 && p.numImages() == r.testCount();
@@ -314,6 +338,7 @@ std::string summaryJson(const RunResult& r) {
       {"samples", p.sampleCount()},
       {"status", enumName(r.outcome.status)},
   };
+  j["calibration"] = calibrationJson(r);
   return j.dump(2) + "\n";
 }
 

@@ -15,53 +15,18 @@
 #include <csignal>
 
 #include "analysis/uncertainty.h"
-#include "common/test_helpers.h"
+#include "common/cli_helpers.h"
 #include "run/result_io.h"
 
 using namespace bnn;
 
 namespace {
 
-struct Outcome {
-  int exitCode = -1;
-  bool crashed = false;
-  QString out, err;
-};
-
-Outcome runCli(const QStringList& args, int timeoutMs = test::kPatientMs) {
-  QProcess p;
-  p.start(QStringLiteral(BNN_CLI), args);
-  Outcome o;
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    o.crashed = true;
-  }
-  o.crashed = o.crashed || p.exitStatus() != QProcess::NormalExit;
-  o.exitCode = p.exitCode();
-  o.out = QString::fromUtf8(p.readAllStandardOutput());
-  o.err = QString::fromUtf8(p.readAllStandardError());
-  return o;
-}
-
-QStringList csvLines(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  QStringList lines = QString::fromUtf8(f.readAll()).split('\n');
-  if (!lines.isEmpty() && lines.last().isEmpty()) lines.removeLast();
-  return lines;
-}
-
-// A CSV number as written: shortest round trip, "nan" for NaN.
-double csvNumber(const QString& text) {
-  if (text == QLatin1String("nan")) return std::numeric_limits<double>::quiet_NaN();
-  bool ok = false;
-  const double v = text.toDouble(&ok);
-  if (!ok) qWarning("not a number: %s", qPrintable(text));
-  return ok ? v : -12345.0;
-}
-
-bool sameNumber(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+using Outcome = test::CliOutcome;
+using test::csvLines;
+using test::csvNumber;
+using test::runCli;
+using test::sameNumber;
 
 // The few lines of a tiny run on the synthetic data folder.
 QStringList tinyRunArgs(const QString& data) {

@@ -197,6 +197,10 @@ void TestDecision::presets() {
   QCOMPARE(QString(enumName(CostPreset::Confuse4And9)), QString("confuse-4-9"));
   QCOMPARE(QString(presetLabel(CostPreset::Miss7)), QString("Missing a 7 costs 5"));
   QVERIFY(validateCostMatrix(m7).ok());
+  for (CostPreset preset : kCostPresets) QCOMPARE(costPresetFromName(enumName(preset)), preset);
+  QVERIFY(!costPresetFromName("Miss-7"));
+  QVERIFY(!costPresetFromName(""));
+  QVERIFY(!costPresetFromName("zero-one "));
 }
 
 void TestDecision::presetDecisions() {

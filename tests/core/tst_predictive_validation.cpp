@@ -342,9 +342,10 @@ void TestPredictiveValidation::savedRunRefused() {
       {"summary.json negative NLL",
        [&] {
          QByteArray b = readAll(p + "summary.json");
-         const qsizetype at = b.indexOf("\"nll\": ");
+         // The top-level key (two spaces in), not the calibration object's.
+         const qsizetype at = b.indexOf("\n  \"nll\": ");
          QVERIFY(at >= 0);
-         b.insert(at + 7, '-');
+         b.insert(at + 10, '-');
          writeAll(p + "summary.json", b);
        }},
       {"summary.json accuracy above 1",

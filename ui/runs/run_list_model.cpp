@@ -1,0 +1,327 @@
+#include "runs/run_list_model.h"
+
+#include <QRegularExpression>
+#include <cmath>
+
+#include "common/display_path.h"
+#include "runs/run_colors.h"
+
+namespace {
+
+QString samplerText(const bnn::RunConfig& c) {
+  if (c.sampler == bnn::SamplerKind::Sgld) return QStringLiteral("SGLD");
+  QString s = QStringLiteral("SGHMC (%1)").arg(c.sghmcForm == bnn::SghmcForm::Chen ? "Chen" : "Ma");
+  if (c.samplingPhaseUsesSgld) s += QStringLiteral(", SGLD sampling");
+  return s;
+}
+
+QString statusText(const RunRecord& r) {
+  if (r.loaded && r.status == bnn::RunStatus::Completed) return QStringLiteral("Loaded");
+  switch (r.status) {
+    case bnn::RunStatus::Running:
+      if (r.hasProgress)
+        return QStringLiteral("%1 %2/%3")
+            .arg(r.progress.phase == bnn::Phase::Warmup ? "Warm-up" : "Sampling")
+            .arg(r.progress.step)
+            .arg(r.progress.phaseSteps);
+      return QStringLiteral("Starting");
+    case bnn::RunStatus::Completed:
+      return QStringLiteral("Completed");
+    case bnn::RunStatus::Cancelled:
+      return QStringLiteral("Cancelled");
+    case bnn::RunStatus::Diverged:
+      return QStringLiteral("Diverged");
+    case bnn::RunStatus::Failed:
+      return QStringLiteral("Failed");
+  }
+  return {};
+}
+
+}  // namespace
+
+double RunRecord::ensembleAccuracy() const {
+  if (result && result->predictive.sampleCount() > 0) return result->ensembleAccuracy();
+  for (auto it = curve.rbegin(); it != curve.rend(); ++it)
+    if (it->phase == bnn::Phase::Sampling && !std::isnan(it->ensembleAccuracy)) return it->ensembleAccuracy;
+  return std::nan("");
+}
+
+qint64 RunRecord::samples() const {
+  if (result) return result->predictive.sampleCount();
+  for (auto it = curve.rbegin(); it != curve.rend(); ++it)
+    if (it->phase == bnn::Phase::Sampling) return it->samples;
+  return 0;
+}
+
+RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+bool RunListModel::isValidRow(const QModelIndex& index) const {
+  return index.isValid() && index.model() == this && !index.parent().isValid() && index.row() >= 0 &&
+         index.row() < rowCount() && index.column() >= 0 && index.column() < ColumnCount;
+}
+
+int RunListModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_records.size());
+}
+
+int RunListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RunListModel::data(const QModelIndex& index, int role) const {
+  if (!isValidRow(index)) return {};
+  const RunRecord& r = recordAt(index.row());
+  if (role == IdRole) return r.id;
+  switch (index.column()) {
+    case NameColumn:
+      if (role == Qt::DisplayRole || role == Qt::EditRole) return r.name;
+      if (role == Qt::CheckStateRole) return r.shown ? Qt::Checked : Qt::Unchecked;
+      if (role == Qt::DecorationRole) return r.color;
+      if (role == Qt::ToolTipRole)
+        return QStringLiteral("%1\nChecked: shown in the charts. Double-click to rename.").arg(r.name);
+      break;
+    case SamplerColumn:
+      if (role == Qt::DisplayRole) return samplerText(r.config);
+      if (role == Qt::ToolTipRole)
+        return QStringLiteral("step size h = %1, batch %2, seed %3")
+            .arg(r.config.stepSize)
+            .arg(r.config.batchSize)
+            .arg(r.config.seed);
+      break;
+    case StatusColumn:
+      if (role == Qt::DisplayRole) return statusText(r);
+      if (role == Qt::ToolTipRole && !r.message.isEmpty()) return r.message;
+      break;
+    case SamplesColumn:
+      if (role == Qt::DisplayRole) return r.samples();
+      if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+      break;
+    case AccuracyColumn:
+      if (role == Qt::DisplayRole) {
+        const double a = r.ensembleAccuracy();
+        return std::isnan(a) ? QString() : QString::number(a, 'f', 4);
+      }
+      if (role == Qt::ToolTipRole) return QStringLiteral("Running-average (ensemble) test accuracy");
+      if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+      break;
+    case SourceColumn:
+      if (role == Qt::DisplayRole)
+        return r.path.isEmpty() ? (r.loaded ? QString() : QStringLiteral("not saved")) : displayPath(r.path);
+      if (role == Qt::ToolTipRole) return r.path;
+      break;
+    default:
+      break;
+  }
+  return {};
+}
+
+bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+  if (!isValidRow(index) || index.column() != NameColumn) return false;
+  const QString id = recordAt(index.row()).id;
+  if (role == Qt::EditRole) return rename(id, value.toString());
+  if (role == Qt::CheckStateRole) {
+    setShown(id, value.toInt() == Qt::Checked);
+    return true;
+  }
+  return false;
+}
+
+Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const {
+  if (!isValidRow(index)) return Qt::NoItemFlags;
+  Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+  if (index.column() == NameColumn) f |= Qt::ItemIsEditable | Qt::ItemIsUserCheckable;
+  return f;
+}
+
+QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  switch (section) {
+    case NameColumn:
+      return QStringLiteral("Run");
+    case SamplerColumn:
+      return QStringLiteral("Sampler");
+    case StatusColumn:
+      return QStringLiteral("Status");
+    case SamplesColumn:
+      return QStringLiteral("Samples");
+    case AccuracyColumn:
+      return QStringLiteral("Ensemble acc.");
+    case SourceColumn:
+      return QStringLiteral("Folder");
+    default:
+      return {};
+  }
+}
+
+QColor RunListModel::nextColor() { return runColor(m_colorIndex++); }
+
+QString RunListModel::uniqueName(const QString& base) const {
+  QString b = base.trimmed().isEmpty() ? QStringLiteral("Run") : base.trimmed();
+  auto used = [&](const QString& n) {
+    for (const RunRecord& r : m_records)
+      if (r.name == n) return true;
+    return false;
+  };
+  if (!used(b)) return b;
+  static const QRegularExpression kNumbered(QStringLiteral("^(.*\\S) \\((\\d+)\\)$"));
+  int first = 2;
+  if (const auto m = kNumbered.match(b); m.hasMatch()) {
+    b = m.captured(1);
+    first = std::max(2, m.captured(2).toInt() + 1);
+  }
+  for (int i = first;; ++i) {
+    const QString n = QStringLiteral("%1 (%2)").arg(b).arg(i);
+    if (!used(n)) return n;
+  }
+}
+
+void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config) {
+  RunRecord r;
+  r.id = id;
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = config;
+  r.live = true;
+  const int row = rowCount();
+  beginInsertRows({}, row, row);
+  m_records.push_back(std::move(r));
+  endInsertRows();
+  ++m_chartVersion;
+  Q_EMIT runUpdated(id);
+}
+
+QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                                   const QString& path) {
+  RunRecord r;
+  r.id = QStringLiteral("loaded-%1").arg(++m_loadedCount);
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.loaded = true;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.curve = result->curve;
+  r.curveVersion = 1;
+  r.result = std::move(result);
+  r.path = path;
+  const int row = rowCount();
+  beginInsertRows({}, row, row);
+  m_records.push_back(std::move(r));
+  endInsertRows();
+  ++m_chartVersion;
+  const QString id = m_records.back().id;
+  Q_EMIT runUpdated(id);
+  return id;
+}
+
+void RunListModel::removeRun(const QString& id) {
+  const int row = rowOf(id);
+  if (row < 0) return;
+  Q_EMIT runAboutToBeRemoved(id);
+  beginRemoveRows({}, row, row);
+  m_records.erase(m_records.begin() + row);
+  endRemoveRows();
+  ++m_chartVersion;
+}
+
+RunRecord* RunListModel::find(const QString& id) {
+  const int row = rowOf(id);
+  return row < 0 ? nullptr : &m_records[static_cast<size_t>(row)];
+}
+
+int RunListModel::rowOf(const QString& id) const {
+  for (size_t i = 0; i < m_records.size(); ++i)
+    if (m_records[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+const RunRecord* RunListModel::record(const QString& id) const {
+  const int row = rowOf(id);
+  return row < 0 ? nullptr : &m_records[static_cast<size_t>(row)];
+}
+
+QString RunListModel::idAt(int row) const {
+  return row >= 0 && row < rowCount() ? m_records[static_cast<size_t>(row)].id : QString();
+}
+
+QStringList RunListModel::ids() const {
+  QStringList out;
+  for (const RunRecord& r : m_records) out << r.id;
+  return out;
+}
+
+void RunListModel::rowChanged(int row, int firstColumn, int lastColumn) {
+  Q_EMIT dataChanged(index(row, firstColumn), index(row, lastColumn));
+}
+
+void RunListModel::appendCurve(const QString& id, const QList<bnn::CurvePoint>& points) {
+  RunRecord* r = find(id);
+  if (!r || points.isEmpty()) return;
+  r->curve.insert(r->curve.end(), points.begin(), points.end());
+  ++r->curveVersion;
+  ++m_chartVersion;
+  rowChanged(rowOf(id), SamplesColumn, AccuracyColumn);
+}
+
+void RunListModel::setProgress(const QString& id, const bnn::ChainProgress& progress) {
+  RunRecord* r = find(id);
+  if (!r) return;
+  const bool first = !r->hasProgress;
+  r->progress = progress;
+  r->hasProgress = true;
+  rowChanged(rowOf(id), StatusColumn, StatusColumn);
+  if (first) Q_EMIT runUpdated(id);
+}
+
+void RunListModel::setSnapshot(const QString& id, std::shared_ptr<const bnn::RunResult> snapshot) {
+  RunRecord* r = find(id);
+  if (!r) return;
+  r->snapshot = std::move(snapshot);
+  Q_EMIT runUpdated(id);
+}
+
+void RunListModel::setResult(const QString& id, std::shared_ptr<const bnn::RunResult> result) {
+  RunRecord* r = find(id);
+  if (!r || !result) return;
+  r->live = false;
+  r->status = result->outcome.status;
+  r->message = QString::fromStdString(result->outcome.message);
+  // The final curve is authoritative (it holds every point even if a drain was missed).
+  if (result->curve.size() >= r->curve.size()) {
+    r->curve = result->curve;
+    ++r->curveVersion;
+    ++m_chartVersion;
+  }
+  r->result = std::move(result);
+  r->snapshot.reset();
+  rowChanged(rowOf(id));
+  Q_EMIT runUpdated(id);
+}
+
+void RunListModel::setPath(const QString& id, const QString& path) {
+  RunRecord* r = find(id);
+  if (!r) return;
+  r->path = path;
+  rowChanged(rowOf(id), SourceColumn, SourceColumn);
+}
+
+bool RunListModel::rename(const QString& id, const QString& name) {
+  RunRecord* r = find(id);
+  const QString n = name.trimmed();
+  if (!r || n.isEmpty()) return false;
+  if (r->name == n) return true;
+  r->name = n;
+  ++m_chartVersion;
+  rowChanged(rowOf(id), NameColumn, NameColumn);
+  Q_EMIT runRenamed(id, n);
+  Q_EMIT runUpdated(id);
+  return true;
+}
+
+void RunListModel::setShown(const QString& id, bool shown) {
+  RunRecord* r = find(id);
+  if (!r || r->shown == shown) return;
+  r->shown = shown;
+  ++m_chartVersion;
+  const int row = rowOf(id);
+  Q_EMIT dataChanged(index(row, NameColumn), index(row, NameColumn), {Qt::CheckStateRole});
+  Q_EMIT shownChanged(id, shown);
+}

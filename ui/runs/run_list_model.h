@@ -1,0 +1,113 @@
+#pragma once
+// RunListModel: every run of the session (live and finished) and every run opened from disk, one
+// row each. The name column is editable and checkable (checked = shown in the charts); other
+// columns show sampler, status, samples and accuracy. Each row keeps the run's curve as it grows,
+// its latest progress, the newest predictive snapshot and, once finished or loaded, its RunResult
+// (shared and immutable: views hold the same object; removing a row lets go of it). Colours come
+// from runColor(), one per run of the session, never reused.
+// Threading: GUI thread only.
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QString>
+#include <QStringList>
+#include <memory>
+#include <vector>
+
+#include "run/run_engine.h"
+
+struct RunRecord {
+  QString id;
+  QString name;
+  bool shown = true;
+  QColor color;
+  bnn::RunConfig config;
+  bool live = false;    // started in this session and not finished yet
+  bool loaded = false;  // opened from disk
+  bnn::RunStatus status = bnn::RunStatus::Running;
+  QString message;  // outcome message (errors, divergence)
+  std::vector<bnn::CurvePoint> curve;
+  quint64 curveVersion = 0;  // bumped whenever the curve changes
+  bool hasProgress = false;
+  bnn::ChainProgress progress;
+  std::shared_ptr<const bnn::RunResult> snapshot;  // latest predictive snapshot of a live run
+  std::shared_ptr<const bnn::RunResult> result;    // final or loaded result
+  QString path;                                    // folder it was saved to or opened from
+
+  /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
+  std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
+  /// Ensemble accuracy of the latest sampling point (NaN if none).
+  double ensembleAccuracy() const;
+  qint64 samples() const;
+};
+
+class RunListModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column {
+    NameColumn,
+    SamplerColumn,
+    StatusColumn,
+    SamplesColumn,
+    AccuracyColumn,
+    SourceColumn,
+    ColumnCount
+  };
+  enum Role { IdRole = Qt::UserRole + 1 };
+
+  explicit RunListModel(QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+  Qt::ItemFlags flags(const QModelIndex& index) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+  /// Adds a live run (status Running). The name is made unique.
+  void addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config);
+  /// Adds a run opened from `path`; returns its id ("loaded-N").
+  QString addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                       const QString& path);
+  void removeRun(const QString& id);
+
+  void appendCurve(const QString& id, const QList<bnn::CurvePoint>& points);
+  void setProgress(const QString& id, const bnn::ChainProgress& progress);
+  void setSnapshot(const QString& id, std::shared_ptr<const bnn::RunResult> snapshot);
+  void setResult(const QString& id, std::shared_ptr<const bnn::RunResult> result);
+  void setPath(const QString& id, const QString& path);
+  bool rename(const QString& id, const QString& name);
+  void setShown(const QString& id, bool shown);
+
+  int rowOf(const QString& id) const;
+  const RunRecord* record(const QString& id) const;
+  const RunRecord& recordAt(int row) const { return m_records[static_cast<size_t>(row)]; }
+  QString idAt(int row) const;
+  QStringList ids() const;
+  /// Bumped on any change that views of the curves care about (curves, names, shown, colours).
+  quint64 chartVersion() const { return m_chartVersion; }
+
+  /// A name not yet used by any row ("Example SGLD", "Example SGLD (2)", ...). A name that
+  /// already ends in " (n)" is numbered from its base: "Example SGLD (2)" opened twice gives
+  /// "Example SGLD (3)", not "Example SGLD (2) (2)".
+  QString uniqueName(const QString& base) const;
+
+ Q_SIGNALS:
+  void runRenamed(const QString& id, const QString& name);
+  void shownChanged(const QString& id, bool shown);
+  /// The run's name, result, snapshot or status changed (not sent for every curve point).
+  void runUpdated(const QString& id);
+  /// Sent before a row is removed; its record is still readable.
+  void runAboutToBeRemoved(const QString& id);
+
+ private:
+  RunRecord* find(const QString& id);
+  bool isValidRow(const QModelIndex& index) const;
+  void rowChanged(int row, int firstColumn = 0, int lastColumn = ColumnCount - 1);
+  QColor nextColor();
+
+  std::vector<RunRecord> m_records;
+  int m_colorIndex = 0;  // runs ever added: colours are never reused
+  int m_loadedCount = 0;
+  quint64 m_chartVersion = 1;
+};

@@ -1,0 +1,437 @@
+#include "shell/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScreen>
+#include <QSettings>
+#include <QStatusBar>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "common/display_path.h"
+#include "common/job_runner.h"
+#include "common/latency_monitor.h"
+#include "data_source/dataset_loader.h"
+#include "data_source/dataset_panel.h"
+#include "data_source/mnist_fetcher.h"
+#include "runs/chain_progress_panel.h"
+#include "runs/run_controller.h"
+#include "runs/run_files.h"
+#include "runs/run_list_model.h"
+#include "runs/run_list_pane.h"
+#include "runs/run_panel.h"
+#include "shell/diagnostics_dialog.h"
+#include "views/view_host.h"
+#include "views/view_registry.h"
+
+// bnn_ui is a static library: its resources are registered explicitly.
+static void initUiResources() { Q_INIT_RESOURCE(resources); }
+
+namespace {
+QString toQ(const std::string& s) { return QString::fromStdString(s); }
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  initUiResources();
+  setWindowTitle(QStringLiteral("BNN Explorer"));
+  setWindowIcon(QIcon(QStringLiteral(":/icons/bnn-explorer.svg")));
+  m_jobs = new JobRunner(this);
+  m_controller = new RunController(0, this);
+  m_model = new RunListModel(this);
+  m_files = new RunFiles(m_model, m_jobs, this);
+  m_loader = new DatasetLoader(m_jobs, this);
+  m_latency = new LatencyMonitor(this);
+  m_latency->setRunningChainsProvider([this] { return m_controller->runningCount(); });
+  m_fetcher = new MnistFetcher(this);
+  m_fetcher->setJobRunner(m_jobs);
+  buildUi();
+  buildMenus();
+  connectParts();
+  m_statusTimer.setInterval(1000);
+  connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+  m_statusTimer.start();
+  restoreSettings();
+  updateStatus();
+  updateActions();
+}
+
+MainWindow::~MainWindow() {
+  m_controller->stopAllAndWait();
+  delete m_jobs;  // joins the background job in progress before the views go
+  m_jobs = nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+void MainWindow::buildUi() {
+  m_runPanel = new RunPanel;
+  m_runPanel->setMinimumWidth(280);
+  auto* formDock = new QDockWidget(QStringLiteral("Run"), this);
+  formDock->setObjectName(QStringLiteral("runDock"));
+  formDock->setWidget(m_runPanel);
+  formDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                        QDockWidget::DockWidgetClosable);
+  addDockWidget(Qt::LeftDockWidgetArea, formDock);
+
+  m_runList = new RunListPane(m_model, m_files);
+  auto* listDock = new QDockWidget(QStringLiteral("Runs"), this);
+  listDock->setObjectName(QStringLiteral("runsDock"));
+  listDock->setWidget(m_runList);
+  listDock->setFeatures(formDock->features());
+  addDockWidget(Qt::LeftDockWidgetArea, listDock);
+  resizeDocks({formDock, listDock}, {3, 1}, Qt::Vertical);
+
+  auto* centre = new QWidget;
+  auto* v = new QVBoxLayout(centre);
+  v->setContentsMargins(2, 2, 2, 2);
+  v->setSpacing(2);
+  m_datasetPanel = new DatasetPanel(centre);
+  v->addWidget(m_datasetPanel);
+  m_progress = new ChainProgressPanel(centre);
+  v->addWidget(m_progress);
+  m_views = new ViewHost(ViewContext{m_model, m_jobs}, centre);
+  v->addWidget(m_views, 1);
+  setCentralWidget(centre);
+
+  m_statusRuns = new QLabel(this);
+  m_statusLatency = new QLabel(this);
+  statusBar()->addWidget(m_statusRuns, 1);
+  statusBar()->addPermanentWidget(m_statusLatency);
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+  QAction* openData =
+      file->addAction(QStringLiteral("Open data folder…"), this, &MainWindow::chooseDataFolder);
+  openData->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
+  file->addAction(QStringLiteral("Fetch MNIST"), this, &MainWindow::fetchMnist);
+  file->addSeparator();
+  file->addAction(m_runList->saveAction());
+  file->addAction(m_runList->openAction());
+  file->addAction(m_runList->removeAction());
+  file->addSeparator();
+  m_exportMenu = file->addMenu(QStringLiteral("Export"));
+  connect(m_exportMenu, &QMenu::aboutToShow, this, &MainWindow::fillExportMenu);
+  file->addSeparator();
+  file->addAction(QStringLiteral("Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
+  QAction* runAction =
+      run->addAction(QStringLiteral("Run"), this, [this] { m_runPanel->runButton()->click(); });
+  runAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+  run->addAction(QStringLiteral("Compare SGLD vs SGHMC"), this,
+                 [this] { m_runPanel->compareButton()->click(); });
+  run->addSeparator();
+  run->addAction(m_runList->stopSelectedAction());
+  run->addAction(m_runList->stopAllAction());
+
+  m_viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+  m_viewActionsAnchor = m_viewMenu->addSeparator();
+  const auto& regs = registeredViews();
+  for (size_t i = 0; i < regs.size(); ++i) {
+    const QString key = regs[i].key;
+    QAction* a = m_viewMenu->addAction(regs[i].title, this, [this, key] { showView(key); });
+    if (i < 9) a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+  }
+  m_viewMenu->addSeparator();
+  for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+
+  QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+  help->addAction(QStringLiteral("Diagnostics…"), this, &MainWindow::showDiagnostics);
+  help->addAction(QStringLiteral("About BNN Explorer"), this, [this] {
+    QMessageBox::about(this, QStringLiteral("About BNN Explorer"),
+                       QStringLiteral("<b>BNN Explorer</b><p>Samples the posterior of a Bayesian "
+                                      "neural network (MLP) on MNIST with SGLD and SGHMC, shows "
+                                      "the chains live, compares them and explores what the model "
+                                      "is unsure about.</p>"));
+  });
+  onCurrentViewChanged(m_views->currentView());
+}
+
+void MainWindow::connectParts() {
+  // Form and progress rows
+  connect(m_runPanel, &RunPanel::runRequested, this, [this](const bnn::RunConfig& c) { startRun(c); });
+  connect(m_runPanel, &RunPanel::compareRequested, this,
+          [this] { startComparison(m_runPanel->compareOverrides()); });
+  connect(m_progress, &ChainProgressPanel::stopRequested, this, &MainWindow::stopRun);
+  // Data
+  connect(m_datasetPanel, &DatasetPanel::chooseFolderRequested, this, &MainWindow::chooseDataFolder);
+  connect(m_datasetPanel, &DatasetPanel::fetchRequested, this, &MainWindow::fetchMnist);
+  connect(m_datasetPanel, &DatasetPanel::cancelFetchRequested, m_fetcher, &MnistFetcher::cancel);
+  connect(m_fetcher, &MnistFetcher::stageChanged, m_datasetPanel, &DatasetPanel::showFetching);
+  connect(m_fetcher, &MnistFetcher::finished, this, [this](bool ok, const QString& dirOrError) {
+    if (ok)
+      loadData(dirOrError);
+    else
+      m_datasetPanel->showFetchFailed(dirOrError);
+  });
+  connect(m_loader, &DatasetLoader::loadingStarted, this, [this](const QString& dir) {
+    m_datasetPanel->showLoading(dir);
+    m_runPanel->setDataReady(false, QStringLiteral("Loading data…"));
+  });
+  connect(m_loader, &DatasetLoader::loaded, this,
+          [this](std::shared_ptr<const bnn::Dataset> data, const QString& dir) {
+            if (m_rememberSettings && !dir.isEmpty())
+              QSettings().setValue(QStringLiteral("data/directory"), dir);
+            m_datasetPanel->showDataset(*data);
+            m_runPanel->setDataReady(true);
+            updateStatus();
+            Q_EMIT datasetLoaded();
+          });
+  connect(m_loader, &DatasetLoader::failed, this, [this](const QString& dir, const QString& error) {
+    m_datasetPanel->showMissing(dir, error);
+    // Runs can go on with the data loaded before, if any.
+    m_runPanel->setDataReady(dataset() != nullptr, QStringLiteral("No data loaded: ") + error);
+    Q_EMIT datasetFailed(error);
+  });
+  // Runs: controller -> model -> views
+  connect(m_controller, &RunController::progressUpdated, this,
+          [this](const QString& id, const bnn::ChainProgress& p) {
+            m_model->setProgress(id, p);
+            m_progress->setProgress(id, p);
+          });
+  connect(m_controller, &RunController::curvePointsAdded, m_model, &RunListModel::appendCurve);
+  connect(m_controller, &RunController::snapshotReady, m_model, &RunListModel::setSnapshot);
+  connect(m_controller, &RunController::runFinished, this,
+          [this](const QString& id, std::shared_ptr<const bnn::RunResult> result) {
+            m_model->setResult(id, result);
+            m_progress->setFinished(id, *result);
+            onRunFinished(id);
+          });
+  connect(m_controller, &RunController::drained, m_views, &ViewHost::refreshCurves);
+  // Renaming, hiding, removing or opening runs redraws the curves at the next turn of the loop
+  // (while chains run, the controller's tick does it anyway).
+  auto scheduleRefresh = [this] { QTimer::singleShot(0, m_views, &ViewHost::refreshCurves); };
+  connect(m_model, &QAbstractItemModel::dataChanged, this, scheduleRefresh);
+  connect(m_model, &QAbstractItemModel::rowsInserted, this, scheduleRefresh);
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, scheduleRefresh);
+  connect(m_model, &RunListModel::runRenamed, m_progress, &ChainProgressPanel::renameChain);
+  connect(m_model, &RunListModel::runAboutToBeRemoved, m_progress, &ChainProgressPanel::removeChain);
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
+  // Run list
+  connect(m_runList, &RunListPane::stopRequested, this, &MainWindow::stopRun);
+  connect(m_runList, &RunListPane::stopAllRequested, this, &MainWindow::stopAll);
+  connect(m_runList, &RunListPane::runChosen, m_views, &ViewHost::selectRun);
+  connect(m_runList, &RunListPane::statusMessage, this,
+          [this](const QString& t) { statusBar()->showMessage(t, 6000); });
+  connect(m_files, &RunFiles::opened, this, [this](const QString& id) { m_runList->selectRun(id); });
+  // Views
+  connect(m_views, &ViewHost::currentViewChanged, this, &MainWindow::onCurrentViewChanged);
+  for (AnalysisView* v : m_views->views())
+    connect(v, &AnalysisView::statusMessage, this,
+            [this](const QString& t) { statusBar()->showMessage(t, 6000); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+void MainWindow::loadData(const QString& directory) { m_loader->load(directory); }
+
+void MainWindow::setDataset(std::shared_ptr<const bnn::Dataset> data) {
+  m_loader->setDataset(std::move(data));
+}
+
+std::shared_ptr<const bnn::Dataset> MainWindow::dataset() const { return m_loader->dataset(); }
+
+void MainWindow::loadDefaultData() {
+  const QString stored = QSettings().value(QStringLiteral("data/directory")).toString();
+  if (!stored.isEmpty() && QFileInfo(stored).isDir()) {
+    loadData(stored);
+    return;
+  }
+  const QString own = MnistFetcher::defaultDestination();
+  if (QFileInfo(own).isDir()) {
+    loadData(own);
+    return;
+  }
+  m_datasetPanel->showMissing(own, QStringLiteral("folder does not exist"));
+  m_runPanel->setDataReady(false, QStringLiteral("No data loaded: fetch MNIST or choose a folder"));
+  Q_EMIT datasetFailed(
+      QStringLiteral("no data folder given (--data) and %1 does not exist").arg(displayPath(own)));
+}
+
+void MainWindow::chooseDataFolder() {
+  const QString start = m_loader->directory().isEmpty() ? QDir::homePath() : m_loader->directory();
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, QStringLiteral("Open a folder with MNIST-style IDX files"), start);
+  if (!dir.isEmpty()) loadData(dir);
+}
+
+void MainWindow::fetchMnist() {
+  if (!m_fetcher->isRunning()) m_fetcher->start(MnistFetcher::defaultDestination());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+QString MainWindow::startRun(const bnn::RunConfig& config) {
+  const std::shared_ptr<const bnn::Dataset> data = dataset();
+  if (!data || bnn::validate(config)) return {};
+  const QString id = m_controller->startRun(config, data);
+  m_model->addLiveRun(id, config.name.empty() ? QStringLiteral("Run") : toQ(config.name), config);
+  const RunRecord* r = m_model->record(id);
+  m_progress->addChain(id, r->name, r->color, config);
+  if (m_rememberSettings) {
+    QSettings s;
+    m_runPanel->saveSettings(s);
+  }
+  updateStatus();
+  updateActions();
+  return id;
+}
+
+QStringList MainWindow::startComparison(const bnn::ParamOverrides& overrides) {
+  QStringList ids;
+  const bnn::CheckedConfigs configs = bnn::configsFromOptions(bnn::comparisonPresetNames(), overrides);
+  if (!dataset() || !configs) return ids;
+  for (const bnn::RunConfig& c : configs.configs)
+    if (const QString id = startRun(c); !id.isEmpty()) ids << id;
+  return ids;
+}
+
+void MainWindow::stopRun(const QString& id) {
+  if (!id.isEmpty()) m_controller->stopRun(id);
+}
+
+void MainWindow::stopAll() { m_controller->stopAll(); }
+
+void MainWindow::onRunFinished(const QString&) {
+  updateStatus();
+  updateActions();
+  if (m_controller->runningCount() == 0) Q_EMIT allRunsFinished();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views, menus, status
+
+bool MainWindow::showView(const QString& key) { return m_views->showView(key); }
+
+AnalysisView* MainWindow::view(const QString& key) const { return m_views->view(key); }
+
+void MainWindow::onCurrentViewChanged(AnalysisView* view) {
+  // The current view's own actions (zoom, ...) join the View menu; Ctrl+B is the first one's.
+  for (QAction* a : m_currentViewActions) {
+    m_viewMenu->removeAction(a);
+    a->setShortcut({});
+  }
+  m_currentViewActions = view ? view->viewActions() : QList<QAction*>{};
+  m_viewMenu->insertActions(m_viewActionsAnchor, m_currentViewActions);
+  if (!m_currentViewActions.isEmpty())
+    m_currentViewActions.first()->setShortcut(QKeySequence(QStringLiteral("Ctrl+B")));
+}
+
+void MainWindow::fillExportMenu() {
+  m_exportMenu->clear();
+  AnalysisView* view = m_views->currentView();
+  const QList<ChartExport> exports = view ? view->exports() : QList<ChartExport>{};
+  if (exports.isEmpty()) {
+    m_exportMenu->addAction(QStringLiteral("Nothing to export in this view"))->setEnabled(false);
+    return;
+  }
+  for (const ChartExport& e : exports) {
+    if (m_exportMenu->actions().size() > 0) m_exportMenu->addSeparator();
+    for (ExportFormat f : {ExportFormat::Png, ExportFormat::Svg, ExportFormat::Csv}) {
+      const QString label = f == ExportFormat::Csv
+                                ? QStringLiteral("%1: data as CSV…").arg(e.title)
+                                : QStringLiteral("%1 as %2…").arg(e.title, chart_export::suffix(f).toUpper());
+      QAction* a = m_exportMenu->addAction(label, this, [this, e, f] {
+        if (!chart_export::saveWithDialog(this, e, f).isEmpty())
+          statusBar()->showMessage(QStringLiteral("Exported %1").arg(e.title), 6000);
+      });
+      a->setEnabled(f == ExportFormat::Csv ? e.hasCsv() : e.hasImage());
+    }
+  }
+}
+
+void MainWindow::updateStatus() {
+  const int n = m_controller->runningCount();
+  QString t = n == 0 ? QStringLiteral("No chain running")
+                     : QStringLiteral("%1 chain%2 running").arg(n).arg(n == 1 ? "" : "s");
+  t += QStringLiteral(" · worker pool: %1 threads").arg(m_controller->poolThreads());
+  m_statusRuns->setText(t);
+  const LatencyMonitor::Stats s = m_latency->recent();
+  m_statusLatency->setText(QStringLiteral("event loop p99 %1 ms").arg(s.p99, 0, 'f', 1));
+  m_statusLatency->setToolTip(m_latency->summary() + QStringLiteral("\nHelp ▸ Diagnostics for details."));
+}
+
+void MainWindow::updateActions() { m_runList->updateActions(m_controller->runningCount()); }
+
+QString MainWindow::diagnosticsReport() const {
+  QString s = m_latency->summary();
+  s += QStringLiteral("\nWorker pool: %1 threads (oneTBB); chains running: %2")
+           .arg(m_controller->poolThreads())
+           .arg(m_controller->runningCount());
+  s += QStringLiteral("\nBackground jobs pending (analysis, files, data): %1").arg(m_jobs->pendingCount());
+  s += QStringLiteral("\nRuns in the list: %1").arg(m_model->rowCount());
+  if (const auto data = dataset())
+    s += QStringLiteral("\nData: %1 (%2 train / %3 test) from %4")
+             .arg(toQ(data->name))
+             .arg(data->train.count)
+             .arg(data->test.count)
+             .arg(displayPath(toQ(data->directory)));
+  s += QStringLiteral(
+      "\nCharts refresh on the controller's 100 ms drain tick (QXYSeries::replace, animations off); "
+      "analyses run on one background thread.");
+  return s;
+}
+
+void MainWindow::showDiagnostics() {
+  auto* dlg = new DiagnosticsDialog([this] { return diagnosticsReport(); }, this);
+  connect(dlg, &DiagnosticsDialog::resetRequested, m_latency, &LatencyMonitor::reset);
+  dlg->setAttribute(Qt::WA_DeleteOnClose);
+  dlg->show();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings, closing
+
+void MainWindow::saveSettings() {
+  QSettings s;
+  s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  s.setValue(QStringLiteral("window/state"), saveState());
+  s.setValue(QStringLiteral("window/view"), m_views->currentKey());
+  m_runPanel->saveSettings(s);
+}
+
+void MainWindow::restoreSettings() {
+  QSettings s;
+  if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
+    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+    resize(std::min(1500, avail.width()), std::min(950, avail.height()));
+  }
+  restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+  m_views->showView(s.value(QStringLiteral("window/view")).toString());
+  m_runPanel->restoreSettings(s);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  const int running = m_controller->runningCount();
+  if (running > 0 && m_confirmOnClose) {
+    const auto answer = QMessageBox::question(
+        this, QStringLiteral("Chains are running"),
+        QStringLiteral("%1 chain%2 still running. Stop %3 and quit?\nUnsaved results of this "
+                       "session are lost.")
+            .arg(running)
+            .arg(running == 1 ? QStringLiteral(" is") : QStringLiteral("s are"))
+            .arg(running == 1 ? QStringLiteral("it") : QStringLiteral("them")),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+  }
+  if (m_rememberSettings) saveSettings();
+  m_fetcher->cancel();
+  m_controller->stopAllAndWait();
+  event->accept();
+}

@@ -1,0 +1,38 @@
+#include "views/view_registry.h"
+
+#include "charts/accuracy_chart.h"
+#include "explorer/uncertainty_view.h"
+
+namespace {
+
+AnalysisView* accuracy(AccuracyChart::Kind kind, const ViewContext& context) {
+  return new AccuracyChart(kind, context);
+}
+
+}  // namespace
+
+const std::vector<ViewRegistration>& registeredViews() {
+  // One line per view, in tab order. A new view: its folder under ui/, an #include above and
+  // a line here, e.g. {"calibration", "Calibration", createView<CalibrationView>},
+  static const std::vector<ViewRegistration> views{
+      {"warmup", "Warm-up", [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Warmup, c); }},
+      {"sampling", "Sampling",
+       [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Sampling, c); }},
+      {"comparison", "Comparison",
+       [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Comparison, c); }},
+      {"uncertainty", "Uncertainty", createView<UncertaintyView>},
+  };
+  return views;
+}
+
+const ViewRegistration* findView(const QString& key) {
+  for (const ViewRegistration& v : registeredViews())
+    if (v.key == key) return &v;
+  return nullptr;
+}
+
+QStringList viewKeys() {
+  QStringList keys;
+  for (const ViewRegistration& v : registeredViews()) keys << v.key;
+  return keys;
+}
