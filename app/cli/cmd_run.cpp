@@ -101,7 +101,8 @@ void printRunUsage(FILE* out) {
                  getParam(example, s.key).c_str());
   }
   std::fputs(
-      "\nexit status: 0 every run completed, 1 a run diverged or failed or could not be saved,\n"
+      "\nexit status: 0 every run completed, 1 a run diverged or failed, ended with a warning (a quiet\n"
+      "failure: potential exploded or test accuracy at chance) or could not be saved,\n"
       "2 wrong options (one line on stderr says why), 130 interrupted (nothing saved)\n",
       out);
 }
@@ -220,7 +221,9 @@ void printSummary(const RunResult& r) {
   const double last = r.lastPointwiseAccuracy;
   std::printf("\n%s (%s, seed %llu)%s\n", r.config.name.c_str(), r.outcome.message.c_str(),
               static_cast<unsigned long long>(r.config.seed),
-              r.outcome.status == RunStatus::Completed ? "" : ": partial results");
+              r.outcome.status == RunStatus::Completed || r.outcome.status == RunStatus::Warning
+                  ? ""
+                  : ": partial results");
   if (r.predictive.sampleCount() > 0) {
     std::printf("  ensemble accuracy (posterior predictive, %lld samples)  %.4f\n",
                 static_cast<long long>(r.predictive.sampleCount()), ens);

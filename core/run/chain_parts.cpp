@@ -96,7 +96,7 @@ void MlpTarget::nextMinibatch() {
 
 void MlpTarget::dataGradient(const float* theta, float* gsum) {
   const auto t0 = Clock::now();
-  m_mlp.logLikelihoodGradient(theta, m_batch, m_labels.data(), gsum, m_ws, true);
+  m_lastLogLik = m_mlp.logLikelihoodGradient(theta, m_batch, m_labels.data(), gsum, m_ws, true);
   m_gradSeconds += secondsSince(t0);
   ++m_gradEvals;
 }

@@ -41,6 +41,8 @@ class MlpTarget final : public GradientTarget {
 
   double gradientSeconds() const { return m_gradSeconds; }
   int64_t gradientEvaluations() const { return m_gradEvals; }
+  /// Σ_B log p(y | x, θ) of the last gradient evaluation (0 before the first).
+  double lastLogLikelihood() const { return m_lastLogLik; }
 
  private:
   const Mlp& m_mlp;
@@ -59,6 +61,7 @@ class MlpTarget final : public GradientTarget {
   MlpWorkspace m_ws;
   double m_gradSeconds = 0;
   int64_t m_gradEvals = 0;
+  double m_lastLogLik = 0;
 };
 
 /// Evaluates θ on the whole test set in fixed chunks (parallel, deterministic).

@@ -81,7 +81,7 @@ std::optional<Phase> phaseFromString(const std::string& s) {
 
 std::optional<RunStatus> runStatusFromString(const std::string& s) {
   for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled, RunStatus::Diverged,
-                       RunStatus::Failed})
+                       RunStatus::Failed, RunStatus::Warning})
     if (s == enumName(st)) return st;
   return std::nullopt;
 }

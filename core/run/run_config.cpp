@@ -536,6 +536,17 @@ std::string getParam(const RunConfig& c, const std::string& key) {
   return d ? d->get(c) : std::string();
 }
 
+bool parameterApplies(const RunConfig& c, const std::string& key) {
+  const bool sghmc = c.sampler == SamplerKind::Sghmc, sgnht = c.sampler == SamplerKind::Sgnht;
+  if (key == "sghmc-form" || key == "alpha" || key == "beta" || key == "sampling-phase-sgld") return sghmc;
+  if (key == "leapfrog-steps" || key == "fresh-batch-per-inner-step") return sghmc || sgnht;
+  if (key == "psgld-decay" || key == "psgld-lambda") return c.sampler == SamplerKind::Psgld;
+  if (key == "sgnht-diffusion") return sgnht;
+  if (key == "schedule-b" || key == "schedule-gamma") return c.schedule == ScheduleKind::Polynomial;
+  if (key == "cycles" || key == "exploration") return c.schedule == ScheduleKind::Cyclical;
+  return true;
+}
+
 std::optional<std::string> validate(const RunConfig& c) {
   // Ranges: every field must survive its own text form (fields set directly are checked too).
   for (const ParamDef& d : table()) {

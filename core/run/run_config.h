@@ -101,6 +101,10 @@ std::optional<std::string> setParam(RunConfig& c, const std::string& key, const 
 /// Current value of a parameter as text (round-trips through setParam); "" for an unknown key.
 std::string getParam(const RunConfig& c, const std::string& key);
 
+/// False for a parameter `c` ignores (SGHMC's friction under SGLD, the cyclical schedule's cycles
+/// under a constant schedule, ...): the run form greys it out. True for unknown keys.
+bool parameterApplies(const RunConfig& c, const std::string& key);
+
 /// Whole-config check (ranges and contradictions). nullopt when valid, else one line that names
 /// the parameters by their labels.
 std::optional<std::string> validate(const RunConfig& c);

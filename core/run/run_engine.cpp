@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "run/chain_health.h"
 #include "run/chain_parts.h"
 #include "samplers/step_schedule.h"
 #include "util/philox.h"
@@ -121,8 +122,20 @@ class ChainLoop {
       const double h = phase == Phase::Warmup ? m_c.stepSize : schedule.at(s).stepSize;
       r.outcome = {RunStatus::Diverged,
                    std::string("diverged at ") + (phase == Phase::Warmup ? "warm-up" : "sampling") +
-                       " step " + std::to_string(s) + " with step size h = " + formatStep(h),
+                       " step " + std::to_string(s) + " with step size h = " + formatStep(h) +
+                       " (non-finite values)" + ChainHealth::divergedSuggestion(m_c.stepSize),
                    m_globalStep};
+    };
+    // Quiet failures (run/chain_health.h): the potential at the first step and at every test
+    // pass, the accuracy of every pass, how far θ moved from θ₀.
+    ChainHealth health(m_c.stepSize, ChainHealth::chanceAccuracy(m_d.test.labels, m_d.numClasses),
+                       shape.numParams(), m_c.temperature);
+    const std::vector<float> theta0 = theta;
+    const double scale = target.dataScale(), prec = target.priorPrecision();
+    auto notePotential = [&](Phase phase, int64_t s) {
+      double sq = 0;
+      for (float v : theta) sq += static_cast<double>(v) * v;
+      health.potential(phase, s, -scale * target.lastLogLikelihood() + 0.5 * prec * sq);
     };
     auto stepOnce = [&](Sampler* smp, const StepControl& control) {
       const auto t0 = Clock::now();
@@ -147,12 +160,15 @@ class ChainLoop {
         return;
       }
       m_step = s + 1;
+      if (s == 0) notePotential(Phase::Warmup, s);
       if (s % m_c.evalEvery == 0) {
         const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
         if (eval.lastHadNonFinite()) {
           diverged(Phase::Warmup, s);
           return;
         }
+        if (s > 0) notePotential(Phase::Warmup, s);
+        health.evaluated(Phase::Warmup, s, acc);
         CurvePoint p{Phase::Warmup, s, m_gradEvals, seconds(), acc};
         r.curve.push_back(p);
         m_lastError = 100.0 * (1.0 - acc);
@@ -182,12 +198,15 @@ class ChainLoop {
       }
       m_step = s + 1;
       lastEvaluated = false;
+      if (s == 0 && m_warmSteps == 0) notePotential(Phase::Sampling, s);
       if ((s + 1) % m_c.thinning == 0 && !control.explore) {
         const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
         if (eval.lastHadNonFinite()) {
           diverged(Phase::Sampling, s);
           return;
         }
+        if (s > 0 || m_warmSteps > 0) notePotential(Phase::Sampling, s);
+        health.evaluated(Phase::Sampling, s, acc);
         CurvePoint p{Phase::Sampling,
                      s,
                      m_gradEvals,
@@ -209,7 +228,18 @@ class ChainLoop {
     if (!lastEvaluated) {
       r.lastPointwiseAccuracy = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
     }
-    r.outcome = {RunStatus::Completed, "completed", m_globalStep};
+    double moved = 0, norm0 = 0;
+    for (size_t j = 0; j < theta.size(); ++j) {
+      const double d = static_cast<double>(theta[j]) - theta0[j];
+      moved += d * d;
+      norm0 += static_cast<double>(theta0[j]) * theta0[j];
+    }
+    const double ensemble = r.predictive.sampleCount() > 0 ? r.predictive.accuracy(m_d.test.labels.data())
+                                                           : std::numeric_limits<double>::quiet_NaN();
+    if (auto w = health.warning(ensemble, norm0 > 0 ? std::sqrt(moved / norm0) : 1.0))
+      r.outcome = {RunStatus::Warning, *w, m_globalStep};
+    else
+      r.outcome = {RunStatus::Completed, "completed", m_globalStep};
   }
 
   void maybeReport() {

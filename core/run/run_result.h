@@ -28,7 +28,8 @@ struct CurvePoint {
   int64_t samples = 0;  // samples in the ensemble (sampling only)
 };
 
-enum class RunStatus { Running, Completed, Cancelled, Diverged, Failed };
+// Warning: ran to its end but failed quietly (run/chain_health.h); the message says how.
+enum class RunStatus { Running, Completed, Cancelled, Diverged, Failed, Warning };
 const char* enumName(RunStatus);
 
 struct RunOutcome {

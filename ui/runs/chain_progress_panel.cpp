@@ -128,8 +128,14 @@ void ChainProgressPanel::setFinished(const QString& id, const bnn::RunResult& r)
   it->stop->hide();
   QString status = QString::fromLatin1(bnn::enumName(r.outcome.status));
   status = status.left(1).toUpper() + status.mid(1);
-  if (r.outcome.status == bnn::RunStatus::Completed) it->bar->setValue(1000);
+  if (r.outcome.status == bnn::RunStatus::Completed || r.outcome.status == bnn::RunStatus::Warning)
+    it->bar->setValue(1000);
   it->bar->setFormat(status);
+  // A warning (a quiet failure) or a divergence is not coloured like a success.
+  if (r.outcome.status == bnn::RunStatus::Warning)
+    it->bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: #e69500; }"));
+  else if (r.outcome.status == bnn::RunStatus::Diverged || r.outcome.status == bnn::RunStatus::Failed)
+    it->bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: #c62828; }"));
   // Accuracy first: it is what an elided line must still show.
   QString detail;
   const double acc = r.ensembleAccuracy();

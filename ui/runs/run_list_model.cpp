@@ -9,9 +9,23 @@
 namespace {
 
 QString samplerText(const bnn::RunConfig& c) {
-  if (c.sampler == bnn::SamplerKind::Sgld) return QStringLiteral("SGLD");
-  QString s = QStringLiteral("SGHMC (%1)").arg(c.sghmcForm == bnn::SghmcForm::Chen ? "Chen" : "Ma");
-  if (c.samplingPhaseUsesSgld) s += QStringLiteral(", SGLD sampling");
+  QString s;
+  switch (c.sampler) {
+    case bnn::SamplerKind::Sgld:
+      s = QStringLiteral("SGLD");
+      break;
+    case bnn::SamplerKind::Sghmc:
+      s = QStringLiteral("SGHMC (%1)").arg(c.sghmcForm == bnn::SghmcForm::Chen ? "Chen" : "Ma");
+      if (c.samplingPhaseUsesSgld) s += QStringLiteral(", SGLD sampling");
+      break;
+    case bnn::SamplerKind::Psgld:
+      s = QStringLiteral("pSGLD");
+      break;
+    case bnn::SamplerKind::Sgnht:
+      s = QStringLiteral("SGNHT");
+      break;
+  }
+  if (c.schedule != bnn::ScheduleKind::Constant) s += QStringLiteral(", %1").arg(bnn::enumName(c.schedule));
   return s;
 }
 
@@ -33,6 +47,8 @@ QString statusText(const RunRecord& r) {
       return QStringLiteral("Diverged");
     case bnn::RunStatus::Failed:
       return QStringLiteral("Failed");
+    case bnn::RunStatus::Warning:
+      return QStringLiteral("Warning");
   }
   return {};
 }
@@ -89,6 +105,11 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case StatusColumn:
       if (role == Qt::DisplayRole) return statusText(r);
       if (role == Qt::ToolTipRole && !r.message.isEmpty()) return r.message;
+      // A chain that failed, loudly or quietly, is not shown like a success.
+      if (role == Qt::ForegroundRole && r.status == bnn::RunStatus::Warning) return QColor(0xb2, 0x5e, 0x00);
+      if (role == Qt::ForegroundRole &&
+          (r.status == bnn::RunStatus::Diverged || r.status == bnn::RunStatus::Failed))
+        return QColor(0xc6, 0x28, 0x28);
       break;
     case SamplesColumn:
       if (role == Qt::DisplayRole) return r.samples();
