@@ -55,5 +55,7 @@ int main(int argc, char** argv) {
   AppAutomation automation(&window, options);
   automation.start();
   window.show();
+  // Runs a crashed session left unsaved are offered, except to a scripted session.
+  if (!options.automated()) window.offerRecovery();
   return app.exec();
 }

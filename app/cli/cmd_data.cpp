@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "data/idx_loader.h"
+#include "util/cpu_features.h"
 #include "util/option_parser.h"
 
 namespace {
@@ -164,6 +165,7 @@ int dataCheck(int argc, char** argv) {
   if (Status s = checkDatasetDirectory(dir); !s.ok()) {
     std::printf("%-*s%s\n", kKeyWidth + 2, "error", s.error().message().c_str());
     std::printf("\n%-*s%s\n", kKeyWidth + 2, "result", "NOT usable");
+    std::printf("%-*s%s\n", kKeyWidth + 2, "kernels", kernelLevelDescription().c_str());
     std::fflush(stdout);
     return 1;
   }
@@ -186,6 +188,7 @@ int dataCheck(int argc, char** argv) {
                                                           : "the test split fails");
   }
   std::printf("\n%-*s%s\n", kKeyWidth + 2, "result", result.c_str());
+  std::printf("%-*s%s\n", kKeyWidth + 2, "kernels", kernelLevelDescription().c_str());
   std::fflush(stdout);
   return usable ? 0 : 1;
 }

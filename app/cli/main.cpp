@@ -4,6 +4,7 @@
 #include <string>
 
 #include "commands.h"
+#include "util/cpu_features.h"
 
 static void usage(FILE* out) {
   std::fputs(
@@ -14,11 +15,29 @@ static void usage(FILE* out) {
       "  run [options]         sample a Bayesian MLP with SGLD / SGHMC (see bnn-cli run --help)\n"
       "  bench [options]       time gradients, test passes and full schedules\n"
       "  report RUN_DIR        uncertainty summary, calibration and CSV tables of a saved run\n"
-      "  decide RUN_DIR        cost-sensitive decisions with a reject option (--costs, --reject)\n",
+      "  decide RUN_DIR        cost-sensitive decisions with a reject option (--costs, --reject)\n"
+      "\n"
+      "options before the command:\n"
+      "  --kernel-level L      run the kernels of instruction-set level L: avx512, avx2 or baseline\n"
+      "                        (one this CPU supports; default: the best it has, or BNN_KERNEL_LEVEL)\n",
       out);
 }
 
 int main(int argc, char** argv) {
+  // Global options come first: --kernel-level L (util/cpu_features.h). The command's own
+  // arguments then start at argv[1], as without them.
+  while (argc >= 2 && !std::strcmp(argv[1], "--kernel-level")) {
+    if (argc < 3) {
+      std::fputs("bnn-cli: --kernel-level: missing value (avx512, avx2 or baseline)\n", stderr);
+      return 2;
+    }
+    if (const bnn::Status st = bnn::forceKernelLevel(argv[2], "--kernel-level"); !st.ok()) {
+      std::fprintf(stderr, "bnn-cli: %s\n", st.error().message().c_str());
+      return 2;
+    }
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

@@ -104,17 +104,20 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
   });
 }
 
-// Weight gradient for one run of columns: 4 NV accumulators; each M row segment is loaded once
-// for the four output rows.
+// Weight gradient for one run of columns and the entries [e0, e1): 4 NV accumulators, starting
+// from zero (`fresh`) or from the partial sums of earlier entries in `out`; each M row segment
+// is loaded once for the four output rows.
 template <int NV, bool kMasked>
-void gradientRun(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm, float* out,
-                 int64_t ldo, int outRows, int c, int rem) {
+void gradientRun(const uint32_t* rows, const float* vals, int64_t e0, int64_t e1, bool fresh, const float* M,
+                 int64_t ldm, float* out, int64_t ldo, int outRows, int c, int rem) {
   __m256 acc[4][NV];
 #pragma GCC unroll 4
   for (int j = 0; j < 4; ++j)
 #pragma GCC unroll 3
-    for (int v = 0; v < NV; ++v) acc[j][v] = _mm256_setzero_ps();
-  for (int64_t e = 0; e < n; ++e) {
+    for (int v = 0; v < NV; ++v)
+      acc[j][v] =
+          fresh || j >= outRows ? _mm256_setzero_ps() : load<kMasked>(out + j * ldo + c + 8 * v, rem - 8 * v);
+  for (int64_t e = e0; e < e1; ++e) {
     const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c;
     const float* x = vals + 4 * e;
     __m256 d[NV];
@@ -134,11 +137,19 @@ void gradientRun(const uint32_t* rows, const float* vals, int64_t n, const float
       for (int v = 0; v < NV; ++v) store<kMasked>(out + j * ldo + c + 8 * v, acc[j][v], rem - 8 * v);
 }
 
+// The block's 64 columns need 32 accumulators, twice the registers AVX2 has: the entries are
+// taken in chunks whose M rows stay in L1 while each run of columns passes over them, and the
+// runs carry their sums from chunk to chunk through `out` (every sum still runs over the
+// entries in order).
 void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
                    float* out, int64_t ldo, int outRows, int c0, int width) {
-  forColumnRuns(width, [&]<int NV, bool kMasked>(int cs, int rem) {
-    gradientRun<NV, kMasked>(rows, vals, n, M, ldm, out, ldo, outRows, c0 + cs, rem);
-  });
+  constexpr int64_t kChunk = 48;
+  for (int64_t e0 = 0; e0 < n || e0 == 0; e0 += kChunk) {
+    const int64_t e1 = n - e0 < kChunk ? n : e0 + kChunk;
+    forColumnRuns(width, [&]<int NV, bool kMasked>(int cs, int rem) {
+      gradientRun<NV, kMasked>(rows, vals, e0, e1, e0 == 0, M, ldm, out, ldo, outRows, c0 + cs, rem);
+    });
+  }
 }
 
 void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width) {

@@ -7,6 +7,9 @@
 
 #include "nn/kernels.h"
 
+// GCC 12 reports a false '__Y is used uninitialized' inside its shuffle intrinsics.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
 namespace bnn::avx512 {
 namespace {
 
@@ -15,6 +18,32 @@ using kernels::kColBlock;
 // Lanes [0, rem) of a 16-float vector.
 inline __mmask16 lanes(int rem) {
   return rem >= 16 ? __mmask16(0xFFFF) : rem <= 0 ? __mmask16(0) : __mmask16((1u << rem) - 1u);
+}
+
+// Loads and stores of a vector that is full (kFull) or under a mask: masked memory operations
+// cost more on some CPUs (13% of a test pass here), so full vectors do without.
+template <bool kFull>
+inline __m512 load(__mmask16 m, const float* p) {
+  if constexpr (kFull)
+    return _mm512_loadu_ps(p);
+  else
+    return _mm512_maskz_loadu_ps(m, p);
+}
+template <bool kFull>
+inline void store(float* p, __mmask16 m, __m512 v) {
+  if constexpr (kFull)
+    _mm512_storeu_ps(p, v);
+  else
+    _mm512_mask_storeu_ps(p, m, v);
+}
+
+// Calls f.template operator()<kFull>() with kFull = (width == kColBlock).
+template <class F>
+inline void byWidth(int width, const F& f) {
+  if (width == kColBlock)
+    f.template operator()<true>();
+  else
+    f.template operator()<false>();
 }
 
 // The horizontal sum of _mm512_reduce_add_ps (GCC's tree): upper + lower 256 bits, upper + lower
@@ -34,9 +63,10 @@ inline float sum16(__m512 v) {
 // M[rows[e], c0 .. c0+width) for j < outRows (up to 4), width <= kColBlock. Sixteen named
 // accumulators in registers (GCC spills an array of __m512 on every iteration); each M row
 // segment is loaded once for all four outputs.
-void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
-                   float* out, int64_t ldo, int outRows, int c0, int width) {
-  auto maskFor = [width](int v) { return lanes(width - 16 * v); };
+template <bool kFull>
+void groupGradientT(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                    float* out, int64_t ldo, int outRows, int c0, int width) {
+  auto maskFor = [width](int v) { return kFull ? __mmask16(0xFFFF) : lanes(width - 16 * v); };
   const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
   __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00;
   __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00;
@@ -85,9 +115,10 @@ void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const flo
 // order (one fused multiply-add each, as one pixel at a time would do). The four weight-row
 // segments stay in registers while the images of the tile stream by; the output rows of a tile
 // stay in L1.
-void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
-                  float* out, int64_t ldo, int c0, int width) {
-  auto maskFor = [width](int v) { return lanes(width - 16 * v); };
+template <bool kFull>
+void groupForwardT(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
+                   float* out, int64_t ldo, int c0, int width) {
+  auto maskFor = [width](int v) { return kFull ? __mmask16(0xFFFF) : lanes(width - 16 * v); };
   const __mmask16 k0 = maskFor(0), k1 = maskFor(1), k2 = maskFor(2), k3 = maskFor(3);
   auto row = [&](int j, int v) {
     return j < wRows ? _mm512_maskz_loadu_ps(maskFor(v), W + j * ldw + c0 + 16 * v) : _mm512_setzero_ps();
@@ -96,11 +127,11 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
   const __m512 w10 = row(1, 0), w11 = row(1, 1), w12 = row(1, 2), w13 = row(1, 3);
   const __m512 w20 = row(2, 0), w21 = row(2, 1), w22 = row(2, 2), w23 = row(2, 3);
   const __m512 w30 = row(3, 0), w31 = row(3, 1), w32 = row(3, 2), w33 = row(3, 3);
-  for (int64_t e = 0; e < n; ++e) {
+  auto one = [&](int64_t e) {
     float* o = out + static_cast<int64_t>(rows[e]) * ldo + c0;
     const float* v = vals + 4 * e;
-    __m512 o0 = _mm512_maskz_loadu_ps(k0, o), o1 = _mm512_maskz_loadu_ps(k1, o + 16);
-    __m512 o2 = _mm512_maskz_loadu_ps(k2, o + 32), o3 = _mm512_maskz_loadu_ps(k3, o + 48);
+    __m512 o0 = load<kFull>(k0, o), o1 = load<kFull>(k1, o + 16);
+    __m512 o2 = load<kFull>(k2, o + 32), o3 = load<kFull>(k3, o + 48);
     const __m512 v0 = _mm512_set1_ps(v[0]), v1 = _mm512_set1_ps(v[1]);
     const __m512 v2 = _mm512_set1_ps(v[2]), v3 = _mm512_set1_ps(v[3]);
     o0 = _mm512_fmadd_ps(v0, w00, o0);
@@ -119,55 +150,83 @@ void groupForward(const uint32_t* rows, const float* vals, int64_t n, const floa
     o1 = _mm512_fmadd_ps(v3, w31, o1);
     o2 = _mm512_fmadd_ps(v3, w32, o2);
     o3 = _mm512_fmadd_ps(v3, w33, o3);
-    _mm512_mask_storeu_ps(o, k0, o0);
-    _mm512_mask_storeu_ps(o + 16, k1, o1);
-    _mm512_mask_storeu_ps(o + 32, k2, o2);
-    _mm512_mask_storeu_ps(o + 48, k3, o3);
+    store<kFull>(o, k0, o0);
+    store<kFull>(o + 16, k1, o1);
+    store<kFull>(o + 32, k2, o2);
+    store<kFull>(o + 48, k3, o3);
+  };
+  int64_t e = 0;
+  for (; e + 2 <= n; e += 2) {
+    one(e);
+    one(e + 1);
   }
+  if (e < n) one(e);
+}
+
+void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
+                   float* out, int64_t ldo, int outRows, int c0, int width) {
+  if (width == kColBlock)
+    groupGradientT<true>(rows, vals, n, M, ldm, out, ldo, outRows, c0, width);
+  else
+    groupGradientT<false>(rows, vals, n, M, ldm, out, ldo, outRows, c0, width);
+}
+
+void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
+                  float* out, int64_t ldo, int c0, int width) {
+  if (width == kColBlock)
+    groupForwardT<true>(rows, vals, n, W, ldw, wRows, out, ldo, c0, width);
+  else
+    groupForwardT<false>(rows, vals, n, W, ldw, wRows, out, ldo, c0, width);
 }
 
 void biasRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, const float* b, int c0, int width) {
-  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
-  const __m512 b0 = _mm512_maskz_loadu_ps(k0, b + c0), b1 = _mm512_maskz_loadu_ps(k1, b + c0 + 16);
-  const __m512 b2 = _mm512_maskz_loadu_ps(k2, b + c0 + 32), b3 = _mm512_maskz_loadu_ps(k3, b + c0 + 48);
-  for (int64_t i = i0; i < i1; ++i) {
-    float* z = Z + i * ldz + c0;
-    _mm512_mask_storeu_ps(z, k0, b0);
-    _mm512_mask_storeu_ps(z + 16, k1, b1);
-    _mm512_mask_storeu_ps(z + 32, k2, b2);
-    _mm512_mask_storeu_ps(z + 48, k3, b3);
-  }
+  byWidth(width, [&]<bool kFull>() {
+    const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+    const __m512 b0 = load<kFull>(k0, b + c0), b1 = load<kFull>(k1, b + c0 + 16);
+    const __m512 b2 = load<kFull>(k2, b + c0 + 32), b3 = load<kFull>(k3, b + c0 + 48);
+    for (int64_t i = i0; i < i1; ++i) {
+      float* z = Z + i * ldz + c0;
+      store<kFull>(z, k0, b0);
+      store<kFull>(z + 16, k1, b1);
+      store<kFull>(z + 32, k2, b2);
+      store<kFull>(z + 48, k3, b3);
+    }
+  });
 }
 
 void reluRows(float* Z, int64_t ldz, int64_t i0, int64_t i1, int c0, int width) {
-  const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
-  const __m512 zero = _mm512_setzero_ps();
-  for (int64_t i = i0; i < i1; ++i) {
-    float* z = Z + i * ldz + c0;
-    _mm512_mask_storeu_ps(z, k0, _mm512_max_ps(_mm512_maskz_loadu_ps(k0, z), zero));
-    _mm512_mask_storeu_ps(z + 16, k1, _mm512_max_ps(_mm512_maskz_loadu_ps(k1, z + 16), zero));
-    _mm512_mask_storeu_ps(z + 32, k2, _mm512_max_ps(_mm512_maskz_loadu_ps(k2, z + 32), zero));
-    _mm512_mask_storeu_ps(z + 48, k3, _mm512_max_ps(_mm512_maskz_loadu_ps(k3, z + 48), zero));
-  }
+  byWidth(width, [&]<bool kFull>() {
+    const __mmask16 k0 = lanes(width), k1 = lanes(width - 16), k2 = lanes(width - 32), k3 = lanes(width - 48);
+    const __m512 zero = _mm512_setzero_ps();
+    for (int64_t i = i0; i < i1; ++i) {
+      float* z = Z + i * ldz + c0;
+      store<kFull>(z, k0, _mm512_max_ps(load<kFull>(k0, z), zero));
+      store<kFull>(z + 16, k1, _mm512_max_ps(load<kFull>(k1, z + 16), zero));
+      store<kFull>(z + 32, k2, _mm512_max_ps(load<kFull>(k2, z + 32), zero));
+      store<kFull>(z + 48, k3, _mm512_max_ps(load<kFull>(k3, z + 48), zero));
+    }
+  });
 }
 
 // Sixty-four columns at a time, rows in order from zero.
 void columnSums(const float* M, int64_t ldm, int64_t rows, int c0, int c1, float* out) {
   for (int c = c0; c < c1; c += kColBlock) {
-    const int w = c1 - c;
-    const __mmask16 k0 = lanes(w), k1 = lanes(w - 16), k2 = lanes(w - 32), k3 = lanes(w - 48);
-    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    for (int64_t i = 0; i < rows; ++i) {
-      const float* r = M + i * ldm + c;
-      s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(k0, r));
-      s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(k1, r + 16));
-      s2 = _mm512_add_ps(s2, _mm512_maskz_loadu_ps(k2, r + 32));
-      s3 = _mm512_add_ps(s3, _mm512_maskz_loadu_ps(k3, r + 48));
-    }
-    _mm512_mask_storeu_ps(out + c, k0, s0);
-    _mm512_mask_storeu_ps(out + c + 16, k1, s1);
-    _mm512_mask_storeu_ps(out + c + 32, k2, s2);
-    _mm512_mask_storeu_ps(out + c + 48, k3, s3);
+    const int w = c1 - c < kColBlock ? c1 - c : kColBlock;
+    byWidth(w, [&]<bool kFull>() {
+      const __mmask16 k0 = lanes(w), k1 = lanes(w - 16), k2 = lanes(w - 32), k3 = lanes(w - 48);
+      __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+      for (int64_t i = 0; i < rows; ++i) {
+        const float* r = M + i * ldm + c;
+        s0 = _mm512_add_ps(s0, load<kFull>(k0, r));
+        s1 = _mm512_add_ps(s1, load<kFull>(k1, r + 16));
+        s2 = _mm512_add_ps(s2, load<kFull>(k2, r + 32));
+        s3 = _mm512_add_ps(s3, load<kFull>(k3, r + 48));
+      }
+      store<kFull>(out + c, k0, s0);
+      store<kFull>(out + c + 16, k1, s1);
+      store<kFull>(out + c + 32, k2, s2);
+      store<kFull>(out + c + 48, k3, s3);
+    });
   }
 }
 
@@ -175,24 +234,62 @@ void columnSums(const float* M, int64_t ldm, int64_t rows, int c0, int c1, float
 // Output layer. Classes are taken in chunks of at most 8 (accumulators in registers; the chunk
 // size is a template argument so GCC keeps the array of vectors in registers).
 
+// sum16 of four vectors at once, lane by lane the same additions: results in lanes 0, 4, 8
+// and 12 of the returned vector (a, b, c, d).
+inline __m512 sum16x4(__m512 a, __m512 b, __m512 c, __m512 d) {
+  // t3 = upper + lower 256 bits: [a.t3 | b.t3], [c.t3 | d.t3].
+  const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)),
+                                  _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)));
+  const __m512 cd = _mm512_add_ps(_mm512_shuffle_f32x4(c, d, _MM_SHUFFLE(3, 2, 3, 2)),
+                                  _mm512_shuffle_f32x4(c, d, _MM_SHUFFLE(1, 0, 1, 0)));
+  // t6 = upper + lower 128 bits of each t3: [a.t6, b.t6, c.t6, d.t6].
+  const __m512 t6 = _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, _MM_SHUFFLE(3, 1, 3, 1)),
+                                  _mm512_shuffle_f32x4(ab, cd, _MM_SHUFFLE(2, 0, 2, 0)));
+  // t8 = t6 + t6 with lanes {2,3,0,1}; then lane 0 + lane 1 of each 128 bits.
+  const __m512 t8 = _mm512_add_ps(t6, _mm512_permute_ps(t6, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm512_add_ps(t8, _mm512_permute_ps(t8, _MM_SHUFFLE(1, 1, 1, 1)));
+}
+
+// Logits of R rows x KC classes: R KC accumulators of 16 lanes, each weight vector loaded once for
+// the R rows; then the horizontal sums four at a time (sum16x4, the same tree as sum16).
+template <int R, int KC>
+void logitsBlock(const float* A, int64_t lda, int64_t i, int in, const float* WT, const float* b, int k,
+                 int c0, float* Z) {
+  __m512 acc[R * KC];
+#pragma GCC unroll 32
+  for (int q = 0; q < R * KC; ++q) acc[q] = _mm512_setzero_ps();
+  auto step = [&]<bool kFull>(int j, __mmask16 m) {
+    __m512 x[R];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r) x[r] = load<kFull>(m, A + (i + r) * lda + j);
+#pragma GCC unroll 8
+    for (int c = 0; c < KC; ++c) {
+      const __m512 w = load<kFull>(m, WT + int64_t{c0 + c} * in + j);
+#pragma GCC unroll 4
+      for (int r = 0; r < R; ++r) acc[r * KC + c] = _mm512_fmadd_ps(x[r], w, acc[r * KC + c]);
+    }
+  };
+  int j = 0;
+  for (; j + 16 <= in; j += 16) step.template operator()<true>(j, 0xFFFF);
+  if (j < in) step.template operator()<false>(j, lanes(in - j));
+  alignas(64) float sums[((R * KC + 3) / 4) * 16];
+#pragma GCC unroll 8
+  for (int q = 0; q < R * KC; q += 4) {
+    const __m512 z = _mm512_setzero_ps();
+    _mm512_store_ps(sums + 4 * q, sum16x4(acc[q], q + 1 < R * KC ? acc[q + 1] : z,
+                                          q + 2 < R * KC ? acc[q + 2] : z, q + 3 < R * KC ? acc[q + 3] : z));
+  }
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < KC; ++c) Z[(i + r) * k + c0 + c] = b[c0 + c] + sums[4 * (r * KC + c)];
+}
+
 template <int KC>
 void logitsChunk(const float* A, int64_t lda, int64_t r0, int64_t r1, int in, const float* WT, const float* b,
                  int k, int c0, float* Z) {
-  for (int64_t i = r0; i < r1; ++i) {
-    const float* a = A + i * lda;
-    __m512 acc[KC];
-#pragma GCC unroll 8
-    for (int c = 0; c < KC; ++c) acc[c] = _mm512_setzero_ps();
-    for (int j = 0; j < in; j += 16) {
-      const __mmask16 m = lanes(in - j);
-      const __m512 x = _mm512_maskz_loadu_ps(m, a + j);
-#pragma GCC unroll 8
-      for (int c = 0; c < KC; ++c)
-        acc[c] = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m, WT + int64_t{c0 + c} * in + j), acc[c]);
-    }
-#pragma GCC unroll 8
-    for (int c = 0; c < KC; ++c) Z[i * k + c0 + c] = b[c0 + c] + sum16(acc[c]);
-  }
+  constexpr int R = KC <= 6 ? 4 : 3;  // at most 24 accumulators in the 32 registers
+  int64_t i = r0;
+  for (; i + R <= r1; i += R) logitsBlock<R, KC>(A, lda, i, in, WT, b, k, c0, Z);
+  for (; i < r1; ++i) logitsBlock<1, KC>(A, lda, i, in, WT, b, k, c0, Z);
 }
 
 template <int KC>
@@ -264,21 +361,38 @@ void outputWeightGradient(const float* A, int64_t lda, int64_t rows, const float
   forClassChunks(k, [&]<int KC>(int c0) { weightGradientChunk<KC>(A, lda, rows, dZ, k, c0, j0, j1, gW); });
 }
 
+// R rows at a time: each weight vector is loaded once for the R rows; the sum over classes runs
+// in class order for every element.
+template <int R>
+void reluDeltaRows(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t i,
+                   float* dA) {
+  const __m512 zero = _mm512_setzero_ps();
+  auto step = [&]<bool kFull>(int j, __mmask16 m) {
+    __m512 acc[R];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r) acc[r] = zero;
+    for (int c = 0; c < k; ++c) {
+      const __m512 w = load<kFull>(m, WT + int64_t{c} * in + j);
+#pragma GCC unroll 4
+      for (int r = 0; r < R; ++r) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(dZ[(i + r) * k + c]), w, acc[r]);
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < R; ++r) {
+      const __mmask16 active =
+          _mm512_mask_cmp_ps_mask(m, load<kFull>(m, A + (i + r) * lda + j), zero, _CMP_GT_OQ);
+      store<kFull>(dA + (i + r) * lda + j, m, _mm512_maskz_mov_ps(active, acc[r]));
+    }
+  };
+  int j = 0;
+  for (; j + 16 <= in; j += 16) step.template operator()<true>(j, 0xFFFF);
+  if (j < in) step.template operator()<false>(j, lanes(in - j));
+}
+
 void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t lda, int in, int64_t r0,
                int64_t r1, float* dA) {
-  const __m512 zero = _mm512_setzero_ps();
-  for (int64_t i = r0; i < r1; ++i) {
-    const float* d = dZ + i * k;
-    for (int j = 0; j < in; j += 16) {
-      const __mmask16 m = lanes(in - j);
-      __m512 acc = zero;
-      for (int c = 0; c < k; ++c)
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(d[c]), _mm512_maskz_loadu_ps(m, WT + int64_t{c} * in + j), acc);
-      const __mmask16 active =
-          _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, A + i * lda + j), zero, _CMP_GT_OQ);
-      _mm512_mask_storeu_ps(dA + i * lda + j, m, _mm512_maskz_mov_ps(active, acc));
-    }
-  }
+  int64_t i = r0;
+  for (; i + 4 <= r1; i += 4) reluDeltaRows<4>(dZ, k, WT, A, lda, in, i, dA);
+  for (; i < r1; ++i) reluDeltaRows<1>(dZ, k, WT, A, lda, in, i, dA);
 }
 
 // ---------------------------------------------------------------------------------------------

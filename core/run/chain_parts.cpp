@@ -1,9 +1,13 @@
 #include "run/chain_parts.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <map>
+#include <mutex>
 
 #include "util/parallel.h"
 #include "util/philox.h"
@@ -103,31 +107,91 @@ void MlpTarget::dataGradient(const float* theta, float* gsum) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+// Converted test sets in use, by the identity of their pixels (the buffer is not freed or reused
+// while a holder of its conversion is alive, since the holders' ImageSet must outlive them).
+struct TestSetKey {
+  const uint8_t* pixels;
+  size_t bytes;
+  int64_t count;
+  int rows, cols;
+  auto operator<=>(const TestSetKey&) const = default;
+};
+std::mutex g_testSetsMutex;
+std::map<TestSetKey, std::weak_ptr<const SparseTestSet>> g_testSets;
+}  // namespace
+
+std::shared_ptr<const SparseTestSet> SparseTestSet::of(const ImageSet& set) {
+  const TestSetKey key{set.pixels.data(), set.pixels.size(), set.count, set.rows, set.cols};
+  std::lock_guard<std::mutex> lock(g_testSetsMutex);
+  std::erase_if(g_testSets, [](const auto& kv) { return kv.second.expired(); });
+  if (auto it = g_testSets.find(key); it != g_testSets.end())
+    if (auto shared = it->second.lock()) return shared;
+  auto built = std::make_shared<SparseTestSet>();
+  for (int64_t s = 0; s < set.count; s += kTestChunk) {
+    built->chunkStart.push_back(s);
+    built->chunks.emplace_back();
+    built->chunks.back().gatherRange(set, s, std::min(kTestChunk, set.count - s));
+  }
+  built->chunkStart.push_back(set.count);
+  g_testSets[key] = built;
+  return built;
+}
+
 struct TestEvaluator::Scratch {
   tbb::enumerable_thread_specific<MlpWorkspace> workspaces;
+  // Pipelined evaluation: its copy of θ, its task and its outcome.
+  std::vector<float> theta;
+  tbb::task_group group;
+  std::atomic<bool> done{false};
+  double accuracy = 0;
 };
 
 TestEvaluator::TestEvaluator(const Mlp& mlp, const ImageSet& test)
-    : m_mlp(mlp), m_test(test), m_scratch(std::make_unique<Scratch>()) {
-  for (int64_t s = 0; s < test.count; s += kTestChunk) {
-    m_chunkStart.push_back(s);
-    m_chunks.emplace_back();
-    m_chunks.back().gatherRange(test, s, std::min(kTestChunk, test.count - s));
-  }
-  m_chunkStart.push_back(test.count);
+    : m_mlp(mlp), m_test(test), m_set(SparseTestSet::of(test)), m_scratch(std::make_unique<Scratch>()) {
   m_logProbs.resize(static_cast<size_t>(test.count * mlp.numClasses()));
-  m_correct.resize(m_chunks.size());
-  m_chunkBad.resize(m_chunks.size());
+  m_correct.resize(m_set->chunks.size());
+  m_chunkBad.resize(m_set->chunks.size());
 }
 
-TestEvaluator::~TestEvaluator() = default;
+TestEvaluator::~TestEvaluator() {
+  if (!m_pending) return;
+  try {
+    m_scratch->group.wait();
+  } catch (...) {  // the owner is already unwinding from an error of its own
+  }
+}
+
+void TestEvaluator::start(const float* theta, PredictiveAccumulator* accumulate) {
+  if (m_pending) finish();
+  Scratch& s = *m_scratch;
+  s.theta.assign(theta, theta + m_mlp.numParams());
+  s.done.store(false, std::memory_order_relaxed);
+  m_pending = true;
+  const auto t0 = Clock::now();
+  s.group.run([this, accumulate, t0] {
+    Scratch& sc = *m_scratch;
+    sc.accuracy = evaluate(sc.theta.data(), accumulate);
+    m_lastSeconds = secondsSince(t0);
+    sc.done.store(true, std::memory_order_release);
+  });
+}
+
+bool TestEvaluator::ready() const { return m_pending && m_scratch->done.load(std::memory_order_acquire); }
+
+double TestEvaluator::finish() {
+  if (!m_pending) return m_scratch->accuracy;
+  m_pending = false;
+  m_scratch->group.wait();  // rethrows what the evaluation threw
+  return m_scratch->accuracy;
+}
 
 double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumulate) {
   const int k = m_mlp.numClasses();
-  parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
-    const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
+  parallelBlocks(static_cast<int64_t>(m_set->chunks.size()), [&](int64_t c) {
+    const int64_t r0 = m_set->chunkStart[c], r1 = m_set->chunkStart[c + 1];
     float* out = m_logProbs.data() + r0 * k;
-    m_mlp.logProbabilities(theta, m_chunks[c], out, m_scratch->workspaces.local(), false);
+    m_mlp.logProbabilities(theta, m_set->chunks[c], out, m_scratch->workspaces.local(), false);
     int64_t correct = 0;
     uint8_t bad = 0;
     for (int64_t i = r0; i < r1; ++i) {
@@ -145,8 +209,8 @@ double TestEvaluator::evaluate(const float* theta, PredictiveAccumulator* accumu
   m_nonFinite = std::any_of(m_chunkBad.begin(), m_chunkBad.end(), [](uint8_t b) { return b != 0; });
   // A sample enters the predictive only when all of it is finite.
   if (accumulate && !m_nonFinite) {
-    parallelBlocks(static_cast<int64_t>(m_chunks.size()), [&](int64_t c) {
-      const int64_t r0 = m_chunkStart[c], r1 = m_chunkStart[c + 1];
+    parallelBlocks(static_cast<int64_t>(m_set->chunks.size()), [&](int64_t c) {
+      const int64_t r0 = m_set->chunkStart[c], r1 = m_set->chunkStart[c + 1];
       accumulate->addRows(m_logProbs.data() + r0 * k, r0, r1);
     });
     accumulate->countSample();

@@ -64,7 +64,20 @@ class MlpTarget final : public GradientTarget {
   double m_lastLogLik = 0;
 };
 
-/// Evaluates θ on the whole test set in fixed chunks (parallel, deterministic).
+/// A test set as column-group batches (nn/sparse_batch.h) of fixed chunks of images, converted
+/// once per ImageSet: every evaluator of the same set shares one copy (two chains on MNIST hold
+/// 11 MB instead of 22 MB and read the same cache lines). Immutable; thread-safe.
+struct SparseTestSet {
+  std::vector<SparseBatch> chunks;
+  std::vector<int64_t> chunkStart;  // first image of each chunk, then the image count
+
+  /// The shared conversion of `set`, built on first use and kept while any holder is alive.
+  /// `set` must outlive the holders and not change.
+  static std::shared_ptr<const SparseTestSet> of(const ImageSet& set);
+};
+
+/// Evaluates θ on the whole test set in fixed chunks (parallel, deterministic). One thread uses
+/// an evaluator at a time; several evaluators (chains) may share the converted test set.
 class TestEvaluator {
  public:
   TestEvaluator(const Mlp& mlp, const ImageSet& test);
@@ -72,6 +85,20 @@ class TestEvaluator {
   /// Log-probabilities of every test image under θ (kept in logProbs()); returns the pointwise
   /// accuracy. When `accumulate` is given, the sample is added to it (in the same pass).
   double evaluate(const float* theta, PredictiveAccumulator* accumulate);
+
+  /// The same evaluation pipelined: start() copies θ and returns at once; the evaluation runs as
+  /// a task of the calling thread's TBB arena, which its other threads take up while the caller
+  /// goes on (`accumulate` must not be touched meanwhile). finish() waits for it, helping with
+  /// its chunks, and returns its accuracy. Results equal evaluate()'s bit for bit whatever the
+  /// timing. One evaluation at a time; start, ready and finish on the same thread.
+  void start(const float* theta, PredictiveAccumulator* accumulate);
+  bool pending() const { return m_pending; }
+  /// True when the started evaluation has completed (finish() will not wait).
+  bool ready() const;
+  double finish();
+  /// Seconds of the last evaluation from its start to its completion.
+  double lastSeconds() const { return m_lastSeconds; }
+
   const std::vector<float>& logProbs() const { return m_logProbs; }
   /// True when the last evaluation produced a NaN/Inf log-probability.
   bool lastHadNonFinite() const { return m_nonFinite; }
@@ -81,13 +108,14 @@ class TestEvaluator {
   struct Scratch;
   const Mlp& m_mlp;
   const ImageSet& m_test;
-  std::vector<SparseBatch> m_chunks;
-  std::vector<int64_t> m_chunkStart;
+  std::shared_ptr<const SparseTestSet> m_set;
   std::vector<float> m_logProbs;
   std::vector<int64_t> m_correct;
   std::vector<uint8_t> m_chunkBad;
   std::unique_ptr<Scratch> m_scratch;
   bool m_nonFinite = false;
+  bool m_pending = false;
+  double m_lastSeconds = 0;
 };
 
 }  // namespace bnn

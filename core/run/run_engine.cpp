@@ -109,14 +109,6 @@ class ChainLoop {
     m_phase = Phase::Warmup;
     report();
 
-    auto evalSeconds = [&](auto&& f) {
-      const auto t0 = Clock::now();
-      const double acc = f();
-      r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      ++r.timings.testPasses;
-      m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
-      return acc;
-    };
     const StepSchedule schedule(m_c);
     auto diverged = [&](Phase phase, int64_t s) {
       const double h = phase == Phase::Warmup ? m_c.stepSize : schedule.at(s).stepSize;
@@ -126,16 +118,16 @@ class ChainLoop {
                        " (non-finite values)" + ChainHealth::divergedSuggestion(m_c.stepSize),
                    m_globalStep};
     };
-    // Quiet failures (run/chain_health.h): the potential at the first step and at every test
+    // Quiet failures (run/chain_health.h): the potential after the first step and at every test
     // pass, the accuracy of every pass, how far θ moved from θ₀.
     ChainHealth health(m_c.stepSize, ChainHealth::chanceAccuracy(m_d.test.labels, m_d.numClasses),
                        shape.numParams(), m_c.temperature);
     const std::vector<float> theta0 = theta;
-    const double scale = target.dataScale(), prec = target.priorPrecision();
+    const double dataScale = target.dataScale(), priorPrecision = target.priorPrecision();
     auto notePotential = [&](Phase phase, int64_t s) {
       double sq = 0;
       for (float v : theta) sq += static_cast<double>(v) * v;
-      health.potential(phase, s, -scale * target.lastLogLikelihood() + 0.5 * prec * sq);
+      health.potential(phase, s, -dataScale * target.lastLogLikelihood() + 0.5 * priorPrecision * sq);
     };
     auto stepOnce = [&](Sampler* smp, const StepControl& control) {
       const auto t0 = Clock::now();
@@ -149,32 +141,77 @@ class ChainLoop {
       return ok;
     };
 
+    // Test passes are pipelined: the evaluation of a state runs on a copy of θ while the chain
+    // takes its next steps (TestEvaluator::start), and is recorded, in order, when it has
+    // finished or before the next one starts (settle). Its results are the same as if the chain
+    // had waited. When it finds θ non-finite, the run ends as it would have at that state: the
+    // steps taken meanwhile are dropped.
+    struct Pending {
+      bool active = false;
+      Phase phase = Phase::Warmup;
+      int64_t step = 0, gradEvals = 0, globalStep = 0;
+    } pending;
+    auto settle = [&]() -> bool {
+      if (!pending.active) return true;
+      pending.active = false;
+      const double acc = eval.finish();
+      r.timings.evalSeconds += eval.lastSeconds();
+      ++r.timings.testPasses;
+      m_secondsPerEval = r.timings.evalSeconds / static_cast<double>(r.timings.testPasses);
+      if (eval.lastHadNonFinite()) {
+        m_globalStep = pending.globalStep;
+        r.timings.gradEvals = m_gradEvals = pending.gradEvals;
+        diverged(pending.phase, pending.step);
+        return false;
+      }
+      r.lastPointwiseAccuracy = acc;
+      health.evaluated(pending.phase, pending.step, acc);
+      if (pending.phase == Phase::Warmup) {
+        CurvePoint p{Phase::Warmup, pending.step, pending.gradEvals, seconds(), acc};
+        r.curve.push_back(p);
+        m_lastError = 100.0 * (1.0 - acc);
+        if (m_obs) m_obs->curvePointRecorded(p);
+      } else {
+        CurvePoint p{Phase::Sampling,
+                     pending.step,
+                     pending.gradEvals,
+                     seconds(),
+                     acc,
+                     r.predictive.accuracy(m_d.test.labels.data()),
+                     r.predictive.sampleCount()};
+        r.curve.push_back(p);
+        m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
+        if (m_obs) {
+          m_obs->curvePointRecorded(p);
+          m_obs->predictiveUpdated(r.predictive);
+        }
+      }
+      return true;
+    };
+    // Starts evaluating the current state (after settling the previous evaluation).
+    auto launch = [&](Phase phase, int64_t s) -> bool {
+      if (!settle()) return false;
+      pending = {true, phase, s, m_gradEvals, m_globalStep};
+      notePotential(phase, s);
+      eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
+      return true;
+    };
+
     // Warm-up: W steps, pointwise test accuracy every K steps (after step 0, K, 2K, ...).
     for (int64_t s = 0; s < m_warmSteps; ++s) {
       if (cancelled()) {
+        if (!settle()) return;
         r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
         return;
       }
       if (!stepOnce(sampler, schedule.warmup())) {
-        diverged(Phase::Warmup, s);
+        if (settle()) diverged(Phase::Warmup, s);
         return;
       }
       m_step = s + 1;
-      if (s == 0) notePotential(Phase::Warmup, s);
-      if (s % m_c.evalEvery == 0) {
-        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
-        if (eval.lastHadNonFinite()) {
-          diverged(Phase::Warmup, s);
-          return;
-        }
-        if (s > 0) notePotential(Phase::Warmup, s);
-        health.evaluated(Phase::Warmup, s, acc);
-        CurvePoint p{Phase::Warmup, s, m_gradEvals, seconds(), acc};
-        r.curve.push_back(p);
-        m_lastError = 100.0 * (1.0 - acc);
-        if (m_obs) m_obs->curvePointRecorded(p);
-        r.lastPointwiseAccuracy = acc;
-      }
+      if (m_globalStep == 1) notePotential(Phase::Warmup, s);
+      if (eval.ready() && !settle()) return;
+      if (s % m_c.evalEvery == 0 && !launch(Phase::Warmup, s)) return;
       maybeReport();
     }
     m_warmDone = seconds();
@@ -188,45 +225,31 @@ class ChainLoop {
     bool lastEvaluated = false;
     for (int64_t s = 0; s < m_sampSteps; ++s) {
       if (cancelled()) {
+        if (!settle()) return;
         r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
         return;
       }
       const StepControl control = schedule.at(s);
       if (!stepOnce(sampler, control)) {
-        diverged(Phase::Sampling, s);
+        if (settle()) diverged(Phase::Sampling, s);
         return;
       }
       m_step = s + 1;
+      if (m_globalStep == 1) notePotential(Phase::Sampling, s);
       lastEvaluated = false;
-      if (s == 0 && m_warmSteps == 0) notePotential(Phase::Sampling, s);
+      if (eval.ready() && !settle()) return;
       if ((s + 1) % m_c.thinning == 0 && !control.explore) {
-        const double acc = evalSeconds([&] { return eval.evaluate(theta.data(), &r.predictive); });
-        if (eval.lastHadNonFinite()) {
-          diverged(Phase::Sampling, s);
-          return;
-        }
-        if (s > 0 || m_warmSteps > 0) notePotential(Phase::Sampling, s);
-        health.evaluated(Phase::Sampling, s, acc);
-        CurvePoint p{Phase::Sampling,
-                     s,
-                     m_gradEvals,
-                     seconds(),
-                     acc,
-                     r.predictive.accuracy(m_d.test.labels.data()),
-                     r.predictive.sampleCount()};
-        r.curve.push_back(p);
-        r.lastPointwiseAccuracy = acc;
+        if (!launch(Phase::Sampling, s)) return;
         lastEvaluated = true;
-        m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
-        if (m_obs) {
-          m_obs->curvePointRecorded(p);
-          m_obs->predictiveUpdated(r.predictive);
-        }
       }
       maybeReport();
     }
+    if (!settle()) return;
     if (!lastEvaluated) {
-      r.lastPointwiseAccuracy = evalSeconds([&] { return eval.evaluate(theta.data(), nullptr); });
+      const auto t0 = Clock::now();
+      r.lastPointwiseAccuracy = eval.evaluate(theta.data(), nullptr);
+      r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      ++r.timings.testPasses;
     }
     double moved = 0, norm0 = 0;
     for (size_t j = 0; j < theta.size(); ++j) {

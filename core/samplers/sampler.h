@@ -15,8 +15,8 @@
 // (T = 1 gives exactly the reference equations.)
 //
 // The step size of each step comes from the run's schedule (samplers/step_schedule.h) through
-// StepControl; an exploration step of a cyclical schedule is the sampler at temperature 0: no
-// random number enters it (ξ = 0, SGHMC's momentum starts from 0, SGNHT's thermostat aims at 0).
+// StepControl; an exploration step of a cyclical schedule is the sampler at temperature 0: its
+// noise is multiplied by 0 (SGHMC's momentum starts from 0, SGNHT's thermostat aims at 0).
 // The noise draw numbers advance as if it had been drawn, so step t's noise never depends on
 // the schedule.
 //

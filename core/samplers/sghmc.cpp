@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "samplers/noise_chunks.h"
 #include "samplers/sampler.h"
 #include "samplers/update_kernels.h"
 
@@ -63,17 +64,17 @@ class Sghmc final : public Sampler {
         const bool moveNext = l + 1 < m_s.leapfrogSteps;
         target.dataGradient(theta, m_gsum.data());
         ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
-          float xi[detail::kUpdateBlock];
-          detail::fillNoise(m_noise, draw, b, e - b, !ctl.explore, xi);
-          return K.chen(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma, moveNext) == 0;
+          return detail::withNoise(m_noise, draw, b, e, [&](int64_t o, int64_t n, const float* xi) {
+            return K.chen(theta + o, p + o, g + o, xi, n, scale, prec, hf, decay, sigma, moveNext);
+          });
         });
       } else {
         // Gradient at the old position; then θ += h p and p updated with that gradient.
         target.dataGradient(theta, m_gsum.data());
         ok = detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
-          float xi[detail::kUpdateBlock];
-          detail::fillNoise(m_noise, draw, b, e - b, !ctl.explore, xi);
-          return K.ma(theta + b, p + b, g + b, xi, e - b, scale, prec, hf, decay, sigma) == 0;
+          return detail::withNoise(m_noise, draw, b, e, [&](int64_t o, int64_t n, const float* xi) {
+            return K.ma(theta + o, p + o, g + o, xi, n, scale, prec, hf, decay, sigma);
+          });
         });
       }
       if (!ok) return false;

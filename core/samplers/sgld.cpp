@@ -2,6 +2,7 @@
 #include <cmath>
 #include <vector>
 
+#include "samplers/noise_chunks.h"
 #include "samplers/sampler.h"
 #include "samplers/update_kernels.h"
 
@@ -34,9 +35,9 @@ class Sgld final : public Sampler {
     const update::UpdateKernels& K = update::updateKernels();
     // Fused: noise, gradient estimate and update in one pass over each block.
     return detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
-      float xi[detail::kUpdateBlock];
-      detail::fillNoise(m_noise, draw, b, e - b, !ctl.explore, xi);
-      return K.sgld(theta + b, g + b, xi, e - b, scale, prec, h, sigma) == 0;
+      return detail::withNoise(m_noise, draw, b, e, [&](int64_t o, int64_t n, const float* xi) {
+        return K.sgld(theta + o, g + o, xi, n, scale, prec, h, sigma);
+      });
     });
   }
 

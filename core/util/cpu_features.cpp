@@ -160,15 +160,17 @@ Result<KernelLevel> resolveKernelLevel(std::string_view name, std::string_view s
                    std::string("this CPU supports ") + kernelLevelTitle(best) + " at most");
 }
 
-std::string kernelLevelReport() {
+std::string kernelLevelDescription() {
   const KernelLevel active = activeKernelLevel();
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::string s = std::string("kernels: ") + kernelLevelTitle(active);
+  std::string s = kernelLevelTitle(active);
   if (g_source.empty()) return s + ", detected";
   s += ", forced by " + g_source;
   if (active != g_detected) s += std::string("; this CPU supports ") + kernelLevelTitle(g_detected);
   return s;
 }
+
+std::string kernelLevelReport() { return "kernels: " + kernelLevelDescription(); }
 
 std::string kernelLevelNotice() {
   initialise();

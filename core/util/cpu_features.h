@@ -51,8 +51,10 @@ Status forceKernelLevel(KernelLevel level);
 /// The same for a name, as typed by a user (`source` names the option in the message).
 Status forceKernelLevel(std::string_view name, std::string_view source);
 
-/// One line for reports: "kernels: AVX2 + FMA (x86-64-v3), forced by BNN_KERNEL_LEVEL; this CPU
-/// supports AVX-512 (x86-64-v4)" or "kernels: AVX-512 (x86-64-v4), detected".
+/// The active level and how it was chosen: "AVX-512 (x86-64-v4), detected" or "AVX2 + FMA
+/// (x86-64-v3), forced by BNN_KERNEL_LEVEL; this CPU supports AVX-512 (x86-64-v4)".
+std::string kernelLevelDescription();
+/// One line for reports: "kernels: " and the description.
 std::string kernelLevelReport();
 /// Why BNN_KERNEL_LEVEL was refused ("" when it was not set or was honoured).
 std::string kernelLevelNotice();

@@ -134,7 +134,9 @@ void halves(uint64_t g, uint64_t draw, uint64_t key, float* out) {
 }
 
 void normalBatches(uint64_t first, int64_t count, uint64_t draw, uint64_t key, float* out) {
-  for (int64_t b = 0; b < count; ++b) halves<2>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
+  int64_t b = 0;
+  for (; count - b >= 2; b += 2) halves<4>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
+  for (; b < count; ++b) halves<2>(first + static_cast<uint64_t>(b), draw, key, out + b * 64);
 }
 
 // ---- exp of non-positive floats ------------------------------------------------------------

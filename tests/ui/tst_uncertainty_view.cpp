@@ -86,6 +86,7 @@ class TestUncertaintyView : public QObject {
   void runWithoutSamples();
   void runWithoutImages();
   void newerResultKeepsSelection();
+  void automaticSelectionFollowsTheFirstTile();
   void orderIsHeldUnderThePointer();
   void compactLayoutMovesTheDetail();
   void exports();
@@ -418,6 +419,31 @@ void TestUncertaintyView::newerResultKeepsSelection() {
   QVERIFY(m_view->detail()->title().startsWith(QStringLiteral("Test image #12:")));
 }
 
+void TestUncertaintyView::automaticSelectionFollowsTheFirstTile() {
+  QCOMPARE(m_view->state()->selectedImage(), 0);  // chosen by the view, not by the user
+  // A newer result in which image 49 is the least certain (the order reversed).
+  auto reversed = handMadeRun();
+  {
+    auto flipped = handMadeRun(true, 0.0);
+    std::vector<double> logSum(size_t(kImages) * 10), sumPLogP(kImages);
+    std::vector<uint32_t> votes(size_t(kImages) * 10);
+    for (int i = 0; i < kImages; ++i) {
+      const int from = kImages - 1 - i;
+      for (int c = 0; c < 10; ++c) {
+        logSum[size_t(i) * 10 + c] = flipped->predictive.logSum()[size_t(from) * 10 + c];
+        votes[size_t(i) * 10 + c] = flipped->predictive.votes()[size_t(from) * 10 + c];
+      }
+      sumPLogP[size_t(i)] = flipped->predictive.sumPLogP()[size_t(from)];
+    }
+    reversed->predictive.restore(kImages, 10, 2, std::move(logSum), std::move(sumPLogP), std::move(votes));
+  }
+  feed(viewRun("a", "Run A", reversed));
+  QCOMPARE(m_view->gallery()->listView()->currentIndex().row(), 0);
+  QCOMPARE(m_view->state()->selectedImage(), 49);
+  QVERIFY(m_view->detail()->title().startsWith(QStringLiteral("Test image #49:")));
+  QVERIFY(m_view->gallery()->listView()->selectionModel()->isSelected(model()->index(0)));
+}
+
 void TestUncertaintyView::orderIsHeldUnderThePointer() {
   GalleryPane* g = m_view->gallery();
   const auto before = model()->sharedAnalysis();
@@ -451,10 +477,12 @@ void TestUncertaintyView::compactLayoutMovesTheDetail() {
   QVERIFY(m_view->isCompact());
   QCOMPARE(m_view->chartTabs()->indexOf(m_view->detail()), 0);
   QCOMPARE(m_view->exports().first().baseName, QStringLiteral("per_digit"));
+  m_view->chartTabs()->setCurrentWidget(m_view->perDigit());  // the detail tab is hidden now
   m_view->resize(1400, 900);
   QVERIFY(!m_view->isCompact());
   QCOMPARE(m_view->chartTabs()->indexOf(m_view->detail()), -1);
   QCOMPARE(m_view->chartTabs()->count(), 3);
+  QVERIFY(m_view->detail()->isVisible());
 }
 
 void TestUncertaintyView::exports() {

@@ -1,5 +1,7 @@
 #include "common/latency_monitor.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,6 +9,12 @@ namespace {
 constexpr int kIntervalMs = 10;
 constexpr size_t kRecentSamples = 6000;  // 60 s at 10 ms
 constexpr size_t kLongest = 8;
+
+qint64 threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 }  // namespace
 
 LatencyMonitor::LatencyMonitor(QObject* parent) : QObject(parent) {
@@ -15,6 +23,7 @@ LatencyMonitor::LatencyMonitor(QObject* parent) : QObject(parent) {
   connect(&m_timer, &QTimer::timeout, this, &LatencyMonitor::tick);
   m_clock.start();
   m_lastNs = m_resetNs = m_clock.nsecsElapsed();
+  m_lastCpuNs = threadCpuNs();
   m_timer.start();
 }
 
@@ -22,6 +31,9 @@ void LatencyMonitor::tick() {
   const qint64 now = m_clock.nsecsElapsed();
   const double lateMs = std::max(0.0, double(now - m_lastNs) / 1e6 - kIntervalMs);
   m_lastNs = now;
+  const qint64 cpu = threadCpuNs();
+  m_busy.push_back(double(cpu - m_lastCpuNs) / 1e6);
+  m_lastCpuNs = cpu;
   m_recent.push_back(lateMs);
   if (m_recent.size() > kRecentSamples) m_recent.pop_front();
   m_sinceReset.push_back(lateMs);
@@ -39,9 +51,11 @@ void LatencyMonitor::tick() {
 void LatencyMonitor::reset() {
   m_recent.clear();
   m_sinceReset.clear();
+  m_busy.clear();
   m_twoChains.clear();
   m_longest.clear();
   m_lastNs = m_resetNs = m_clock.nsecsElapsed();
+  m_lastCpuNs = threadCpuNs();
 }
 
 LatencyMonitor::Stats LatencyMonitor::statsOf(std::vector<double> v) {
@@ -67,6 +81,8 @@ LatencyMonitor::Stats LatencyMonitor::twoChains() const { return statsOf(m_twoCh
 
 LatencyMonitor::Stats LatencyMonitor::sinceReset() const { return statsOf(m_sinceReset); }
 
+LatencyMonitor::Stats LatencyMonitor::busySinceReset() const { return statsOf(m_busy); }
+
 QString LatencyMonitor::summary() const {
   auto line = [](const QString& what, const Stats& s) {
     return QStringLiteral("%1: p50 %2 ms, p99 %3 ms, max %4 ms (%5 samples)")
@@ -82,6 +98,8 @@ QString LatencyMonitor::summary() const {
   const Stats t = twoChains();
   s += t.count ? line(QStringLiteral("  while two or more chains ran"), t)
                : QStringLiteral("  no samples yet with two or more chains running");
+  s += QLatin1Char('\n') +
+       line(QStringLiteral("GUI-thread CPU time between ticks, since reset"), busySinceReset());
   s += QStringLiteral("\nLongest stalls since reset (ms late, seconds after reset, chains running):");
   if (m_longest.empty()) s += QStringLiteral(" none");
   for (const Stall& st : m_longest)

@@ -9,7 +9,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
-#include <QSplitter>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -21,7 +20,8 @@
 DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   auto* outer = new QVBoxLayout(this);
   outer->setContentsMargins(0, 0, 0, 0);
-  auto* box = new QGroupBox(QStringLiteral("Selected image"), this);
+  m_box = new QGroupBox(QStringLiteral("Selected image"), this);
+  auto* box = m_box;
   outer->addWidget(box);
   auto* lay = new QVBoxLayout(box);
   lay->setContentsMargins(4, 4, 4, 4);
@@ -32,8 +32,7 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   m_title->setFont(bold);
   lay->addWidget(m_title);
 
-  auto* split = new QSplitter(Qt::Horizontal, box);
-  split->setChildrenCollapsible(false);
+  auto* row = new QHBoxLayout;
   // Digit above its measures, in a scroll area: a short pane scrolls instead of overlapping.
   auto* textHost = new QWidget;
   auto* text = new QVBoxLayout(textHost);
@@ -55,11 +54,12 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(190);
-  split->addWidget(scroll);
+  scroll->setMinimumWidth(170);
+  scroll->setMaximumWidth(300);  // the measures need no more; the chart takes the rest
+  row->addWidget(scroll);
 
   m_chart = makeChartView(QStringLiteral("p̄ and vote share per class"));
-  m_chart->setMinimumSize(220, 160);
+  m_chart->setMinimumSize(190, 160);
   m_chart->setToolTip(
       QStringLiteral("mean probability p̄: the average of each sample's probability for the class.\n"
                      "vote share: the fraction of samples whose own prediction (argmax) is the class."));
@@ -87,14 +87,17 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   chart->addAxis(ay, Qt::AlignLeft);
   series->attachAxis(ax);
   series->attachAxis(ay);
-  split->addWidget(m_chart);
-  split->setStretchFactor(0, 2);
-  split->setStretchFactor(1, 3);
-  lay->addWidget(split, 1);
+  row->addWidget(m_chart, 1);
+  lay->addLayout(row, 1);
   showImage(nullptr, nullptr, -1);
 }
 
 QString DetailPane::title() const { return m_title->text(); }
+
+void DetailPane::setFramed(bool framed) {
+  m_box->setTitle(framed ? QStringLiteral("Selected image") : QString());
+  m_box->setFlat(!framed);
+}
 
 QString DetailPane::measures() const { return m_measures->text(); }
 

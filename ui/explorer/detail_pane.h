@@ -14,6 +14,7 @@
 QT_BEGIN_NAMESPACE
 class QBarSet;
 class QChartView;
+class QGroupBox;
 class QLabel;
 QT_END_NAMESPACE
 
@@ -29,6 +30,8 @@ class DetailPane : public QWidget {
   void showImage(std::shared_ptr<const bnn::RunResult> run,
                  std::shared_ptr<const bnn::UncertaintyAnalysis> analysis, int index);
   int image() const { return m_image; }
+  /// With its titled frame (beside the charts) or without (as a tab of its own).
+  void setFramed(bool framed);
   QString title() const;
   QString measures() const;  // rich text
   QChartView* chartView() const { return m_chart; }
@@ -40,6 +43,7 @@ class DetailPane : public QWidget {
   int m_image = -1;
   std::shared_ptr<const bnn::RunResult> m_run;  // kept while shown
   std::shared_ptr<const bnn::UncertaintyAnalysis> m_analysis;
+  QGroupBox* m_box = nullptr;
   DigitView* m_digit = nullptr;
   ElidedLabel* m_title = nullptr;
   QLabel* m_measures = nullptr;

@@ -16,6 +16,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QSettings>
 #include <QToolButton>
@@ -158,7 +159,9 @@ GalleryPane::GalleryPane(ExplorerState* state, QWidget* parent) : QWidget(parent
     updateCount();
   });
   connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& i) {
-    if (i.isValid()) m_state->setSelectedImage(m_model->imageIndexAt(i.row()));
+    if (m_settingSelection || !i.isValid()) return;
+    m_userPicked = true;  // the user's tile stays selected through newer results and filters
+    m_state->setSelectedImage(m_model->imageIndexAt(i.row()));
   });
   connect(m_update, &QPushButton::clicked, this, &GalleryPane::applyHeldUpdate);
   connect(state, &ExplorerState::shownChanged, this, &GalleryPane::onShownChanged);
@@ -188,15 +191,16 @@ void GalleryPane::show(std::shared_ptr<const RunAnalysis> analysis, bool keepPos
   m_held.reset();
   m_update->hide();
   m_shown = std::move(analysis);
+  if (!keepPosition) m_userPicked = false;  // another run: start again at its least certain image
   const int scroll = m_view->verticalScrollBar()->value();
   {
-    const QSignalBlocker block(m_view->selectionModel());
+    const QScopedValueRollback guard(m_settingSelection, true);
     if (m_shown)
       m_model->setSource(m_shown->run, m_shown->analysis);
     else
       m_model->setSource(nullptr, nullptr);
   }
-  if (keepPosition) m_view->verticalScrollBar()->setValue(scroll);
+  if (keepPosition && m_userPicked) m_view->verticalScrollBar()->setValue(scroll);
   followSelection();
   updateCount();
   Q_EMIT tilesChanged();
@@ -227,7 +231,7 @@ void GalleryPane::updateFilter() {
   f.onlyConfidentlyWrong = m_confidentlyWrong->isChecked();
   f.threshold = m_state->threshold();
   {
-    const QSignalBlocker block(m_view->selectionModel());
+    const QScopedValueRollback guard(m_settingSelection, true);
     m_model->setFilter(f);
   }
   followSelection();
@@ -235,10 +239,11 @@ void GalleryPane::updateFilter() {
 }
 
 void GalleryPane::followSelection() {
-  // Keep the selected image where the filter keeps it; otherwise the first tile (or none).
-  int row = m_model->rowOfImage(m_state->selectedImage());
+  // The image the user picked stays selected where the filter keeps it; otherwise (or when the
+  // selection was automatic) the first tile, the least certain image (or none).
+  int row = m_userPicked ? m_model->rowOfImage(m_state->selectedImage()) : -1;
   if (row < 0 && m_model->rowCount() > 0) row = 0;
-  const QSignalBlocker block(m_view->selectionModel());
+  const QScopedValueRollback guard(m_settingSelection, true);
   if (row >= 0) {
     const QModelIndex index = m_model->index(row);
     m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);

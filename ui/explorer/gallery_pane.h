@@ -89,4 +89,6 @@ class GalleryPane : public QWidget {
   std::shared_ptr<const RunAnalysis> m_shown;  // analysis the tiles show
   std::shared_ptr<const RunAnalysis> m_held;   // newer one, waiting for the pointer to leave
   bool m_pointerOver = false;
+  bool m_userPicked = false;        // the selected tile is the user's choice
+  bool m_settingSelection = false;  // our own changes of the current tile
 };

@@ -24,8 +24,7 @@ PerDigitPane::PerDigitPane(const ExplorerState* state, QWidget* parent) : QWidge
   m_mode = new QComboBox(this);
   m_mode->addItem(QStringLiteral("Number of uncertain images"));
   m_mode->addItem(QStringLiteral("Share of the digit's images (%)"));
-  m_mode->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  m_mode->setMinimumContentsLength(16);
+  m_mode->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* label = new QLabel(QStringLiteral("Bars:"), this);
   label->setBuddy(m_mode);
   row->addWidget(label);

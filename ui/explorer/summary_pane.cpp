@@ -56,7 +56,7 @@ SummaryPane::SummaryPane(const ExplorerState* state, QWidget* parent) : QWidget(
   m_table->setToolTip(explorer_text::definitions());
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   m_table->horizontalHeader()->setSectionResizeMode(RunColumn, QHeaderView::Interactive);
-  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->horizontalHeader()->setStretchLastSection(false);
   m_table->setColumnWidth(RunColumn, 150);
   m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);

@@ -19,7 +19,7 @@ ThresholdControl::ThresholdControl(ExplorerState* state, QWidget* parent) : QWid
   m_slider = new QSlider(Qt::Horizontal, this);
   m_slider->setRange(int(std::lround(ExplorerState::kMinThreshold * kSteps)),
                      int(std::lround(ExplorerState::kMaxThreshold * kSteps)));
-  m_slider->setMinimumWidth(80);
+  m_slider->setMinimumWidth(60);
   m_spin = new QDoubleSpinBox(this);
   m_spin->setRange(ExplorerState::kMinThreshold, ExplorerState::kMaxThreshold);
   m_spin->setDecimals(3);

@@ -88,12 +88,15 @@ void UncertaintyView::setCompact(bool compact) {
   if (compact == m_compact) return;
   m_compact = compact;
   if (compact) {
-    m_tabs->insertTab(0, m_detail, QStringLiteral("Selected image"));
+    m_detail->setFramed(false);
+    m_tabs->insertTab(0, m_detail, QStringLiteral("Image"));
     m_tabs->setCurrentIndex(0);
   } else {
     const int current = m_tabs->currentIndex();
     m_tabs->removeTab(m_tabs->indexOf(m_detail));
+    m_detail->setFramed(true);
     m_right->insertWidget(0, m_detail);
+    m_detail->show();  // the tab widget hid it when it was not the current tab
     m_right->setStretchFactor(0, 2);
     m_tabs->setCurrentIndex(std::max(0, current - 1));
   }

@@ -30,6 +30,7 @@ QString samplerText(const bnn::RunConfig& c) {
 }
 
 QString statusText(const RunRecord& r) {
+  if (r.recovered && r.status == bnn::RunStatus::Completed) return QStringLiteral("Recovered");
   if (r.loaded && r.status == bnn::RunStatus::Completed) return QStringLiteral("Loaded");
   switch (r.status) {
     case bnn::RunStatus::Running:
@@ -125,8 +126,13 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       break;
     case SourceColumn:
       if (role == Qt::DisplayRole)
-        return r.path.isEmpty() ? (r.loaded ? QString() : QStringLiteral("not saved")) : displayPath(r.path);
-      if (role == Qt::ToolTipRole) return r.path;
+        return r.path.isEmpty() ? QStringLiteral("not saved") : displayPath(r.path);
+      if (role == Qt::ToolTipRole)
+        return r.path.isEmpty() && r.recovered
+                   ? QStringLiteral(
+                         "Restored from the recovery folder after the application ended without "
+                         "closing; save it to keep it")
+                   : r.path;
       break;
     default:
       break;
@@ -231,6 +237,20 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
   const QString id = m_records.back().id;
   Q_EMIT runUpdated(id);
   return id;
+}
+
+QString RunListModel::addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result) {
+  const QString id = addLoadedRun(name, std::move(result), QString());
+  m_records.back().recovered = true;
+  rowChanged(rowCount() - 1);
+  return id;
+}
+
+QStringList RunListModel::unsavedRuns() const {
+  QStringList out;
+  for (const RunRecord& r : m_records)
+    if (r.unsaved()) out << r.id;
+  return out;
 }
 
 void RunListModel::removeRun(const QString& id) {

@@ -22,8 +22,9 @@ struct RunRecord {
   bool shown = true;
   QColor color;
   bnn::RunConfig config;
-  bool live = false;    // started in this session and not finished yet
-  bool loaded = false;  // opened from disk
+  bool live = false;       // started in this session and not finished yet
+  bool loaded = false;     // opened from disk
+  bool recovered = false;  // restored from the recovery folder of a session that died
   bnn::RunStatus status = bnn::RunStatus::Running;
   QString message;  // outcome message (errors, divergence)
   std::vector<bnn::CurvePoint> curve;
@@ -36,6 +37,8 @@ struct RunRecord {
 
   /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
   std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
+  /// A final result that is in no folder the user chose (finished here, or recovered).
+  bool unsaved() const { return result && path.isEmpty(); }
   /// Ensemble accuracy of the latest sampling point (NaN if none).
   double ensembleAccuracy() const;
   qint64 samples() const;
@@ -69,6 +72,8 @@ class RunListModel : public QAbstractTableModel {
   /// Adds a run opened from `path`; returns its id ("loaded-N").
   QString addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                        const QString& path);
+  /// Adds a run restored from the recovery folder (not saved anywhere yet); returns its id.
+  QString addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result);
   void removeRun(const QString& id);
 
   void appendCurve(const QString& id, const QList<bnn::CurvePoint>& points);
@@ -84,6 +89,8 @@ class RunListModel : public QAbstractTableModel {
   const RunRecord& recordAt(int row) const { return m_records[static_cast<size_t>(row)]; }
   QString idAt(int row) const;
   QStringList ids() const;
+  /// Runs whose final result is not saved (RunRecord::unsaved), in list order.
+  QStringList unsavedRuns() const;
   /// Bumped on any change that views of the curves care about (curves, names, shown, colours).
   quint64 chartVersion() const { return m_chartVersion; }
 

@@ -64,12 +64,16 @@ void AppAutomation::onAllRunsFinished() {
     const RunRecord& r = model->recordAt(row);
     if (r.result && r.result->outcome.status != bnn::RunStatus::Completed) m_exitCode = 1;
   }
-  const LatencyMonitor::Stats two = m_window->latencyMonitor()->twoChains();
+  const LatencyMonitor* latency = m_window->latencyMonitor();
+  const LatencyMonitor::Stats two = latency->twoChains();
   if (two.count > 0)
     std::fprintf(stdout,
                  "event-loop latency with two chains running: p50 %.2f ms, p99 %.2f ms, "
                  "max %.1f ms (%lld samples of a 10 ms timer)\n",
                  two.p50, two.p99, two.max, static_cast<long long>(two.count));
+  const LatencyMonitor::Stats busy = latency->busySinceReset();
+  std::fprintf(stdout, "GUI-thread CPU time between ticks: p50 %.2f ms, p99 %.2f ms, max %.1f ms\n", busy.p50,
+               busy.p99, busy.max);
   std::fflush(stdout);
   // Let the last refresh be laid out and painted before the screenshot.
   QTimer::singleShot(300, this, &AppAutomation::finish);

@@ -5,8 +5,9 @@
 // knows them only through the AnalysisView interface). It wires the parts together: the
 // RunController (the only bridge to running chains) feeds the run list; the run list feeds the
 // views; data, saved runs and analyses load on the one background JobRunner. Menus, the status
-// bar, window settings and closing (asks while chains run, then stops and joins them) live here;
-// command-line automation lives in AppAutomation.
+// bar and window settings live here; closing asks about unsaved runs and running chains
+// (UnsavedRunsGuard, which also keeps recovery copies of finished runs in the RecoveryStore) and
+// then stops and joins the chains. Command-line automation lives in AppAutomation.
 // Threading: GUI thread only.
 
 #include <QMainWindow>
@@ -34,11 +35,13 @@ class DatasetPanel;
 class JobRunner;
 class LatencyMonitor;
 class MnistFetcher;
+class RecoveryStore;
 class RunController;
 class RunFiles;
 class RunListModel;
 class RunListPane;
 class RunPanel;
+class UnsavedRunsGuard;
 class ViewHost;
 
 class MainWindow : public QMainWindow {
@@ -70,7 +73,11 @@ class MainWindow : public QMainWindow {
   bool showView(const QString& key);
   AnalysisView* view(const QString& key) const;
 
-  /// Ask before closing while chains run (default true).
+  /// Offers the finished, unsaved runs of a session that ended without closing (crash, kill):
+  /// Restore / Discard / Later. The application calls it once at start-up.
+  void offerRecovery();
+
+  /// Ask before closing with unsaved runs or running chains (default true; off: discard, stop).
   void setConfirmOnClose(bool on) { m_confirmOnClose = on; }
   /// Keep the window layout, data folder and form in the settings (default true; automation off).
   void setRememberSettings(bool on) { m_rememberSettings = on; }
@@ -87,6 +94,8 @@ class MainWindow : public QMainWindow {
   DatasetLoader* dataLoader() const { return m_loader; }
   ViewHost* views() const { return m_views; }
   LatencyMonitor* latencyMonitor() const { return m_latency; }
+  RecoveryStore* recovery() const { return m_recovery; }
+  UnsavedRunsGuard* unsavedRunsGuard() const { return m_guard; }
 
  Q_SIGNALS:
   void datasetLoaded();
@@ -96,6 +105,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void buildUi();
@@ -119,6 +129,8 @@ class MainWindow : public QMainWindow {
   DatasetLoader* m_loader = nullptr;
   MnistFetcher* m_fetcher = nullptr;
   LatencyMonitor* m_latency = nullptr;
+  RecoveryStore* m_recovery = nullptr;
+  UnsavedRunsGuard* m_guard = nullptr;
   RunPanel* m_runPanel = nullptr;
   RunListPane* m_runList = nullptr;
   ChainProgressPanel* m_progress = nullptr;
@@ -134,4 +146,5 @@ class MainWindow : public QMainWindow {
 
   bool m_confirmOnClose = true;
   bool m_rememberSettings = true;
+  bool m_warmedUp = false;
 };

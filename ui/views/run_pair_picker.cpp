@@ -25,7 +25,7 @@ QIcon swatch(const QColor& color) {
 QComboBox* makeBox(QWidget* parent, const QString& tip) {
   auto* box = new QComboBox(parent);
   box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  box->setMinimumContentsLength(10);  // the box elides; the open list shows whole names
+  box->setMinimumContentsLength(8);  // the box elides; the open list shows whole names
   box->setToolTip(tip);
   return box;
 }
