@@ -21,6 +21,7 @@
 
 #include "commands.h"
 #include "data/idx_loader.h"
+#include "run/chain_pool.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
 #include "util/option_parser.h"
@@ -164,6 +165,7 @@ std::string progressLine(const std::string& name, const ChainProgress& p, bool f
 struct Options {
   std::vector<RunConfig> configs;
   std::vector<std::string> presetKeys;  // preset each config started from
+  bool pooled = false;                  // --chains K: configs are the K chains of one run
   std::string data = "data/mnist";
   std::string out;
   int threads = 0;
@@ -213,7 +215,20 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
   if (!checked) return checked.error;
   o.configs = std::move(checked.configs);
   o.presetKeys = names;
+  // --chains K (without --chain-index): the K chains run together and are pooled.
+  if (chainConfigs(o.configs.front()).size() > 1) {
+    if (o.configs.size() > 1)
+      return "--chains runs the chains of one configuration; give --preset instead of --compare";
+    o.configs = chainConfigs(o.configs.front());
+    o.presetKeys.assign(o.configs.size(), names.front());
+    o.pooled = true;
+  }
   return "";
+}
+
+// Progress label of a chain: its name, and its index when it is one of K.
+std::string chainLabel(const RunConfig& c) {
+  return c.chains > 1 && c.chainIndex >= 0 ? c.name + " #" + std::to_string(c.chainIndex) : c.name;
 }
 
 void printSummary(const RunResult& r) {
@@ -227,8 +242,10 @@ void printSummary(const RunResult& r) {
   if (r.predictive.sampleCount() > 0) {
     std::printf("  ensemble accuracy (posterior predictive, %lld samples)  %.4f\n",
                 static_cast<long long>(r.predictive.sampleCount()), ens);
-    std::printf("  last-sample pointwise accuracy                        %.4f\n", last);
-    std::printf("  difference (ensemble - last sample)                   %+.4f\n", ens - last);
+    if (std::isfinite(last)) {  // a pooled result has no last sample
+      std::printf("  last-sample pointwise accuracy                        %.4f\n", last);
+      std::printf("  difference (ensemble - last sample)                   %+.4f\n", ens - last);
+    }
     std::printf("  certain share (max predictive probability > 0.95)     %.1f%%\n",
                 100.0 * certainShare(r.predictive, 0.95));
     std::printf("  test NLL of the ensemble                              %.4f nats\n",
@@ -353,7 +370,7 @@ int run(int argc, char** argv) {
       ChainProgress p;
       sinks[i]->latest(p);
       std::fprintf(stderr, "%s%s\n", tty ? "\r\x1b[2K" : "",
-                   progressLine(o.configs[i].name, p, jobs[i]->isFinished()).c_str());
+                   progressLine(chainLabel(o.configs[i]), p, jobs[i]->isFinished()).c_str());
     }
     drawn = true;
   };
@@ -374,11 +391,38 @@ int run(int argc, char** argv) {
   std::vector<RunResult> results;
   for (auto& j : jobs) results.push_back(j->takeResult());
   int exitCode = 0;
+  std::optional<RunResult> pooled;
+  if (o.pooled && g_signal == 0) {
+    std::vector<const RunResult*> ptrs;
+    std::vector<std::string> labels;
+    for (const RunResult& r : results) {
+      ptrs.push_back(&r);
+      labels.push_back("chain " + std::to_string(r.config.chainIndex));
+    }
+    Result<RunResult> p = poolChains(ptrs, labels);
+    if (!p) {
+      std::fprintf(stderr, "bnn-cli run: cannot pool the chains: %s\n", p.error().message().c_str());
+      exitCode = 1;
+    } else {
+      pooled = std::move(p).value();
+    }
+  }
   for (const RunResult& r : results) {
+    if (o.pooled)
+      std::printf("\nchain %lld of %lld:", static_cast<long long>(r.config.chainIndex),
+                  static_cast<long long>(r.config.chains));
     printSummary(r);
     if (r.outcome.status != RunStatus::Completed && r.outcome.status != RunStatus::Cancelled) exitCode = 1;
   }
-  if (results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
+  if (pooled) {
+    std::printf("\npooled over %lld chains:", static_cast<long long>(results.size()));
+    printSummary(*pooled);
+    std::vector<const RunResult*> ptrs;
+    for (const RunResult& r : results) ptrs.push_back(&r);
+    std::printf("  per-sample test accuracy across chains: %s\n",
+                convergenceLine(accuracyConvergence(ptrs)).c_str());
+  }
+  if (!o.pooled && results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
       results[1].predictive.sampleCount() > 0) {
     const auto& a = results[0];
     const auto& b = results[1];
@@ -395,7 +439,11 @@ int run(int argc, char** argv) {
     std::printf("\ninterrupted: nothing saved to %s\n", o.out.c_str());
   } else if (!o.out.empty()) {
     g_writingResults = 1;
-    const Status st = saveResults(results, o);
+    const Status st =
+        pooled ? writePooledRun(*pooled, results, o.out)
+        : o.pooled
+            ? Status(makeError(ErrorCode::BadValue, o.out, -1, {}, {}, "the chains could not be pooled"))
+            : saveResults(results, o);
     g_writingResults = 0;
     if (!st) {
       std::fprintf(stderr, "bnn-cli run: could not save the results: %s\n", st.error().message().c_str());

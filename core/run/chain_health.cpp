@@ -36,6 +36,11 @@ double ChainHealth::suggestedStepSize(double h, bool larger) {
   return std::strtod(buf, nullptr);
 }
 
+bool ChainHealth::canJudgeChance(double chance, int64_t images) {
+  if (images <= 0) return false;
+  return 0.1 * (1.0 - chance) >= 3.0 * std::sqrt(chance * (1.0 - chance) / static_cast<double>(images));
+}
+
 void ChainHealth::potential(Phase phase, int64_t step, double u) {
   if (!m_haveU0) {
     m_haveU0 = true;
@@ -78,7 +83,8 @@ std::optional<std::string> ChainHealth::warning(double ensemble, double movedRat
                     fmt("%.3g", m_equipartition) + ")");
   const double limit = chanceThreshold(m_chance);
   const bool ensembleAtChance = !std::isnan(ensemble) && ensemble <= limit;
-  if (m_samplingEvals > 0 && m_samplingAbove == 0 && (std::isnan(ensemble) || ensembleAtChance)) {
+  if (canJudgeChance(m_chance, m_testImages) && m_samplingEvals > 0 && m_samplingAbove == 0 &&
+      (std::isnan(ensemble) || ensembleAtChance)) {
     std::string s = "test accuracy at chance level after warm-up: ";
     if (!std::isnan(ensemble)) s += "ensemble " + fmt("%.4f", ensemble) + ", ";
     s += "last sample " + fmt("%.4f", m_lastSamplingAccuracy) +

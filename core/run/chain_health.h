@@ -9,7 +9,9 @@
 //     from a small initialisation (U₀ small against d T / 2) is a legitimate rise;
 //   - test accuracy at chance after warm-up: every pointwise evaluation of the sampling phase and
 //     the ensemble are at most chance + 0.1 (1 - chance), chance being the share of the test set's
-//     most common class (what always answering that class scores).
+//     most common class (what always answering that class scores). Judged only when the test set
+//     is large enough to tell: the margin 0.1 (1 - chance) is at least 3 binomial standard errors
+//     sqrt(chance (1 - chance) / images) (at chance 0.1: 100 images or more).
 // The suggested step size is h / 10, or 10 h when the chain is at chance and θ has barely moved
 // from its initialisation (‖θ - θ₀‖ < kStillRatio ‖θ₀‖: the step size is too small to learn).
 // Used by one thread at a time.
@@ -30,11 +32,16 @@ class ChainHealth {
 
   /// `h` the configured step size, `chance` the chance-level accuracy of the test set, `d` the
   /// number of parameters, `T` the temperature.
-  ChainHealth(double h, double chance, int64_t d, double T)
-      : m_h(h), m_chance(chance), m_equipartition(0.5 * static_cast<double>(d) * T) {}
+  ChainHealth(double h, double chance, int64_t d, double T, int64_t testImages = 10000)
+      : m_h(h),
+        m_chance(chance),
+        m_equipartition(0.5 * static_cast<double>(d) * T),
+        m_testImages(testImages) {}
 
   /// Share of the most common label (0 for no labels).
   static double chanceAccuracy(const std::vector<uint8_t>& labels, int numClasses);
+  /// True when `images` test images can tell chance from the threshold (see the top).
+  static bool canJudgeChance(double chance, int64_t images);
   /// Accuracy at or below which a chain counts as at chance: chance + 0.1 (1 - chance).
   static double chanceThreshold(double chance) { return chance + 0.1 * (1.0 - chance); }
   /// h / 10 rounded to two significant digits (or 10 h when `larger`).
@@ -55,6 +62,7 @@ class ChainHealth {
 
  private:
   double m_h, m_chance, m_equipartition;
+  int64_t m_testImages;
   double m_u0 = 0;
   bool m_haveU0 = false;
   // First explosion seen.

@@ -20,6 +20,13 @@ namespace bnn {
 /// Random stream ids within a run seed.
 enum StreamId : uint64_t { kInitStream = 1, kBatchStream = 2, kNoiseStream = 3, kSamplingNoiseStream = 4 };
 
+/// Stream id of `stream` for chain `chainIndex` of a many-chain run: chain 0 (and -1, a run of
+/// one chain) keeps the run's ids, so it reproduces the one-chain run bit for bit; chain i > 0
+/// uses ids 16 i + stream, streams of its own for the same seed.
+inline uint64_t chainStream(uint64_t stream, int64_t chainIndex) {
+  return chainIndex <= 0 ? stream : stream + 16 * static_cast<uint64_t>(chainIndex);
+}
+
 MlpShape mlpShapeFor(const RunConfig& c, const Dataset& d);
 
 /// Initial θ as configured: truncated LeCun normal weights (std sqrt(1/fan_in)) and zero biases,

@@ -477,6 +477,13 @@ std::vector<ParamDef> makeTable() {
       intRow<uint64_t>(&C::seed, "seed", "Seed", "", 0, std::numeric_limits<uint64_t>::max(),
                        "Random seed (0 to 18446744073709551615) for initialisation, minibatches and noise; "
                        "equal seeds give bit-identical runs. Example: 0."),
+      intRow<int64_t>(&C::chains, "chains", "Chains K", "chains", 1, 64,
+                      "Independent chains of this configuration, each from random streams of its own derived "
+                      "from the seed (chain 0 is the one-chain run), run concurrently; the predictive is "
+                      "pooled over all chains' samples and each chain's own results are kept. Example: 1."),
+      intRow<int64_t>(&C::chainIndex, "chain-index", "Chain index i", "", -1, 63,
+                      "Run chain i (0 to K - 1) of the K alone, as one process of a cluster or GNU parallel "
+                      "job whose folders bnn-cli merge pools; -1 runs all K chains. Example: -1."),
   };
 }
 
@@ -544,6 +551,7 @@ bool parameterApplies(const RunConfig& c, const std::string& key) {
   if (key == "sgnht-diffusion") return sgnht;
   if (key == "schedule-b" || key == "schedule-gamma") return c.schedule == ScheduleKind::Polynomial;
   if (key == "cycles" || key == "exploration") return c.schedule == ScheduleKind::Cyclical;
+  if (key == "chain-index") return c.chains > 1;
   return true;
 }
 
@@ -576,6 +584,9 @@ std::optional<std::string> validate(const RunConfig& c) {
     return label("fresh-batch-per-inner-step") +
            ": applies only to the sghmc and sgnht samplers, found sampler " +
            std::string(enumName(c.sampler));
+  if (c.chainIndex >= c.chains)
+    return label("chain-index") + ": must be below " + label("chains") + " (" + std::to_string(c.chains) +
+           "), found " + std::to_string(c.chainIndex);
   if (c.schedule == ScheduleKind::Cyclical && c.samplingSteps > 0) {
     if (c.cycles > c.samplingSteps)
       return label("cycles") + ": must not exceed " + label("samples") + " (" +

@@ -88,18 +88,21 @@ class ChainLoop {
     const MlpShape shape = mlpShapeFor(m_c, m_d);
     const Mlp mlp(shape);
     std::vector<float> theta =
-        initialParameters(shape, m_c.init, m_c.priorSigma, RandomStream(streamKey(m_c.seed, kInitStream)));
+        initialParameters(shape, m_c.init, m_c.priorSigma,
+                          RandomStream(streamKey(m_c.seed, chainStream(kInitStream, m_c.chainIndex))));
     MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma,
-                     RandomStream(streamKey(m_c.seed, kBatchStream)));
+                     RandomStream(streamKey(m_c.seed, chainStream(kBatchStream, m_c.chainIndex))));
     TestEvaluator eval(mlp, m_d.test);
     r.predictive.reset(m_d.test.count, m_d.numClasses);
 
-    std::unique_ptr<Sampler> warm = makeSampler(samplerSettings(m_c, false), shape.numParams(),
-                                                RandomStream(streamKey(m_c.seed, kNoiseStream)));
+    std::unique_ptr<Sampler> warm =
+        makeSampler(samplerSettings(m_c, false), shape.numParams(),
+                    RandomStream(streamKey(m_c.seed, chainStream(kNoiseStream, m_c.chainIndex))));
     std::unique_ptr<Sampler> samp;
     if (m_c.samplingPhaseUsesSgld)
-      samp = makeSampler(samplerSettings(m_c, true), shape.numParams(),
-                         RandomStream(streamKey(m_c.seed, kSamplingNoiseStream)));
+      samp =
+          makeSampler(samplerSettings(m_c, true), shape.numParams(),
+                      RandomStream(streamKey(m_c.seed, chainStream(kSamplingNoiseStream, m_c.chainIndex))));
     Sampler* sampler = warm.get();
 
     m_warmSteps = m_c.warmupSteps;
@@ -121,7 +124,7 @@ class ChainLoop {
     // Quiet failures (run/chain_health.h): the potential after the first step and at every test
     // pass, the accuracy of every pass, how far θ moved from θ₀.
     ChainHealth health(m_c.stepSize, ChainHealth::chanceAccuracy(m_d.test.labels, m_d.numClasses),
-                       shape.numParams(), m_c.temperature);
+                       shape.numParams(), m_c.temperature, m_d.test.count);
     const std::vector<float> theta0 = theta;
     const double dataScale = target.dataScale(), priorPrecision = target.priorPrecision();
     auto notePotential = [&](Phase phase, int64_t s) {

@@ -19,6 +19,11 @@ class TestChainHealth : public QObject {
     QCOMPARE(ChainHealth::chanceAccuracy({}, 10), 0.0);
     QCOMPARE(ChainHealth::chanceThreshold(0.1), 0.19);
     QCOMPARE(ChainHealth::chanceThreshold(0.5), 0.55);
+    // The margin must be 3 standard errors: at chance 0.1, 0.09 >= 3 sqrt(0.09 / n) from n = 100 on.
+    QVERIFY(ChainHealth::canJudgeChance(0.1, 110));
+    QVERIFY(!ChainHealth::canJudgeChance(0.1, 90));
+    QVERIFY(ChainHealth::canJudgeChance(0.1135, 10000));
+    QVERIFY(!ChainHealth::canJudgeChance(0.1, 60));
   }
 
   void suggestionsHaveTwoDigits() {
@@ -73,6 +78,13 @@ class TestChainHealth : public QObject {
     // One sampling evaluation above chance: not at chance after warm-up.
     h.evaluated(Phase::Sampling, 19, 0.3);
     QVERIFY(!h.warning(0.1316, 2.0).has_value());
+  }
+
+  void smallTestSetsAreNotJudged() {
+    ChainHealth h(1e-9, 0.1, 1000, 1.0, 60);
+    h.potential(Phase::Warmup, 0, 1e5);
+    h.evaluated(Phase::Sampling, 0, 0.09);
+    QVERIFY(!h.warning(0.09, 0.01).has_value());
   }
 
   void chanceWithoutMovingSuggestsALargerStep() {
