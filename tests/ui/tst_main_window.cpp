@@ -84,7 +84,8 @@ void TestMainWindow::init() { QSettings().clear(); }
 void TestMainWindow::everyRegisteredViewIsATab() {
   MainWindow w;
   const QStringList keys = viewKeys();
-  QCOMPARE(keys, (QStringList{"warmup", "sampling", "comparison", "uncertainty"}));
+  QCOMPARE(keys,
+           (QStringList{"warmup", "sampling", "comparison", "uncertainty", "calibration", "decisions"}));
   QCOMPARE(w.views()->count(), keys.size());
   for (const QString& key : keys) {
     QVERIFY(w.showView(key));

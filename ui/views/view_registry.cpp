@@ -1,6 +1,8 @@
 #include "views/view_registry.h"
 
+#include "calibration/calibration_view.h"
 #include "charts/accuracy_chart.h"
+#include "decisions/decisions_view.h"
 #include "explorer/uncertainty_view.h"
 
 namespace {
@@ -21,6 +23,8 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"comparison", "Comparison",
        [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Comparison, c); }},
       {"uncertainty", "Uncertainty", createView<UncertaintyView>},
+      {"calibration", "Calibration", createView<CalibrationView>},
+      {"decisions", "Decisions", createView<DecisionsView>},
   };
   return views;
 }
