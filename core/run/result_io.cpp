@@ -678,10 +678,14 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (numClasses > 256)
     return valueError(configPath, "key 'num_classes'", "at most 256 classes (labels are bytes)",
                       std::to_string(numClasses));
-  const int64_t maxSamples = r.config.samplingSteps / std::max<int64_t>(1, r.config.thinning);
+  // A pooled K-chain result (chain index -1) holds the samples of all K chains.
+  const int64_t pooledChains = r.config.chainIndex < 0 ? std::max<int64_t>(1, r.config.chains) : 1;
+  const int64_t maxSamples = pooledChains * (r.config.samplingSteps / std::max<int64_t>(1, r.config.thinning));
   if (sampleCount > maxSamples)
     return valueError(configPath, "key 'sample_count'",
-                      "at most samples / thinning = " + std::to_string(maxSamples),
+                      std::string(pooledChains > 1 ? "at most chains x samples / thinning = "
+                                                   : "at most samples / thinning = ") +
+                          std::to_string(maxSamples),
                       std::to_string(sampleCount));
   if (auto e = checkValue(configPath, "key 'last_pointwise_accuracy'", r.lastPointwiseAccuracy, 0, 1))
     return *e;

@@ -49,6 +49,7 @@ class TestChains : public QObject {
     QVERIFY(m_tmp.isValid());
     QVERIFY2(QFileInfo(QStringLiteral(BNN_CLI)).isExecutable(), BNN_CLI);
     m_data = m_tmp.filePath("data");
+    QVERIFY(QDir().mkpath(m_tmp.filePath("separate")) && QDir().mkpath(m_tmp.filePath("r")));
     QVERIFY(test::writeIdxDataset(m_data, makeSyntheticDataset(400, 60, 11)));
   }
 
