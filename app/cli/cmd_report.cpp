@@ -97,10 +97,12 @@ int report(int argc, char** argv) {
 
   std::printf("run                         %s\n", runDir.c_str());
   if (!run.config.name.empty()) std::printf("name                        %s\n", run.config.name.c_str());
+  std::printf("data                        %s\n", run.datasetLabel().c_str());
   std::fputs(summaryText(summary, drop99, rc.aurc).c_str(), stdout);
-  std::printf("uncertain per true digit   ");
+  std::printf("uncertain per true %-8s", run.classNoun().c_str());
   for (size_t c = 0; c < perClass.uncertain.size(); ++c)
-    std::printf(" %zu:%lld", c, static_cast<long long>(perClass.uncertain[c]));
+    std::printf(" %s:%lld", run.className(static_cast<int>(c)).c_str(),
+                static_cast<long long>(perClass.uncertain[c]));
   std::printf("\n%s", calibrationTableText(calibration).c_str());
   std::printf("tables written to           %s\n", out->string().c_str());
   return 0;

@@ -162,6 +162,39 @@ std::string progressLine(const std::string& name, const ChainProgress& p, bool f
   return buf;
 }
 
+// A private working folder for kept samples, removed with everything in it when it goes.
+class SampleFolder {
+ public:
+  explicit SampleFolder(const std::string& out) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path base;
+    if (!out.empty()) {
+      fs::path dest(out);
+      if (dest.filename().empty()) dest = dest.parent_path();
+      std::string name = ".";  // appended, not "." + name (GCC 12's false -Wrestrict)
+      name += dest.filename().string();
+      name += ".samples-XXXXXX";
+      base = fs::absolute(dest, ec).parent_path() / name;
+      fs::create_directories(base.parent_path(), ec);
+    } else {
+      base = fs::temp_directory_path(ec) / "bnn-samples-XXXXXX";
+    }
+    std::string tmpl = base.string();
+    if (mkdtemp(tmpl.data())) m_path = tmpl;  // else: the chains use the temporary folder
+  }
+  ~SampleFolder() {
+    std::error_code ignore;
+    if (!m_path.empty()) std::filesystem::remove_all(m_path, ignore);
+  }
+  SampleFolder(const SampleFolder&) = delete;
+  SampleFolder& operator=(const SampleFolder&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
 struct Options {
   std::vector<RunConfig> configs;
   std::vector<std::string> presetKeys;  // preset each config started from
@@ -350,7 +383,11 @@ int run(int argc, char** argv) {
     sinks.push_back(std::make_unique<ProgressSink>());
     observers.push_back(sinks.back().get());
   }
-  WorkerPool pool(o.threads);
+  // Kept posterior samples stream into files of a working folder while the chains run: beside
+  // --out (so that saving links them into the result folders instead of copying), else in the
+  // temporary folder. The folder goes when the program ends; saved results keep their links.
+  const SampleFolder samples(o.out);
+  WorkerPool pool(o.threads, ChainStorage{samples.path()});
   const std::vector<std::shared_ptr<ChainJob>> jobs = pool.submitGroup(o.configs, data, observers);
   const bool tty = isatty(fileno(stderr));
   auto allDone = [&] {

@@ -9,6 +9,7 @@ int run(int argc, char** argv);        // bnn-cli run [options]       (cmd_run.c
 int bench(int argc, char** argv);      // bnn-cli bench [options]     (cmd_bench.cpp)
 int report(int argc, char** argv);     // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
 int decide(int argc, char** argv);     // bnn-cli decide RUN_DIR ...  (cmd_decide.cpp)
+int eval(int argc, char** argv);       // bnn-cli eval RUN_DIR ...    (cmd_eval.cpp)
 int merge(int argc, char** argv);      // bnn-cli merge DIR... --out  (cmd_merge.cpp)
 
 }  // namespace bnn::cli

@@ -16,6 +16,7 @@ static void usage(FILE* out) {
       "  bench [options]       time gradients, test passes and full schedules\n"
       "  report RUN_DIR        uncertainty summary, calibration and CSV tables of a saved run\n"
       "  decide RUN_DIR        cost-sensitive decisions with a reject option (--costs, --reject)\n"
+      "  eval RUN_DIR          a saved run's kept posterior samples on another dataset or transform\n"
       "  merge DIR... --out D  pool the chains of one run written by separate processes\n"
       "\n"
       "options before the command:\n"
@@ -55,10 +56,12 @@ int main(int argc, char** argv) {
   if (cmd == "bench") return bnn::cli::bench(argc - 2, argv + 2);
   if (cmd == "report") return bnn::cli::report(argc - 2, argv + 2);
   if (cmd == "decide") return bnn::cli::decide(argc - 2, argv + 2);
+  if (cmd == "eval") return bnn::cli::eval(argc - 2, argv + 2);
   if (cmd == "merge") return bnn::cli::merge(argc - 2, argv + 2);
-  std::fprintf(stderr,
-               "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide, merge; see bnn-cli "
-               "--help)\n",
-               cmd.substr(0, 60).c_str());
+  std::fprintf(
+      stderr,
+      "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide, eval, merge; "
+      "see bnn-cli --help)\n",
+      cmd.substr(0, 60).c_str());
   return 2;
 }

@@ -26,6 +26,14 @@ struct ImageSet {
   const uint8_t* image(int64_t i) const { return pixels.data() + i * pixelsPerImage(); }
 };
 
+/// How a dataset's name and class names were established (data/dataset_identity.h).
+enum class DatasetCheck {
+  Verified,   // every file read has the published checksum of the named dataset
+  Differs,    // named after a known dataset by its folder, but the files differ from the published ones
+  ClassFile,  // the folder's classes.txt names the classes
+  Unknown,    // unrecognised files: the folder's name and numbered classes
+};
+
 /// Train and test split of one dataset folder.
 struct Dataset {
   std::string name;       // "MNIST", "Fashion-MNIST" or the folder name
@@ -34,6 +42,8 @@ struct Dataset {
   ImageSet train;
   ImageSet test;
   bool canonicalMnist = false;  // all four files match the MNIST MD5 sums
+  DatasetCheck check = DatasetCheck::Unknown;
+  std::vector<std::string> classNames;  // numClasses names ("0".."9" for MNIST)
 };
 
 }  // namespace bnn

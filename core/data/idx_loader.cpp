@@ -1,5 +1,7 @@
 #include "data/idx_loader.h"
 
+#include "data/dataset_identity.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -351,31 +353,46 @@ std::string datasetName(const std::string& directory, bool canonicalMnist) {
   return base.empty() ? directory : base;
 }
 
-Result<Dataset> loadDataset(const std::string& directory) {
+Result<Dataset> loadDataset(const std::string& directory, DatasetSplits splits) {
   if (Status s = checkDatasetDirectory(directory); !s) return s.error();
   static const char* const kStems[4] = {"train-images", "train-labels", "t10k-images", "t10k-labels"};
+  const bool wantTrain = splits != DatasetSplits::TestOnly;
+  const bool wantTest = splits != DatasetSplits::TrainOnly;
   std::string paths[4];
   for (int i = 0; i < 4; ++i) {
+    if ((i < 2 && !wantTrain) || (i >= 2 && !wantTest)) continue;
     Result<std::string> found = findDatasetFile(directory, kStems[i]);
     if (!found) return found.error();
     paths[i] = found.value();
   }
 
   IdxFileInfo infos[4];
-  Result<ImageSet> train = loadImageSet(paths[0], paths[1], 10, &infos[0], &infos[1]);
-  if (!train) return train.error();
-  Result<ImageSet> test = loadImageSet(paths[2], paths[3], 10, &infos[2], &infos[3]);
-  if (!test) return test.error();
-
   Dataset ds;
+  if (wantTrain) {
+    Result<ImageSet> train = loadImageSet(paths[0], paths[1], 10, &infos[0], &infos[1]);
+    if (!train) return train.error();
+    ds.train = std::move(train).value();
+  }
+  if (wantTest) {
+    Result<ImageSet> test = loadImageSet(paths[2], paths[3], 10, &infos[2], &infos[3]);
+    if (!test) return test.error();
+    ds.test = std::move(test).value();
+  }
+
+  std::vector<std::pair<std::string, std::string>> md5ByStem;
   ds.canonicalMnist = true;
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 4; ++i) {
+    if (paths[i].empty()) continue;
+    md5ByStem.emplace_back(kStems[i], infos[i].md5);
     ds.canonicalMnist = ds.canonicalMnist && infos[i].md5 == canonicalMnistMd5(kStems[i]);
-  ds.name = datasetName(directory, ds.canonicalMnist);
-  ds.directory = directory;
+  }
   ds.numClasses = 10;
-  ds.train = std::move(train).value();
-  ds.test = std::move(test).value();
+  Result<DatasetIdentity> id = identifyDataset(directory, md5ByStem, ds.numClasses);
+  if (!id) return id.error();
+  ds.name = id->name;
+  ds.check = id->check;
+  ds.classNames = std::move(id->classNames);
+  ds.directory = directory;
   return ds;
 }
 

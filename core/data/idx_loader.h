@@ -94,10 +94,15 @@ Status checkDatasetDirectory(const std::string& directory);
 /// (case-insensitive), else the folder's base name.
 std::string datasetName(const std::string& directory, bool canonicalMnist);
 
-/// Loads a folder holding the four MNIST-style files (raw or .gz).
-/// Errors: NotFound / NotADirectory for the folder itself, MissingFile naming the file looked for,
-/// or any error of loadImageSet. Computes canonicalMnist from the MD5 of the (decompressed) bytes.
-Result<Dataset> loadDataset(const std::string& directory);
+/// Which splits loadDataset reads (an evaluation needs only one).
+enum class DatasetSplits { Both, TrainOnly, TestOnly };
+
+/// Loads a folder holding the four MNIST-style files (raw or .gz), or the two of one split (the
+/// other split is then empty). Errors: NotFound / NotADirectory for the folder itself,
+/// MissingFile naming the file looked for, any error of loadImageSet, or an unusable classes.txt.
+/// Computes canonicalMnist (every file read matches the MNIST MD5 sums) and the dataset's name,
+/// check and class names (data/dataset_identity.h) from the MD5 of the (decompressed) bytes.
+Result<Dataset> loadDataset(const std::string& directory, DatasetSplits splits = DatasetSplits::Both);
 
 /// MD5 of a byte buffer as 32 lowercase hex digits.
 std::string md5Hex(const uint8_t* data, size_t size);

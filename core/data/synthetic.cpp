@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <string>
+
 namespace bnn {
 
 namespace {
@@ -51,6 +53,7 @@ void fillSplit(ImageSet& set, int64_t count, uint64_t seed) {
 Dataset makeSyntheticDataset(int64_t trainCount, int64_t testCount, uint64_t seed) {
   Dataset d;
   d.name = "Synthetic";
+  for (int k = 0; k < d.numClasses; ++k) d.classNames.push_back(std::to_string(k));
   d.directory = "";
   d.numClasses = 10;
   fillSplit(d.train, trainCount, seed * 2 + 1);

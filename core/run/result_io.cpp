@@ -16,6 +16,8 @@
 #include <tuple>
 
 #include "analysis/run_calibration.h"
+#include "data/dataset_identity.h"
+#include "run/posterior_samples.h"
 #include "run/predictive_validation.h"
 #include "util/format.h"
 #include "util/npy.h"
@@ -30,6 +32,8 @@ using nlohmann::json;
 
 constexpr const char* kFormat = "bnn-explorer-run";
 constexpr int kVersion = 1;
+constexpr const char* kSamplesFile = "samples.npy";
+constexpr const char* kLastProbsFile = "last_probs.npy";
 constexpr const char* kCurveHeader =
     "phase,step,grad_evals,wall_seconds,pointwise_accuracy,ensemble_accuracy,samples";
 
@@ -270,6 +274,24 @@ bool predictiveIsEmpty(const PredictiveAccumulator& p) {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+// config.json's description of samples.npy: enough to rebuild the network from the file alone.
+json keptSamplesJson(const PosteriorSamples& s) {
+  const MlpShape& shape = s.shape();
+  json layers = json::array();
+  for (int l = 0; l < shape.numLayers(); ++l)
+    layers.push_back({
+        {"weight_offset", shape.weightOffset(l)},
+        {"weight_shape", {shape.sizes[static_cast<size_t>(l)], shape.sizes[static_cast<size_t>(l) + 1]}},
+        {"bias_offset", shape.biasOffset(l)},
+        {"bias_shape", {shape.sizes[static_cast<size_t>(l) + 1]}},
+        {"activation", l + 1 < shape.numLayers() ? "relu" : "log_softmax"},
+    });
+  return {
+      {"file", kSamplesFile},       {"count", s.count()}, {"parameters", s.numParams()},
+      {"layer_sizes", shape.sizes}, {"layers", layers},   {"sampling_steps", s.steps()},
+  };
+}
+
 std::string configJson(const RunResult& r) {
   json j = json::object();
   j["format"] = kFormat;
@@ -277,7 +299,8 @@ std::string configJson(const RunResult& r) {
   for (const ParamSpec& s : runParamSpecs()) j[s.key] = configValue(r.config, s);
   j["dataset"] = {
       {"name", r.datasetName},       {"directory", r.datasetDirectory}, {"test_images", r.testCount()},
-      {"image_rows", r.imageRows()}, {"image_cols", r.imageCols()},
+      {"image_rows", r.imageRows()}, {"image_cols", r.imageCols()},     {"check", enumName(r.datasetCheck)},
+      {"class_names", r.classNames},
   };
   j["outcome"] = {
       {"status", enumName(r.outcome.status)},
@@ -296,6 +319,14 @@ std::string configJson(const RunResult& r) {
   j["last_pointwise_accuracy"] = jsonNumber(r.lastPointwiseAccuracy);
   j["sample_count"] = r.predictive.sampleCount();
   j["num_classes"] = r.predictive.numClasses();
+  if (r.samples) j["kept_samples"] = keptSamplesJson(*r.samples);
+  if (r.evaluation.isEvaluation())
+    j["evaluation"] = {
+        {"source_name", r.evaluation.sourceName},
+        {"source_directory", r.evaluation.sourceDirectory},
+        {"split", r.evaluation.split},
+        {"transform", r.evaluation.transform},
+    };
   return j.dump(2) + "\n";
 }
 
@@ -387,6 +418,10 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
         !s)
       return s;
   }
+  if (!r.lastProbs.empty())
+    if (Status s = writeNpy(joinPath(dir, kLastProbsFile), {n, cols}, r.lastProbs); !s) return s;
+  if (r.samples)
+    if (Status s = r.samples->linkOrCopyTo(joinPath(dir, kSamplesFile)); !s) return s;
   return okStatus();
 }
 
@@ -513,6 +548,60 @@ std::optional<Error> checkValue(const std::string& path, const std::string& wher
   return valueError(path, where, range, std::isinf(v) ? (v > 0 ? "inf" : "-inf") : formatNumber(v));
 }
 
+struct KeptSamplesEntry {
+  std::vector<int> layerSizes;
+  std::vector<int64_t> steps;
+};
+
+// config.json's "kept_samples", checked against the configuration and the arrays.
+Result<KeptSamplesEntry> parseKeptSamples(const std::string& path, const json& ks, const RunConfig& config,
+                                          int64_t inputs, int64_t classes) {
+  JsonReader jr(path);
+  if (!ks.is_object())
+    return fileError(ErrorCode::BadFormat, path, "key 'kept_samples'", "an object", ks.dump().substr(0, 60));
+  const std::string where = "kept_samples.";
+  const std::string file = jr.string(ks, "file", where);
+  const int64_t count = jr.integer(ks, "count", where, 0);
+  const int64_t params = jr.integer(ks, "parameters", where, 1);
+  const json* sizes = jr.member(ks, "layer_sizes", where);
+  const json* steps = jr.member(ks, "sampling_steps", where);
+  if (jr.error()) return *jr.error();
+  if (file != kSamplesFile)
+    return valueError(path, "key 'kept_samples.file'", quotedText(kSamplesFile),
+                      quotedText(file.substr(0, 60)));
+  KeptSamplesEntry e;
+  std::vector<int> expectedSizes{static_cast<int>(inputs)};
+  for (int h : config.hidden) expectedSizes.push_back(h);
+  expectedSizes.push_back(static_cast<int>(classes));
+  if (!sizes->is_array() || sizes->size() != expectedSizes.size())
+    return valueError(path, "key 'kept_samples.layer_sizes'", "the network's layer sizes",
+                      sizes->dump().substr(0, 60));
+  for (size_t i = 0; i < sizes->size(); ++i) {
+    if (!(*sizes)[i].is_number_integer() || (*sizes)[i].get<int64_t>() != expectedSizes[i])
+      return valueError(path, "key 'kept_samples.layer_sizes'",
+                        "input, hidden (as configured) and output sizes", sizes->dump().substr(0, 60));
+    e.layerSizes.push_back(expectedSizes[i]);
+  }
+  if (params != MlpShape{e.layerSizes}.numParams())
+    return valueError(path, "key 'kept_samples.parameters'",
+                      std::to_string(MlpShape{e.layerSizes}.numParams()) + " for these layer sizes",
+                      std::to_string(params));
+  if (!steps->is_array() || static_cast<int64_t>(steps->size()) != count)
+    return valueError(
+        path, "key 'kept_samples.sampling_steps'", std::to_string(count) + " steps (count)",
+        steps->is_array() ? std::to_string(steps->size()) + " steps" : steps->dump().substr(0, 60));
+  for (size_t i = 0; i < steps->size(); ++i) {
+    const json& v = (*steps)[i];
+    const int64_t step = v.is_number_integer() ? v.get<int64_t>() : -1;
+    if (step < 0 || step >= config.samplingSteps || (i > 0 && step <= e.steps.back()))
+      return valueError(path, "key 'kept_samples.sampling_steps', entry " + std::to_string(i),
+                        "increasing sampling steps below " + std::to_string(config.samplingSteps),
+                        v.dump().substr(0, 30));
+    e.steps.push_back(step);
+  }
+  return e;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -537,6 +626,11 @@ Status writeRunResult(const RunResult& r, const std::string& directory) {
     return fileError(ErrorCode::BadDimensions, directory, "test images",
                      shapeText({n, r.imageRows(), r.imageCols()}) + " bytes",
                      std::to_string(images.size()) + " bytes");
+
+  if (!r.lastProbs.empty() && static_cast<int64_t>(r.lastProbs.size()) != n * p.numClasses())
+    return fileError(ErrorCode::BadDimensions, directory, "last-sample probabilities",
+                     shapeText({n, p.numClasses()}) + " values",
+                     std::to_string(r.lastProbs.size()) + " values");
 
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(dest, ec);
@@ -640,6 +734,28 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (jr.error()) return *jr.error();
   r.datasetName = jr.string(*dataset, "name", "dataset.");
   r.datasetDirectory = jr.string(*dataset, "directory", "dataset.");
+  // Recorded since datasets know what they are; older folders: inferred from the name (only
+  // checksum-verified MNIST was named "MNIST").
+  r.datasetCheck = r.datasetName == "MNIST" ? DatasetCheck::Verified : DatasetCheck::Unknown;
+  if (const auto ck = dataset->find("check"); ck != dataset->end()) {
+    const std::optional<DatasetCheck> check =
+        ck->is_string() ? datasetCheckFromString(ck->get<std::string>()) : std::nullopt;
+    if (!check)
+      return fileError(ErrorCode::BadFormat, configPath, "key 'dataset.check'",
+                       "verified, differs, class-file or unknown", ck->dump().substr(0, 60));
+    r.datasetCheck = *check;
+  }
+  if (const auto cn = dataset->find("class_names"); cn != dataset->end()) {
+    if (!cn->is_array())
+      return fileError(ErrorCode::BadFormat, configPath, "key 'dataset.class_names'", "an array of names",
+                       cn->dump().substr(0, 60));
+    for (const json& name : *cn) {
+      if (!name.is_string() || name.get<std::string>().size() > 60)
+        return fileError(ErrorCode::BadFormat, configPath, "key 'dataset.class_names'",
+                         "names of at most 60 characters", name.dump().substr(0, 60));
+      r.classNames.push_back(name.get<std::string>());
+    }
+  }
   const int64_t declaredImages = jr.integer(*dataset, "test_images", "dataset.", 0);
   const int64_t rowsPx = jr.integer(*dataset, "image_rows", "dataset.", 0);
   const int64_t colsPx = jr.integer(*dataset, "image_cols", "dataset.", 0);
@@ -674,6 +790,12 @@ Result<RunResult> readRunResult(const std::string& directory) {
   const int64_t sampleCount = jr.integer(c, "sample_count", {}, 0);
   const int64_t numClasses = jr.integer(c, "num_classes", {}, 0);
   if (jr.error()) return *jr.error();
+  if (r.classNames.empty())
+    r.classNames = defaultClassNames(r.datasetName, static_cast<int>(std::min<int64_t>(numClasses, 256)));
+  if (static_cast<int64_t>(r.classNames.size()) != numClasses && numClasses > 0)
+    return valueError(configPath, "key 'dataset.class_names'",
+                      std::to_string(numClasses) + " names (num_classes)",
+                      std::to_string(r.classNames.size()) + " names");
   // Values that cannot occur.
   if (numClasses > 256)
     return valueError(configPath, "key 'num_classes'", "at most 256 classes (labels are bytes)",
@@ -820,6 +942,56 @@ Result<RunResult> readRunResult(const std::string& directory) {
     test->imagesPath = imagesPath;
   }
   r.test = std::move(test);
+
+  // last_probs.npy: absent in folders saved before it was kept.
+  const std::string lastPath = joinPath(dir, kLastProbsFile);
+  if (fs::exists(lastPath, ec)) {
+    Result<NpyArray> lp = readNpy(lastPath, NpyType::Float32, 2);
+    if (!lp) return lp.error();
+    if (lp->shape != std::vector<int64_t>{n, numClasses})
+      return shapeMismatch(dir, kLastProbsFile, shapeText({n, numClasses}), lp->shape,
+                           "one row per test image and one column per class");
+    std::vector<float> v = lp->values<float>();
+    for (int64_t i = 0; i < n; ++i) {
+      double sum = 0;
+      for (int64_t k = 0; k < numClasses; ++k) {
+        const float x = v[static_cast<size_t>(i * numClasses + k)];
+        const std::string cell = "image " + std::to_string(i) + ", class " + std::to_string(k);
+        if (auto e = checkValue(lastPath, cell, x, 0, 1, false)) return *e;
+        sum += x;
+      }
+      if (numClasses > 0 && std::fabs(sum - 1.0) > kPredictiveTolerance)
+        return valueError(lastPath, "image " + std::to_string(i), "probabilities summing to 1",
+                          "a sum of " + formatNumber(sum));
+    }
+    r.lastProbs = std::move(v);
+  }
+
+  // What this result evaluated (bnn-cli eval), when it is an evaluation.
+  if (const auto ev = c.find("evaluation"); ev != c.end()) {
+    if (!ev->is_object())
+      return fileError(ErrorCode::BadFormat, configPath, "key 'evaluation'", "an object",
+                       ev->dump().substr(0, 60));
+    r.evaluation.sourceName = jr.string(*ev, "source_name", "evaluation.");
+    r.evaluation.sourceDirectory = jr.string(*ev, "source_directory", "evaluation.");
+    r.evaluation.split = jr.string(*ev, "split", "evaluation.");
+    r.evaluation.transform = jr.string(*ev, "transform", "evaluation.");
+    if (jr.error()) return *jr.error();
+  }
+
+  // The kept posterior samples. A folder whose config.json describes them impossibly is refused;
+  // one whose samples.npy is missing or damaged opens without samples and says why.
+  if (const auto ks = c.find("kept_samples"); ks != c.end()) {
+    Result<KeptSamplesEntry> entry = parseKeptSamples(configPath, *ks, r.config, rowsPx * colsPx, numClasses);
+    if (!entry) return entry.error();
+    Result<std::shared_ptr<const PosteriorSamples>> samples =
+        PosteriorSamples::open(joinPath(dir, kSamplesFile), MlpShape{entry->layerSizes},
+                               std::move(entry->steps), PosteriorSamples::Ownership::Borrowed);
+    if (samples)
+      r.samples = std::move(*samples);
+    else
+      r.samplesError = samples.error().message();
+  }
 
   if (!emptyPredictive) {
     try {

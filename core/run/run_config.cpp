@@ -155,6 +155,7 @@ std::optional<RunConfig> presetConfig(const std::string& name) {
   } else {
     return std::nullopt;
   }
+  c.keepSamples = 100;  // every 10th of the 1,000 samples, the last included
   c.name = presetTitle(name);
   return c;
 }
@@ -466,6 +467,11 @@ std::vector<ParamDef> makeTable() {
       intRow<int64_t>(&C::thinning, "thinning", "Thinning k", "steps", 1, 10000000,
                       "Keep every k-th sampling step as a posterior sample (evaluated on the test set and "
                       "added to the predictive). Example: 1."),
+      intRow<int64_t>(&C::keepSamples, "keep-samples", "Kept samples K", "samples", 0, 10000000,
+                      "Posterior samples kept with the run (samples.npy, 1.6 MB each for 784-500-10), spread "
+                      "evenly over the ensemble's samples with the last one included, to evaluate other "
+                      "images afterwards and to probe drawings. 0 keeps none; more than the ensemble holds "
+                      "keeps them all. Example presets: 100 (every 10th of 1,000)."),
       layersRow(&C::hidden, "hidden", "Hidden layers", "units", 1, 4096,
                 "Hidden layer widths, comma separated (1 to 8 layers of 1 to 4096 units, ReLU). Example: "
                 "500 (784-500-10)."),

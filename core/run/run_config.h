@@ -39,14 +39,16 @@ struct RunConfig {
   double psgldLambda = 1e-5;            // lambda: damping of the preconditioner (pSGLD)
   double sgnhtDiffusion = 0.01;         // A: injected diffusion, initial thermostat (SGNHT)
   bool samplingPhaseUsesSgld = false;   // reproduces the published notebook: SGLD after SGHMC warm-up
-  int64_t chains = 1;            // K: chains of the run, each from streams of its own (README "Many chains")
-  int64_t chainIndex = -1;       // i in 0..K-1: this run is chain i alone; -1: all K chains (or pooled)
-  int64_t warmupSteps = 2340;    // W
-  int64_t evalEvery = 100;       // K: test accuracy of the current state every K warm-up steps
-  int64_t samplingSteps = 1000;  // S
-  int64_t thinning = 1;          // evaluate / accumulate every k-th sampling step
-  std::vector<int> hidden{500};  // hidden layer sizes
-  double priorSigma = 1.0;       // N(0, sigma^2) prior on every weight and bias
+  int64_t chains = 1;                   // K: chains of the run, each from streams of its own (README "Many chains")
+  int64_t chainIndex = -1;              // i in 0..K-1: this run is chain i alone; -1: all K chains (or pooled)
+  int64_t warmupSteps = 2340;           // W
+  int64_t evalEvery = 100;              // K: test accuracy of the current state every K warm-up steps
+  int64_t samplingSteps = 1000;         // S
+  int64_t thinning = 1;                 // evaluate / accumulate every k-th sampling step
+  int64_t keepSamples = 0;              // posterior samples kept with the run (run/sample_schedule.h);
+                                        // 0 as before the parameter existed, 100 in the presets
+  std::vector<int> hidden{500};         // hidden layer sizes
+  double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
   uint64_t seed = 0;
 

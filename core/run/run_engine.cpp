@@ -14,8 +14,20 @@
 
 #include "run/chain_health.h"
 #include "run/chain_parts.h"
+#include "run/posterior_evaluation.h"
+#include "run/posterior_samples.h"
+#include "run/sample_file_writer.h"
+#include "run/sample_schedule.h"
 #include "samplers/step_schedule.h"
 #include "util/philox.h"
+
+#include <stdlib.h>  // mkstemps
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 namespace bnn {
 
@@ -45,28 +57,133 @@ SamplerSettings samplerSettings(const RunConfig& c, bool samplingPhase) {
   return s;
 }
 
+// A new, empty file "samples-XXXXXX.npy" in `directory` (created if missing; empty: the system's
+// temporary folder).
+Result<std::string> newSamplesFile(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = directory.empty() ? fs::temp_directory_path(ec) : fs::path(directory);
+  if (ec) dir = "/tmp";
+  fs::create_directories(dir, ec);
+  std::string name = (dir / "samples-XXXXXX.npy").string();
+  const int fd = mkstemps(name.data(), 4);
+  if (fd < 0)
+    return makeError(ErrorCode::Io, dir.string(), -1, {}, {},
+                     std::string("cannot create a file for the posterior samples: ") + std::strerror(errno));
+  ::fchmod(fd, 0644);  // as the run folder's other files (mkstemps makes it private)
+  ::close(fd);
+  return name;
+}
+
+// Streams the kept samples of a chain (sample_schedule.h) into a file and maps it at the end.
+class SampleKeeper {
+ public:
+  SampleKeeper(const RunConfig& c, const MlpShape& shape, const ChainStorage& storage)
+      : m_shape(shape), m_steps(keptSamplingSteps(c)) {
+    if (m_steps.empty()) return;
+    Result<std::string> path = newSamplesFile(storage.sampleDirectory);
+    if (!path) {
+      m_error = path.error().message();
+      return;
+    }
+    Result<std::unique_ptr<SampleFileWriter>> w = SampleFileWriter::create(*path, shape.numParams());
+    if (!w) {
+      ::unlink(path->c_str());
+      m_error = w.error().message();
+      return;
+    }
+    m_writer = std::move(*w);
+  }
+  ~SampleKeeper() {
+    if (m_writer) ::unlink(m_writer->path().c_str());  // not handed over (an exception)
+  }
+  // Called with the state after sampling step `step` when its evaluation starts: a scheduled
+  // one is copied and waits for commit(step), which comes once its evaluation has shown it
+  // finite and it joined the predictive (test passes run while the chain moves on).
+  void stage(int64_t step, const float* theta) {
+    if (!m_writer || m_next >= m_steps.size() || m_steps[m_next] != step) return;
+    m_staged.assign(theta, theta + m_shape.numParams());
+    m_stagedStep = step;
+  }
+  void commit(int64_t step) {
+    if (!m_writer || m_stagedStep != step) return;
+    m_stagedStep = -1;
+    if (Status st = m_writer->append(m_staged.data()); !st) {
+      m_error = st.error().message();
+      discard();
+      return;
+    }
+    ++m_next;
+  }
+  // The kept samples, or null (none kept, or keeping failed: see error()).
+  std::shared_ptr<const PosteriorSamples> finish() {
+    if (!m_writer) return nullptr;
+    const std::string path = m_writer->path();
+    const int64_t count = m_writer->count();
+    Status st = m_writer->finish();
+    m_writer.reset();
+    if (!st || count == 0) {
+      if (!st) m_error = st.error().message();
+      ::unlink(path.c_str());
+      return nullptr;
+    }
+    std::vector<int64_t> steps(m_steps.begin(), m_steps.begin() + count);
+    auto opened =
+        PosteriorSamples::open(path, m_shape, std::move(steps), PosteriorSamples::Ownership::RemoveWhenDone);
+    if (!opened) {
+      m_error = opened.error().message();
+      ::unlink(path.c_str());
+      return nullptr;
+    }
+    return *opened;
+  }
+  const std::string& error() const { return m_error; }
+
+ private:
+  void discard() {
+    ::unlink(m_writer->path().c_str());
+    m_writer.reset();
+  }
+  MlpShape m_shape;
+  std::vector<int64_t> m_steps;
+  size_t m_next = 0;
+  std::vector<float> m_staged;  // the state whose evaluation is in progress, if scheduled
+  int64_t m_stagedStep = -1;
+  std::unique_ptr<SampleFileWriter> m_writer;
+  std::string m_error;
+};
+
 class ChainLoop {
  public:
   // `test` is the shared handle of d.test the result will carry.
   ChainLoop(const RunConfig& c, const Dataset& d, std::shared_ptr<const ImageSet> test, ChainObserver* obs,
-            const std::atomic<bool>* cancel)
-      : m_c(c), m_d(d), m_test(std::move(test)), m_obs(obs), m_cancel(cancel) {}
+            const std::atomic<bool>* cancel, const ChainStorage& storage)
+      : m_c(c), m_d(d), m_test(std::move(test)), m_obs(obs), m_cancel(cancel), m_storage(storage) {}
 
   RunResult run() {
     RunResult r;
     r.config = m_c;
     r.datasetName = m_d.name;
     r.datasetDirectory = m_d.directory;
+    r.datasetCheck = m_d.check;
+    r.classNames = m_d.classNames;
     r.test = m_test;
     r.timings.threads = tbb::this_task_arena::max_concurrency();
     m_start = Clock::now();
     try {
       loop(r);
+      if (m_keeper) {
+        r.samples = m_keeper->finish();
+        if (!m_keeper->error().empty())
+          r.outcome.message += "; posterior samples not kept: " + m_keeper->error();
+      }
+      if (!m_lastLogProbs.empty()) r.lastProbs = probabilitiesFromLogs(m_lastLogProbs);
     } catch (const std::exception& e) {
       r.outcome = {RunStatus::Failed, std::string("run failed: ") + e.what(), m_globalStep};
     } catch (...) {
       r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
     }
+    m_keeper.reset();
     r.timings.totalSeconds = seconds();
     report();
     return r;
@@ -94,6 +211,12 @@ class ChainLoop {
                      RandomStream(streamKey(m_c.seed, chainStream(kBatchStream, m_c.chainIndex))));
     TestEvaluator eval(mlp, m_d.test);
     r.predictive.reset(m_d.test.count, m_d.numClasses);
+    m_keeper = std::make_unique<SampleKeeper>(m_c, shape, m_storage);
+    // The state lastPointwiseAccuracy measures: its log-probabilities become RunResult::lastProbs.
+    auto recordLast = [&](double acc) {
+      r.lastPointwiseAccuracy = acc;
+      m_lastLogProbs.assign(eval.logProbs().begin(), eval.logProbs().end());
+    };
 
     std::unique_ptr<Sampler> warm =
         makeSampler(samplerSettings(m_c, false), shape.numParams(),
@@ -167,7 +290,7 @@ class ChainLoop {
         diverged(pending.phase, pending.step);
         return false;
       }
-      r.lastPointwiseAccuracy = acc;
+      recordLast(acc);
       health.evaluated(pending.phase, pending.step, acc);
       if (pending.phase == Phase::Warmup) {
         CurvePoint p{Phase::Warmup, pending.step, pending.gradEvals, seconds(), acc};
@@ -183,6 +306,7 @@ class ChainLoop {
                      r.predictive.accuracy(m_d.test.labels.data()),
                      r.predictive.sampleCount()};
         r.curve.push_back(p);
+        m_keeper->commit(pending.step);
         m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
         if (m_obs) {
           m_obs->curvePointRecorded(p);
@@ -196,6 +320,7 @@ class ChainLoop {
       if (!settle()) return false;
       pending = {true, phase, s, m_gradEvals, m_globalStep};
       notePotential(phase, s);
+      if (phase == Phase::Sampling) m_keeper->stage(s, theta.data());
       eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
       return true;
     };
@@ -250,9 +375,10 @@ class ChainLoop {
     if (!settle()) return;
     if (!lastEvaluated) {
       const auto t0 = Clock::now();
-      r.lastPointwiseAccuracy = eval.evaluate(theta.data(), nullptr);
+      const double acc = eval.evaluate(theta.data(), nullptr);
       r.timings.evalSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
       ++r.timings.testPasses;
+      if (!eval.lastHadNonFinite()) recordLast(acc);
     }
     double moved = 0, norm0 = 0;
     for (size_t j = 0; j < theta.size(); ++j) {
@@ -307,6 +433,9 @@ class ChainLoop {
   std::shared_ptr<const ImageSet> m_test;
   ChainObserver* m_obs;
   const std::atomic<bool>* m_cancel;
+  const ChainStorage& m_storage;
+  std::unique_ptr<SampleKeeper> m_keeper;
+  std::vector<float> m_lastLogProbs;
   Clock::time_point m_start, m_lastReport;
   Phase m_phase = Phase::Warmup;
   int64_t m_step = 0, m_globalStep = 0, m_gradEvals = 0;
@@ -319,19 +448,20 @@ class ChainLoop {
 }  // namespace
 
 RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel) {
+                   const std::atomic<bool>* cancel, const ChainStorage& storage) {
   if (!data) {
     RunResult r;
     r.config = config;
     r.outcome = {RunStatus::Failed, "run failed: no data", -1};
     return r;
   }
-  return ChainLoop(config, *data, sharedTestSplit(data), observer, cancel).run();
+  return ChainLoop(config, *data, sharedTestSplit(data), observer, cancel, storage).run();
 }
 
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel) {
-  return ChainLoop(config, data, std::make_shared<const ImageSet>(data.test), observer, cancel).run();
+                   const std::atomic<bool>* cancel, const ChainStorage& storage) {
+  return ChainLoop(config, data, std::make_shared<const ImageSet>(data.test), observer, cancel, storage)
+      .run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,12 +472,12 @@ class JobImpl final : public ChainJob {
  public:
   // `finished` runs on the driver thread once the chain has stopped, before wait() returns.
   JobImpl(RunConfig c, std::shared_ptr<const Dataset> d, ChainObserver* obs, int concurrency,
-          std::function<void()> finished)
-      : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs) {
+          ChainStorage storage, std::function<void()> finished)
+      : m_config(std::move(c)), m_data(std::move(d)), m_obs(obs), m_storage(std::move(storage)) {
     // A driver thread per chain executing in its own arena: a chain never waits behind another.
     m_thread = std::thread([this, concurrency, finished = std::move(finished)] {
       tbb::task_arena arena(std::max(1, concurrency));
-      RunResult r = arena.execute([&] { return runChain(m_config, m_data, m_obs, &m_stop); });
+      RunResult r = arena.execute([&] { return runChain(m_config, m_data, m_obs, &m_stop, m_storage); });
       m_data.reset();  // the result holds the test split; the job needs the data no longer
       if (finished) finished();
       {
@@ -385,6 +515,7 @@ class JobImpl final : public ChainJob {
   RunConfig m_config;
   std::shared_ptr<const Dataset> m_data;  // driver thread only after construction
   ChainObserver* m_obs;
+  ChainStorage m_storage;
   std::atomic<bool> m_stop{false};  // cleared before the driver starts
   mutable std::mutex m_mutex;
   std::condition_variable m_cv;
@@ -397,6 +528,7 @@ class JobImpl final : public ChainJob {
 
 struct WorkerPool::Impl {
   int threads = 1;
+  ChainStorage storage;
   int running = 0;  // chains whose driver thread computes
   std::unique_ptr<tbb::global_control> limit;
   std::mutex mutex;
@@ -420,7 +552,8 @@ struct WorkerPool::Impl {
   }
 };
 
-WorkerPool::WorkerPool(int threads) : m_impl(std::make_unique<Impl>()) {
+WorkerPool::WorkerPool(int threads, ChainStorage storage) : m_impl(std::make_unique<Impl>()) {
+  m_impl->storage = std::move(storage);
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   m_impl->threads = threads > 0 ? threads : hw;
   m_impl->updateLimit();
@@ -452,7 +585,7 @@ std::vector<std::shared_ptr<ChainJob>> WorkerPool::submitGroup(const std::vector
   Impl* impl = m_impl.get();
   for (size_t i = 0; i < configs.size(); ++i) {
     auto job = std::make_shared<JobImpl>(configs[i], data, i < observers.size() ? observers[i] : nullptr,
-                                         m_impl->threads, [impl] {
+                                         m_impl->threads, m_impl->storage, [impl] {
                                            std::lock_guard<std::mutex> lock(impl->mutex);
                                            --impl->running;
                                            impl->updateLimit();

@@ -46,15 +46,27 @@ class ChainObserver {
   virtual void predictiveUpdated(const PredictiveAccumulator&) {}
 };
 
+/// Where a chain keeps files while it runs. Not part of the configuration: it never changes results.
+struct ChainStorage {
+  /// Folder for the run's kept posterior samples (RunConfig::keepSamples): the chain streams them
+  /// into a new file "samples-XXXXXX.npy" there as it takes them, and the result maps that file
+  /// (RunResult::samples) and removes it when its last copy goes; saving the run links or copies
+  /// it into the run's folder. Empty: the system's temporary folder ($TMPDIR or /tmp).
+  std::string sampleDirectory;
+};
+
 /// Runs one chain to completion on the calling thread (its inner loops use the current TBB arena).
 /// `cancel` is polled before every step: a step in progress, with its test pass, completes first,
 /// so a cancel takes effect within one step (an SGHMC step with a test pass: tens of ms on MNIST).
 /// The result's test split points into `data` (see sharedTestSplit). Never throws.
+/// A sampling step whose state is kept (sample_schedule.h) is appended to the samples file right
+/// after it joined the predictive; a failure to write it ends the keeping, not the run (the
+/// outcome's message says so).
 RunResult runChain(const RunConfig& config, std::shared_ptr<const Dataset> data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel);
+                   const std::atomic<bool>* cancel, const ChainStorage& storage = {});
 /// The same for data held by reference: the result gets its own copy of the test split.
 RunResult runChain(const RunConfig& config, const Dataset& data, ChainObserver* observer,
-                   const std::atomic<bool>* cancel);
+                   const std::atomic<bool>* cancel, const ChainStorage& storage = {});
 
 /// A chain submitted to a WorkerPool. Methods may be called from any thread (see the top).
 class ChainJob {
@@ -77,7 +89,8 @@ class ChainJob {
 /// (see "Lifetime" at the top). The destructor requests every job to stop and waits for all.
 class WorkerPool {
  public:
-  explicit WorkerPool(int threads = 0);
+  /// `storage`: where the pool's chains keep their samples (see ChainStorage).
+  explicit WorkerPool(int threads = 0, ChainStorage storage = {});
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

@@ -44,6 +44,8 @@ const char* errorCodeName(ErrorCode code) {
       return "not-a-directory";
     case ErrorCode::BadValue:
       return "bad-value";
+    case ErrorCode::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -90,6 +92,8 @@ static const char* describe(ErrorCode code) {
       return "not a directory, expected a folder";
     case ErrorCode::BadValue:
       return "impossible value";
+    case ErrorCode::Cancelled:
+      return "cancelled";
   }
   return "error";
 }

@@ -30,6 +30,7 @@ enum class ErrorCode {
   Io,                // write failure
   NotADirectory,     // a folder was expected
   BadValue,          // a value that cannot occur (NaN, out of range, inconsistent with others)
+  Cancelled,         // the caller asked a long computation to stop
 };
 
 /// Stable machine name of a code, e.g. "truncated-header".

@@ -297,27 +297,25 @@ Status writeNpy(const std::string& path, NpyType type, const std::vector<int64_t
   return okStatus();
 }
 
-Result<NpyArray> readNpy(const std::string& path) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, path, -1, {}, {});
-  if (fs::is_directory(st)) return makeError(ErrorCode::IsDirectory, path, -1, {}, {});
+namespace {
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
-  const int64_t size = static_cast<int64_t>(bytes.size());
+// Checks everything up to the data: magic, version, header dictionary, dtype, order, and the
+// payload size (fileSize - data offset) against the shape. `bytes` holds the first `avail` bytes
+// of a file of `fileSize` bytes (avail <= fileSize; the whole file for readNpy, the beginning for
+// readNpyHeader).
+Result<NpyHeaderInfo> checkHeader(const unsigned char* bytes, int64_t avail, int64_t fileSize,
+                                  const std::string& path) {
+  const int64_t size = fileSize;
   if (size == 0) return makeError(ErrorCode::Empty, path, -1, {}, {});
 
   // Magic.
-  const int64_t magicAvail = std::min<int64_t>(size, 6);
-  if (!std::equal(bytes.begin(), bytes.begin() + magicAvail, kMagic))
+  const int64_t magicAvail = std::min<int64_t>(avail, 6);
+  if (!std::equal(bytes, bytes + magicAvail, kMagic))
     return makeError(ErrorCode::BadMagic, path, 0, "\\x93NUMPY",
-                     quotedText(escapeBytes(bytes.data(), static_cast<size_t>(magicAvail))),
+                     quotedText(escapeBytes(bytes, static_cast<size_t>(magicAvail))),
                      "not a NumPy .npy file");
-  if (size < 8)
-    return makeError(ErrorCode::TruncatedHeader, path, size, "a version at byte 6", "end of file");
+  if (avail < 8)
+    return makeError(ErrorCode::TruncatedHeader, path, avail, "a version at byte 6", "end of file");
 
   // Version: 1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one.
   const int major = bytes[6], minor = bytes[7];
@@ -326,19 +324,18 @@ Result<NpyArray> readNpy(const std::string& path) {
                      "version " + std::to_string(major) + "." + std::to_string(minor));
   const int lenBytes = major == 1 ? 2 : 4;
   const int64_t prelude = 8 + lenBytes;
-  if (size < prelude)
-    return makeError(ErrorCode::TruncatedHeader, path, size,
+  if (avail < prelude)
+    return makeError(ErrorCode::TruncatedHeader, path, avail,
                      "a " + std::to_string(lenBytes) + "-byte header length at byte 8", "end of file");
   int64_t headerLen = 0;
   for (int i = lenBytes - 1; i >= 0; --i) headerLen = (headerLen << 8) | bytes[8 + i];
   const int64_t dataStart = prelude + headerLen;
-  if (dataStart > size)
-    return makeError(ErrorCode::TruncatedHeader, path, size,
+  if (dataStart > avail)
+    return makeError(ErrorCode::TruncatedHeader, path, avail,
                      "a header of " + std::to_string(headerLen) + " bytes",
-                     std::to_string(size - prelude) + " bytes");
+                     std::to_string(avail - prelude) + " bytes" + (avail < size ? " read" : ""));
 
-  const std::string header(reinterpret_cast<const char*>(bytes.data() + prelude),
-                           static_cast<size_t>(headerLen));
+  const std::string header(reinterpret_cast<const char*>(bytes + prelude), static_cast<size_t>(headerLen));
   HeaderParser parser(header, prelude, path);
   if (auto e = parser.parse()) return *e;
 
@@ -379,14 +376,55 @@ Result<NpyArray> readNpy(const std::string& path) {
                      std::to_string(expectedBytes) + " bytes of data for shape " +
                          npyShapeText(parser.shape) + " " + parser.descr,
                      std::to_string(payload) + " bytes");
+  NpyHeaderInfo info;
+  info.type = *type;
+  info.shape = parser.shape;
+  info.dataOffset = dataStart;
+  return info;
+}
+
+}  // namespace
+
+Result<NpyArray> readNpy(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, path, -1, {}, {});
+  if (fs::is_directory(st)) return makeError(ErrorCode::IsDirectory, path, -1, {}, {});
+
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
+  const int64_t size = static_cast<int64_t>(bytes.size());
+  Result<NpyHeaderInfo> h = checkHeader(bytes.data(), size, size, path);
+  if (!h) return h.error();
 
   NpyArray a;
-  a.type = *type;
-  a.shape = parser.shape;
-  a.data.assign(bytes.begin() + dataStart, bytes.end());
+  a.type = h->type;
+  a.shape = std::move(h->shape);
+  a.data.assign(bytes.begin() + h->dataOffset, bytes.end());
   if constexpr (std::endian::native != std::endian::little)
-    swapBytesInPlace(a.data.data(), a.data.size(), item);
+    swapBytesInPlace(a.data.data(), a.data.size(), npyItemSize(a.type));
   return a;
+}
+
+Result<NpyHeaderInfo> readNpyHeader(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, path, -1, {}, {});
+  if (fs::is_directory(st)) return makeError(ErrorCode::IsDirectory, path, -1, {}, {});
+  const auto fileSize = fs::file_size(path, ec);
+  if (ec) return makeError(ErrorCode::Unreadable, path, -1, {}, {}, ec.message());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
+  // Version 1.0 headers are at most 10 + 65535 bytes; longer (2.0, 3.0) ones are not read whole.
+  constexpr int64_t kMaxHeader = 12 + 65535;
+  std::vector<unsigned char> head(
+      static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(fileSize), kMaxHeader)));
+  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+  if (in.gcount() != static_cast<std::streamsize>(head.size()))
+    return makeError(ErrorCode::Unreadable, path, -1, {}, {});
+  return checkHeader(head.data(), static_cast<int64_t>(head.size()), static_cast<int64_t>(fileSize), path);
 }
 
 Result<NpyArray> readNpy(const std::string& path, NpyType expectedType, int expectedRank) {

@@ -63,6 +63,16 @@ inline Status writeNpy(const std::string& path, const std::vector<int64_t>& shap
 
 /// Reads and validates a .npy file of any of the four supported dtypes.
 Result<NpyArray> readNpy(const std::string& path);
+
+/// What the header of a .npy file says: dtype, shape and the byte offset of the data.
+struct NpyHeaderInfo {
+  NpyType type = NpyType::UInt8;
+  std::vector<int64_t> shape;
+  int64_t dataOffset = 0;  // the data run from here to the end of the file
+};
+/// Reads only the header of a .npy file, with the same checks as readNpy (the payload size is
+/// checked against the file's size), for arrays that are memory-mapped or streamed instead of read.
+Result<NpyHeaderInfo> readNpyHeader(const std::string& path);
 /// As readNpy, and additionally requires the dtype and the number of dimensions.
 Result<NpyArray> readNpy(const std::string& path, NpyType expectedType, int expectedRank);
 

@@ -74,6 +74,7 @@ inline RunConfig unusualConfig() {
   c.evalEvery = 7;
   c.samplingSteps = 9999999;
   c.thinning = 3333333;  // 3 samples
+  c.keepSamples = 7;     // all 3 of them
   c.hidden = {400, 400, 1, 4096};
   c.priorSigma = 1e-300;
   c.init = InitKind::Prior;

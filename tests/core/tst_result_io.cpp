@@ -326,7 +326,12 @@ void TestResultIo::opensFolderOfFormatVersion1() {
   expected.seed = 3;
   expected.warmupSteps = 200;
   expected.samplingSteps = 50;
+  expected.keepSamples = 0;  // saved before runs kept posterior samples
   QVERIFY(back->config == expected);
+  QVERIFY(!back->samples);
+  QVERIFY(back->lastProbs.empty());
+  QCOMPARE(back->datasetCheck, DatasetCheck::Verified);  // only verified MNIST was named "MNIST"
+  QCOMPARE(back->classNoun(), std::string("digit"));
   QCOMPARE(back->datasetName, std::string("MNIST"));
   QCOMPARE(back->timings.gradEvals, int64_t(2500));
   COMPARE_DOUBLE(back->lastPointwiseAccuracy, 0.9463);

@@ -201,6 +201,7 @@ void TestRunConfig::specKeys() {
                                           "eval-every",
                                           "samples",
                                           "thinning",
+                                          "keep-samples",
                                           "hidden",
                                           "prior-sigma",
                                           "init",
@@ -701,9 +702,12 @@ void TestRunConfig::tableCoversEveryField() {
   // unusualConfig() differs from the defaults in every parameter (the round trips rely on it).
   for (const ParamSpec& s : runParamSpecs())
     QVERIFY2(getParam(unusualConfig(), s.key) != getParam(RunConfig{}, s.key), s.key.c_str());
-  // The defaults are the SGLD example, which the parameter tooltips quote.
+  // The defaults are the SGLD example, which the parameter tooltips quote, except that
+  // RunConfig{} keeps no samples (runs saved before kept samples existed open with 0).
   RunConfig example = *presetConfig("example-sgld");
+  QCOMPARE(example.keepSamples, int64_t(100));
   example.name.clear();
+  example.keepSamples = 0;
   QVERIFY(example == RunConfig{});
 }
 

@@ -85,7 +85,7 @@ void TestMainWindow::everyRegisteredViewIsATab() {
   MainWindow w;
   const QStringList keys = viewKeys();
   QCOMPARE(keys,
-           (QStringList{"warmup", "sampling", "comparison", "uncertainty", "calibration", "decisions"}));
+           (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration", "decisions"}));
   QCOMPARE(w.views()->count(), keys.size());
   for (const QString& key : keys) {
     QVERIFY(w.showView(key));

@@ -76,7 +76,7 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   series->append(m_votes);
   QChart* chart = m_chart->chart();
   chart->addSeries(series);
-  auto* ax = new QBarCategoryAxis;
+  auto* ax = m_classAxis = new QBarCategoryAxis;
   for (int c = 0; c < 10; ++c) ax->append(QString::number(c));
   ax->setTitleText(QStringLiteral("class"));
   auto* ay = new QValueAxis;
@@ -119,20 +119,28 @@ void DetailPane::showImage(std::shared_ptr<const bnn::RunResult> run,
   }
   m_image = index;
   const bnn::UncertaintyAnalysis& a = *m_analysis;
+  if (m_run && m_classAxis->count() == a.numClasses)
+    for (int c = 0; c < a.numClasses; ++c) {
+      const QString n = QString::fromStdString(m_run->className(c));
+      if (m_classAxis->at(c) != n) m_classAxis->replace(m_classAxis->at(c), n);
+    }
   m_digit->setPlaceholder(QStringLiteral("no images in this run"));
   m_digit->setImage(m_run ? digitImage(*m_run, index) : QImage());
   const int truth = a.labels[size_t(index)], pred = a.predicted[size_t(index)];
+  auto name = [this](int k) {
+    return m_run ? QString::fromStdString(m_run->className(k)) : QString::number(k);
+  };
   m_title->setText(QStringLiteral("Test image #%1: true %2, predicted %3%4")
                        .arg(index)
-                       .arg(truth)
-                       .arg(pred)
+                       .arg(name(truth))
+                       .arg(name(pred))
                        .arg(truth == pred ? QString() : QStringLiteral(" (wrong)")));
   m_measures->setText(
       QStringLiteral("max p̄ = %1<br>vote share of %2 = %3<br>"
                      "entropy H[p̄] = %4 nats<br>expected entropy E<sub>s</sub> H[p<sub>s</sub>] "
                      "= %5 nats (aleatoric)<br>mutual information = %6 nats (epistemic)")
           .arg(a.maxProb[size_t(index)], 0, 'f', 4)
-          .arg(pred)
+          .arg(name(pred))
           .arg(a.vote(index, pred), 0, 'f', 3)
           .arg(a.entropy[size_t(index)], 0, 'f', 4)
           .arg(a.expectedEntropy[size_t(index)], 0, 'f', 4)

@@ -12,6 +12,7 @@
 #include "run/run_result.h"
 
 QT_BEGIN_NAMESPACE
+class QBarCategoryAxis;
 class QBarSet;
 class QChartView;
 class QGroupBox;
@@ -50,4 +51,5 @@ class DetailPane : public QWidget {
   QChartView* m_chart = nullptr;
   QBarSet* m_mean = nullptr;
   QBarSet* m_votes = nullptr;
+  QBarCategoryAxis* m_classAxis = nullptr;  // the run's class names
 };

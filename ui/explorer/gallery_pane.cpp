@@ -66,7 +66,7 @@ GalleryPane::GalleryPane(ExplorerState* state, QWidget* parent) : QWidget(parent
       QStringLiteral("max p̄: confidence of the averaged prediction. Entropy H[p̄]: total uncertainty. "
                      "Mutual information H[p̄] − E_s H[p_s]: disagreement between posterior samples "
                      "(epistemic). Ties keep the test-set order."));
-  auto* trueLabel = new QLabel(QStringLiteral("True digit"), box);
+  auto* trueLabel = m_trueLabel = new QLabel(QStringLiteral("True digit"), box);
   trueLabel->setBuddy(m_trueFilter);
   auto* predLabel = new QLabel(QStringLiteral("Predicted"), box);
   predLabel->setBuddy(m_predictedFilter);
@@ -188,6 +188,18 @@ void GalleryPane::onShownChanged() {
 }
 
 void GalleryPane::show(std::shared_ptr<const RunAnalysis> analysis, bool keepPosition) {
+  if (analysis && analysis->run) {  // the filters name the run's classes
+    const bnn::RunResult& r = *analysis->run;
+    const QString noun = QString::fromStdString(r.classNoun());
+    m_trueLabel->setText(QStringLiteral("True ") + noun);
+    m_trueFilter->setToolTip(
+        QStringLiteral("Show only images of this true %1 (or click a bar of the per-class chart)").arg(noun));
+    m_predictedFilter->setToolTip(
+        QStringLiteral("Show only images predicted (argmax p̄) as this %1").arg(noun));
+    for (QComboBox* c : {m_trueFilter, m_predictedFilter})
+      for (int i = 1; i < c->count(); ++i)
+        c->setItemText(i, QString::fromStdString(r.className(c->itemData(i).toInt())));
+  }
   m_held.reset();
   m_update->hide();
   m_shown = std::move(analysis);

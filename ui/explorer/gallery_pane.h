@@ -16,6 +16,7 @@
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QListView;
 class QPushButton;
 class QToolButton;
@@ -79,6 +80,7 @@ class GalleryPane : public QWidget {
   QListView* m_view = nullptr;
   QComboBox* m_trueFilter = nullptr;
   QComboBox* m_predictedFilter = nullptr;
+  QLabel* m_trueLabel = nullptr;
   QCheckBox* m_misclassified = nullptr;
   QCheckBox* m_confidentlyWrong = nullptr;
   QComboBox* m_order = nullptr;

@@ -40,7 +40,7 @@ PerDigitPane::PerDigitPane(const ExplorerState* state, QWidget* parent) : QWidge
   m_series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
   QChart* chart = m_chart->chart();
   chart->addSeries(m_series);
-  auto* ax = new QBarCategoryAxis;
+  auto* ax = m_axisX = new QBarCategoryAxis;
   for (int c = 0; c < 10; ++c) ax->append(QString::number(c));
   ax->setTitleText(QStringLiteral("true digit"));
   m_axisY = new QValueAxis;
@@ -64,6 +64,15 @@ bool PerDigitPane::showsShare() const { return m_mode->currentIndex() == 1; }
 void PerDigitPane::refresh() {
   const bool share = showsShare();
   const double t = m_state->threshold();
+  const ExplorerRun* first = m_state->primary();
+  const bnn::RunResult* named = first && first->result ? first->result.get() : nullptr;
+  const QString noun = named ? QString::fromStdString(named->classNoun()) : QStringLiteral("digit");
+  if (named)
+    for (int c = 0; c < m_axisX->count(); ++c) {
+      const QString n = QString::fromStdString(named->className(c));
+      if (m_axisX->at(c) != n) m_axisX->replace(m_axisX->at(c), n);
+    }
+  m_axisX->setTitleText(QStringLiteral("true ") + noun);
   m_series->clear();
   double maxValue = 0;
   int sets = 0;
@@ -92,10 +101,10 @@ void PerDigitPane::refresh() {
   TickOptions o;
   o.integer = !share;
   applyNiceTicks(m_axisY, 0, maxValue > 0 ? maxValue * (sets > 1 ? 1.3 : 1.15) : (share ? 1 : 5), o);
-  m_axisY->setTitleText(share ? QStringLiteral("% of the digit's test images")
+  m_axisY->setTitleText(share ? QStringLiteral("% of the %1's test images").arg(noun)
                               : QStringLiteral("uncertain images"));
   m_chart->chart()->setTitle(
-      QStringLiteral("Uncertain test images (max p̄ &lt; %1) per true digit").arg(t, 0, 'f', 3));
+      QStringLiteral("Uncertain test images (max p̄ &lt; %1) per true %2").arg(t, 0, 'f', 3).arg(noun));
 }
 
 ChartExport PerDigitPane::exportInfo() const {

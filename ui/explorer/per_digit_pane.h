@@ -10,6 +10,7 @@
 #include "charts/chart_export.h"
 
 QT_BEGIN_NAMESPACE
+class QBarCategoryAxis;
 class QBarSeries;
 class QBarSet;
 class QChartView;
@@ -42,4 +43,5 @@ class PerDigitPane : public QWidget {
   QChartView* m_chart = nullptr;
   QBarSeries* m_series = nullptr;
   QValueAxis* m_axisY = nullptr;
+  QBarCategoryAxis* m_axisX = nullptr;  // the primary run's class names
 };

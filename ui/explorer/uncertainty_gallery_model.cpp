@@ -62,24 +62,29 @@ QVariant UncertaintyGalleryModel::data(const QModelIndex& index, int role) const
   const bnn::UncertaintyAnalysis& a = *m_analysis;
   const int i = m_rows[size_t(index.row())];
   const int truth = a.labels[size_t(i)], pred = a.predicted[size_t(i)];
+  auto name = [this](int k) {
+    return m_run ? QString::fromStdString(m_run->className(k)) : QString::number(k);
+  };
+  const QString noun = m_run ? QString::fromStdString(m_run->classNoun()) : QStringLiteral("digit");
   switch (role) {
     case Qt::DisplayRole:
       return QStringLiteral("#%1  true %2  predicted %3  max p̄ %4")
           .arg(i)
-          .arg(truth)
-          .arg(pred)
+          .arg(name(truth))
+          .arg(name(pred))
           .arg(a.maxProb[size_t(i)], 0, 'f', 3);
     case Qt::ToolTipRole:
       return QStringLiteral(
-                 "Test image #%1\ntrue digit %2, predicted %3%4\nmax p̄ = %5\n"
+                 "Test image #%1\ntrue %8 %2, predicted %3%4\nmax p̄ = %5\n"
                  "entropy H[p̄] = %6 nats\nmutual information = %7 nats")
           .arg(i)
-          .arg(truth)
-          .arg(pred)
+          .arg(name(truth))
+          .arg(name(pred))
           .arg(truth == pred ? QString() : QStringLiteral(" (wrong)"))
           .arg(a.maxProb[size_t(i)], 0, 'f', 4)
           .arg(a.entropy[size_t(i)], 0, 'f', 4)
-          .arg(a.mutualInformation[size_t(i)], 0, 'f', 4);
+          .arg(a.mutualInformation[size_t(i)], 0, 'f', 4)
+          .arg(noun);
     case ImageIndexRole:
       return i;
     case TrueClassRole:

@@ -1,6 +1,8 @@
 #include "runs/run_controller.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
 #include <utility>
 
 #include "runs/chain_buffer.h"
@@ -13,8 +15,22 @@ struct RunController::Chain {
   std::shared_ptr<bnn::ChainJob> job;
 };
 
+namespace {
+
+// Kept posterior samples of runs not saved yet stream into the user's cache folder; each file
+// goes with the last result holding it (a saved run links or copies it into its folder).
+bnn::ChainStorage chainStorage() {
+  const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+  if (cache.isEmpty()) return {};  // the system's temporary folder
+  const QString dir = QDir(cache).filePath(QStringLiteral("samples"));
+  QDir().mkpath(dir);
+  return bnn::ChainStorage{QDir::toNativeSeparators(dir).toStdString()};
+}
+
+}  // namespace
+
 RunController::RunController(int threads, QObject* parent)
-    : QObject(parent), m_pool(std::make_unique<bnn::WorkerPool>(threads)) {
+    : QObject(parent), m_pool(std::make_unique<bnn::WorkerPool>(threads, chainStorage())) {
   qRegisterMetaType<bnn::ChainProgress>();
   qRegisterMetaType<bnn::CurvePoint>();
   qRegisterMetaType<bnn::RunConfig>();

@@ -376,15 +376,16 @@ void MainWindow::updateStatus() {
 void MainWindow::updateActions() { m_runList->updateActions(m_controller->runningCount()); }
 
 QString MainWindow::diagnosticsReport() const {
-  QString s = m_latency->summary();
+  // The kernel level first: a fact of the machine that does not scroll away under the latency lines.
+  QString s = QStringLiteral("Kernels: %1").arg(toQ(bnn::kernelLevelDescription()));
+  if (const std::string notice = bnn::kernelLevelNotice(); !notice.empty())
+    s += QStringLiteral(" (%1)").arg(toQ(notice));
+  s += QLatin1Char('\n') + m_latency->summary();
   s += QStringLiteral("\nWorker pool: %1 threads (oneTBB); chains running: %2")
            .arg(m_controller->poolThreads())
            .arg(m_controller->runningCount());
   s += QStringLiteral("\nBackground jobs pending (analysis, files, data): %1").arg(m_jobs->pendingCount());
   s += QStringLiteral("\nRuns in the list: %1").arg(m_model->rowCount());
-  s += QStringLiteral("\nKernels: %1").arg(toQ(bnn::kernelLevelDescription()));
-  if (const std::string notice = bnn::kernelLevelNotice(); !notice.empty())
-    s += QStringLiteral(" (%1)").arg(toQ(notice));
   if (const auto data = dataset())
     s += QStringLiteral("\nData: %1 (%2 train / %3 test) from %4")
              .arg(toQ(data->name))

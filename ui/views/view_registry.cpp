@@ -4,6 +4,7 @@
 #include "charts/accuracy_chart.h"
 #include "decisions/decisions_view.h"
 #include "explorer/uncertainty_view.h"
+#include "probe/probe_view.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"comparison", "Comparison",
        [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Comparison, c); }},
       {"uncertainty", "Uncertainty", createView<UncertaintyView>},
+      {"probe", "Draw & probe", createView<ProbeView>},
       {"calibration", "Calibration", createView<CalibrationView>},
       {"decisions", "Decisions", createView<DecisionsView>},
   };

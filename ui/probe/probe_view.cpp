@@ -1,0 +1,422 @@
+#include "probe/probe_view.h"
+
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <cstring>
+
+#include "common/digit_view.h"
+#include "common/job_runner.h"
+#include "data/mnist_style.h"
+#include "probe/drawing_canvas.h"
+#include "probe/probe_result_pane.h"
+#include "run/posterior_probe.h"
+#include "run/posterior_samples.h"
+#include "util/format.h"
+#include "views/run_pair_picker.h"
+
+namespace {
+
+QStringList classNamesOf(const bnn::RunResult& r, int classes) {
+  QStringList out;
+  for (int k = 0; k < classes; ++k) out << QString::fromStdString(r.className(k));
+  return out;
+}
+
+QToolButton* toolButton(const QString& text, const QString& tip, QWidget* parent) {
+  auto* b = new QToolButton(parent);
+  b->setText(text);
+  b->setToolTip(tip);
+  b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  return b;
+}
+
+}  // namespace
+
+ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  outer->addWidget(scroll);
+  auto* content = new QWidget;
+  scroll->setWidget(content);
+  auto* root = new QVBoxLayout(content);
+  root->setContentsMargins(4, 4, 4, 4);
+  root->setSpacing(4);
+
+  m_picker = new RunPairPicker(content);
+  root->addWidget(m_picker);
+
+  auto* body = new QHBoxLayout;
+  root->addLayout(body, 1);
+
+  // Canvas and its tools.
+  auto* drawBox = new QGroupBox(QStringLiteral("Drawing"), content);
+  auto* drawLayout = new QVBoxLayout(drawBox);
+  m_canvas = new DrawingCanvas(drawBox);
+  drawLayout->addWidget(m_canvas, 1);
+  auto* tools = new QHBoxLayout;
+  tools->addWidget(new QLabel(QStringLiteral("Brush"), drawBox));
+  m_brush = new QDoubleSpinBox(drawBox);
+  m_brush->setRange(0.5, 6.0);
+  m_brush->setSingleStep(0.5);
+  m_brush->setDecimals(1);
+  m_brush->setValue(m_canvas->brushSize());
+  m_brush->setSuffix(QStringLiteral(" px"));
+  m_brush->setToolTip(
+      QStringLiteral("Brush diameter in pixels of the 28 x 28 input (MNIST strokes: about 2-3)"));
+  tools->addWidget(m_brush);
+  m_eraser = toolButton(QStringLiteral("Eraser"), QStringLiteral("Erase instead of drawing (E)"), drawBox);
+  m_eraser->setCheckable(true);
+  m_eraser->setShortcut(QKeySequence(Qt::Key_E));
+  tools->addWidget(m_eraser);
+  m_undo =
+      toolButton(QStringLiteral("Undo"), QStringLiteral("Undo the last stroke or edit (Ctrl+Z)"), drawBox);
+  m_undo->setShortcut(QKeySequence::Undo);
+  m_undo->setEnabled(false);
+  tools->addWidget(m_undo);
+  auto* clear = toolButton(QStringLiteral("Clear"), QStringLiteral("Clear the canvas"), drawBox);
+  tools->addWidget(clear);
+  tools->addStretch(1);
+  drawLayout->addLayout(tools);
+
+  auto* edits = new QHBoxLayout;
+  auto* rotL = toolButton(QStringLiteral("⟲ 15°"), QStringLiteral("Rotate 15° anticlockwise"), drawBox);
+  auto* rotR = toolButton(QStringLiteral("⟳ 15°"), QStringLiteral("Rotate 15° clockwise"), drawBox);
+  auto* left = toolButton(QStringLiteral("←"), QStringLiteral("Shift one input pixel left"), drawBox);
+  auto* right = toolButton(QStringLiteral("→"), QStringLiteral("Shift one input pixel right"), drawBox);
+  auto* up = toolButton(QStringLiteral("↑"), QStringLiteral("Shift one input pixel up"), drawBox);
+  auto* down = toolButton(QStringLiteral("↓"), QStringLiteral("Shift one input pixel down"), drawBox);
+  auto* thicken = toolButton(QStringLiteral("Thicken"),
+                             QStringLiteral("Make every stroke about one input pixel thicker"), drawBox);
+  for (QToolButton* b : {rotL, rotR, left, right, up, down, thicken}) edits->addWidget(b);
+  edits->addStretch(1);
+  drawLayout->addLayout(edits);
+
+  auto* sources = new QHBoxLayout;
+  sources->addWidget(new QLabel(QStringLiteral("Test image #"), drawBox));
+  m_testIndex = new QSpinBox(drawBox);
+  m_testIndex->setRange(0, 0);
+  m_testIndex->setToolTip(QStringLiteral("Index of a test image of the chosen run's dataset"));
+  sources->addWidget(m_testIndex);
+  m_editTest = new QPushButton(QStringLiteral("Edit"), drawBox);
+  m_editTest->setToolTip(QStringLiteral("Put this test image on the canvas to edit it"));
+  sources->addWidget(m_editTest);
+  auto* load = new QPushButton(QStringLiteral("Load image…"), drawBox);
+  load->setToolTip(
+      QStringLiteral("Load a PNG or JPEG picture (converted to grey; light backgrounds are inverted)"));
+  sources->addWidget(load);
+  sources->addStretch(1);
+  drawLayout->addLayout(sources);
+  m_source = new QLabel(drawBox);
+  m_source->setWordWrap(true);
+  drawLayout->addWidget(m_source);
+  body->addWidget(drawBox, 4);
+
+  // The network's input.
+  auto* inputBox = new QGroupBox(QStringLiteral("Network input (28 x 28)"), content);
+  auto* inputLayout = new QVBoxLayout(inputBox);
+  m_input = new DigitView(inputBox);
+  m_input->setMinimumSize(112, 112);
+  m_input->setToolTip(QStringLiteral(
+      "What the network sees: the ink's bounding box fitted into 20 x 20 keeping its aspect ratio, "
+      "anti-aliased, and placed in the 28 x 28 frame by its centre of mass, as MNIST was made"));
+  inputLayout->addWidget(m_input, 1);
+  m_inputNote = new QLabel(inputBox);
+  m_inputNote->setWordWrap(true);
+  inputLayout->addWidget(m_inputNote);
+  inputLayout->addStretch(0);
+  body->addWidget(inputBox, 2);
+
+  // The runs' answers.
+  auto* answers = new QHBoxLayout;
+  for (int i = 0; i < 2; ++i) {
+    m_panes[i] = new ProbeResultPane(content);
+    answers->addWidget(m_panes[i], 1);
+  }
+  m_panes[1]->hide();
+  body->addLayout(answers, 6);
+
+  connect(m_canvas, &DrawingCanvas::imageChanged, this, &ProbeView::drawingChanged);
+  connect(m_canvas, &DrawingCanvas::undoAvailable, m_undo, &QToolButton::setEnabled);
+  connect(m_brush, &QDoubleSpinBox::valueChanged, m_canvas, &DrawingCanvas::setBrushSize);
+  connect(m_eraser, &QToolButton::toggled, m_canvas, &DrawingCanvas::setEraser);
+  connect(m_undo, &QToolButton::clicked, m_canvas, &DrawingCanvas::undo);
+  connect(clear, &QToolButton::clicked, m_canvas, &DrawingCanvas::clear);
+  connect(rotL, &QToolButton::clicked, this, [this] { m_canvas->rotate(-15); });
+  connect(rotR, &QToolButton::clicked, this, [this] { m_canvas->rotate(15); });
+  connect(left, &QToolButton::clicked, this, [this] { m_canvas->shift(-1, 0); });
+  connect(right, &QToolButton::clicked, this, [this] { m_canvas->shift(1, 0); });
+  connect(up, &QToolButton::clicked, this, [this] { m_canvas->shift(0, -1); });
+  connect(down, &QToolButton::clicked, this, [this] { m_canvas->shift(0, 1); });
+  connect(thicken, &QToolButton::clicked, m_canvas, &DrawingCanvas::thicken);
+  connect(m_editTest, &QPushButton::clicked, this, [this] { editTestImage(m_testIndex->value()); });
+  connect(load, &QPushButton::clicked, this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Load an image"), QString(),
+                                     QStringLiteral("Images (*.png *.jpg *.jpeg *.bmp *.pgm)"));
+    if (!path.isEmpty()) loadImageFile(path);
+  });
+  connect(m_picker, &RunPairPicker::primaryChosen, this, [this](const QString& id) {
+    m_primary = id;
+    m_userChose = true;
+    refreshPicker();
+    probeAll();
+  });
+  connect(m_picker, &RunPairPicker::comparisonChosen, this, [this](const QString& id) {
+    m_comparison = id;
+    refreshPicker();
+    probeAll();
+  });
+  connect(m_picker, &RunPairPicker::swapRequested, this, [this] {
+    if (m_comparison.isEmpty()) return;
+    std::swap(m_primary, m_comparison);
+    refreshPicker();
+    probeAll();
+  });
+  drawingChanged();
+  refreshPicker();
+}
+
+void ProbeView::updateRun(const ViewRun& run) {
+  const bool isNew = !m_runs.contains(run.id);
+  const bool samplesChanged =
+      isNew || !m_runs[run.id].result || !run.result || m_runs[run.id].result->samples != run.result->samples;
+  m_runs[run.id] = run;
+  if (isNew) m_order << run.id;
+  // Until the user chooses, the first run with samples is probed.
+  if (m_primary.isEmpty()) {
+    m_primary = run.id;
+  } else if (!m_userChose && run.id != m_primary && run.result && run.result->samples) {
+    const ViewRun& cur = m_runs[m_primary];
+    if (!cur.result || !cur.result->samples) m_primary = run.id;
+  }
+  refreshPicker();
+  if (run.id == m_primary || run.id == m_comparison) {
+    if (samplesChanged)
+      probeAll();
+    else
+      showRunHeader(run.id == m_primary ? 0 : 1);
+  }
+}
+
+void ProbeView::removeRun(const QString& id) {
+  if (JobRunner* jobs = context().jobs) jobs->forgetRun(id);
+  m_runs.remove(id);
+  m_order.removeAll(id);
+  if (m_primary == id) m_primary = m_comparison, m_comparison.clear();
+  if (m_comparison == id) m_comparison.clear();
+  if (m_primary.isEmpty() && !m_order.isEmpty()) m_primary = m_order.front();
+  refreshPicker();
+  probeAll();
+}
+
+void ProbeView::selectRun(const QString& id) {
+  if (!m_runs.contains(id) || id == m_primary) return;
+  if (id == m_comparison) m_comparison.clear();
+  m_primary = id;
+  refreshPicker();
+  probeAll();
+}
+
+void ProbeView::refreshPicker() {
+  QList<RunPairPicker::Entry> entries;
+  for (const QString& id : m_order) {
+    const ViewRun& r = m_runs[id];
+    QString label = r.name;
+    if (!r.result)
+      label += QStringLiteral(" (nothing sampled yet)");
+    else if (!r.result->samples)
+      label += QStringLiteral(" (no kept samples)");
+    entries.append({id, label, r.color});
+  }
+  m_picker->setEntries(entries, m_primary, m_comparison);
+  m_panes[1]->setVisible(!m_comparison.isEmpty());
+  updateTestImageRange();
+}
+
+void ProbeView::updateTestImageRange() {
+  const ViewRun& r = m_runs.value(m_primary);
+  const int64_t n = r.result ? r.result->testCount() : 0;
+  m_testIndex->setMaximum(int(std::max<int64_t>(0, n - 1)));
+  m_testIndex->setEnabled(n > 0);
+  m_editTest->setEnabled(n > 0);
+}
+
+bool ProbeView::editTestImage(int64_t index) {
+  const ViewRun& r = m_runs.value(m_primary);
+  if (!r.result) return false;
+  const QImage img = digitImage(*r.result, index);
+  if (img.isNull()) return false;
+  m_canvas->setImage(img);
+  const int label = r.result->testLabels()[size_t(index)];
+  m_source->setText(QStringLiteral("Editing test image #%1 of %2 (true %3: %4)")
+                        .arg(index)
+                        .arg(QString::fromStdString(r.result->datasetName))
+                        .arg(QString::fromStdString(r.result->classNoun()))
+                        .arg(QString::fromStdString(r.result->className(label))));
+  m_testIndex->setValue(int(index));
+  return true;
+}
+
+bool ProbeView::loadImageFile(const QString& path) {
+  QImageReader reader(path);
+  reader.setAutoTransform(true);
+  const QImage img = reader.read();
+  if (img.isNull()) {
+    const QString why = QStringLiteral("Cannot read %1: %2").arg(path, reader.errorString());
+    m_source->setText(why);
+    Q_EMIT statusMessage(why);
+    return false;
+  }
+  m_canvas->setImage(img);
+  m_source->setText(QStringLiteral("Editing %1 (%2 x %3, converted to grey)")
+                        .arg(QFileInfo(path).fileName())
+                        .arg(img.width())
+                        .arg(img.height()));
+  return true;
+}
+
+void ProbeView::drawingChanged() {
+  const QImage& ink = m_canvas->inkImage();
+  std::vector<uint8_t> bytes(size_t(ink.width()) * size_t(ink.height()));
+  for (int y = 0; y < ink.height(); ++y)
+    memcpy(bytes.data() + size_t(y) * size_t(ink.width()), ink.constScanLine(y), size_t(ink.width()));
+  bnn::MnistStyleOptions options;
+  options.background = bnn::Background::Dark;  // the canvas is light ink on dark
+  const bnn::MnistStyleInput in = bnn::toMnistStyle(bytes.data(), ink.height(), ink.width(), options);
+  if (in.empty) {
+    m_bytes.clear();
+    m_input->setImage({});
+    m_input->setPlaceholder(QStringLiteral("nothing drawn"));
+    m_inputNote->setText(QStringLiteral("Nothing to classify: the canvas is empty."));
+  } else {
+    m_bytes = in.bytes;
+    QImage img(28, 28, QImage::Format_Grayscale8);
+    for (int r = 0; r < 28; ++r) memcpy(img.scanLine(r), m_bytes.data() + r * 28, 28);
+    m_input->setImage(img);
+    QString note = QStringLiteral("Ink box %1 x %2 scaled to %3 x %4; centre of mass at (%5, %6)")
+                       .arg(in.box.width())
+                       .arg(in.box.height())
+                       .arg(in.scaledCols)
+                       .arg(in.scaledRows)
+                       .arg(in.centre.col, 0, 'f', 1)
+                       .arg(in.centre.row, 0, 'f', 1);
+    if (in.clippedShare > 0)
+      note += QStringLiteral("; %1% of the ink fell outside the frame").arg(100 * in.clippedShare, 0, 'f', 1);
+    m_inputNote->setText(note);
+  }
+  probeAll();
+}
+
+QString ProbeView::slotRun(int slot) const { return slot == 0 ? m_primary : m_comparison; }
+
+void ProbeView::showRunHeader(int slot) {
+  const ViewRun& r = m_runs.value(slotRun(slot));
+  if (!r.result) {
+    m_panes[slot]->setRun(r.name, r.color, QString(), {}, {});
+    return;
+  }
+  const int classes = r.result->samples ? r.result->samples->numClasses() : r.result->predictive.numClasses();
+  m_panes[slot]->setRun(r.name, r.color, QString::fromStdString(r.result->datasetLabel()),
+                        classNamesOf(*r.result, classes),
+                        r.result->samples ? r.result->samples->steps() : std::vector<int64_t>{});
+}
+
+void ProbeView::probeAll() {
+  probe(0);
+  if (!m_comparison.isEmpty()) probe(1);
+}
+
+void ProbeView::probe(int slot) {
+  ProbeResultPane* pane = m_panes[slot];
+  const QString id = slotRun(slot);
+  const QString channel = QStringLiteral("probe/%1").arg(slot);
+  JobRunner* jobs = context().jobs;
+  auto stop = [&](const QString& why) {
+    if (jobs) jobs->cancel(channel);
+    pane->setMessage(why);
+  };
+  if (id.isEmpty() || !m_runs.contains(id)) {
+    m_panes[slot]->setRun({}, {}, {}, {}, {});
+    return stop(m_order.isEmpty()
+                    ? QStringLiteral("No runs yet: start or open a run that keeps posterior samples.")
+                    : QStringLiteral("Choose a run with kept samples."));
+  }
+  showRunHeader(slot);
+  const ViewRun& run = m_runs[id];
+  if (!run.result) return stop(QStringLiteral("The run is still sampling; its samples come when it ends."));
+  if (!run.result->samples) return stop(QString::fromStdString(bnn::whySamplesUnavailable(*run.result)));
+  if (m_bytes.empty())
+    return stop(QStringLiteral("Nothing to classify: draw a digit, edit a test image or load a picture."));
+
+  std::shared_ptr<const bnn::RunResult> result = run.result;
+  auto work = [result, bytes = m_bytes](const JobRunner::CancelCheck&) {
+    return bnn::probeImage(*result->samples, bytes.data(), 28, 28);
+  };
+  auto install = [this, slot, id](bnn::Result<bnn::ImageProbe> p) {
+    if (slotRun(slot) != id) return;
+    if (p)
+      m_panes[slot]->setProbe(*p);
+    else
+      m_panes[slot]->setMessage(QString::fromStdString(p.error().message()));
+    ++m_installed;
+    Q_EMIT probeInstalled();
+  };
+  if (!jobs) {
+    install(work([] { return false; }));
+    return;
+  }
+  // A stroke sends a stream of images: the probe in progress finishes and shows, only the one
+  // waiting is replaced by the newest drawing.
+  jobs->submit(this, channel, {id}, std::move(work), std::move(install), JobRunner::Supersede::QueuedOnly);
+}
+
+QList<ChartExport> ProbeView::exports() const {
+  ChartExport e;
+  e.title = QStringLiteral("Probe of the drawing");
+  e.baseName = QStringLiteral("probe");
+  const ProbeResultPane* panes[2] = {m_panes[0], m_panes[1]};
+  const QString ids[2] = {m_primary, m_comparison};
+  bool any = false;
+  for (int i = 0; i < 2; ++i) any = any || (!ids[i].isEmpty() && panes[i]->hasProbe());
+  if (!any) return {e};
+  QHash<QString, ViewRun> runs = m_runs;
+  const bnn::ImageProbe p0 = panes[0]->probe(), p1 = panes[1]->probe();
+  const bool has0 = panes[0]->hasProbe(), has1 = !ids[1].isEmpty() && panes[1]->hasProbe();
+  e.csv = [runs, ids0 = ids[0], ids1 = ids[1], p0, p1, has0, has1]() {
+    std::string out;
+    auto one = [&](const QString& id, const bnn::ImageProbe& p, bool header) {
+      const ViewRun& r = runs[id];
+      std::string table = "class,class_name,mean_probability,vote_share\n";
+      for (int k = 0; k < p.classes; ++k) {
+        std::string name = r.result ? r.result->className(k) : std::to_string(k);
+        if (name.find_first_of(",\"\n") != std::string::npos) {
+          std::string q = "\"";
+          for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+          name = q + "\"";
+        }
+        table += std::to_string(k) + "," + name + "," + bnn::formatNumber(p.mean[size_t(k)]) + "," +
+                 bnn::formatNumber(p.voteShare[size_t(k)]) + "\n";
+      }
+      out += chart_export::withRunColumn(table, r.name, header);
+    };
+    if (has0) one(ids0, p0, true);
+    if (has1) one(ids1, p1, !has0);
+    return out;
+  };
+  return {e};
+}

@@ -1,0 +1,85 @@
+#pragma once
+// ProbeView ("Draw & probe"): draw a digit, or edit a test image or a picture, and see at once
+// what a run's kept posterior samples make of it. The drawing (DrawingCanvas) is turned into the
+// network's 28 x 28 input the way MNIST was made (data/mnist_style.h), shown beside the canvas;
+// every change of the drawing probes the chosen run's samples (run/posterior_probe.h) on the
+// background runner, latest request wins (the canvas never waits for it), and a second run can
+// be probed on the same image side by side. Runs without kept samples are listed with the reason
+// they cannot be probed.
+// Threading: GUI thread only.
+
+#include <QHash>
+#include <QImage>
+#include <cstdint>
+#include <vector>
+
+#include "views/analysis_view.h"
+
+QT_BEGIN_NAMESPACE
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QToolButton;
+QT_END_NAMESPACE
+
+class DigitView;
+class DrawingCanvas;
+class ProbeResultPane;
+class RunPairPicker;
+
+class ProbeView : public AnalysisView {
+  Q_OBJECT
+ public:
+  explicit ProbeView(const ViewContext& context, QWidget* parent = nullptr);
+
+  Feeds feeds() const override { return Results; }
+  void updateRun(const ViewRun& run) override;
+  void removeRun(const QString& id) override;
+  void selectRun(const QString& id) override;
+  QList<ChartExport> exports() const override;
+
+  DrawingCanvas* canvas() const { return m_canvas; }
+  RunPairPicker* runPicker() const { return m_picker; }
+  ProbeResultPane* primaryPane() const { return m_panes[0]; }
+  ProbeResultPane* comparisonPane() const { return m_panes[1]; }
+  DigitView* inputView() const { return m_input; }
+  /// The network's input made from the drawing (784 bytes; empty when there is no ink).
+  const std::vector<uint8_t>& inputBytes() const { return m_bytes; }
+  /// Puts test image `index` of the chosen run's test set on the canvas; false if there is none.
+  bool editTestImage(int64_t index);
+  /// Loads a PNG/JPEG (or any image Qt reads) onto the canvas; false with a message if unreadable.
+  bool loadImageFile(const QString& path);
+  /// Probes installed so far (tests).
+  int probesInstalled() const { return m_installed; }
+
+ Q_SIGNALS:
+  void probeInstalled();
+
+ private:
+  void refreshPicker();
+  void drawingChanged();
+  void probeAll();
+  void probe(int slot);
+  void showRunHeader(int slot);
+  QString slotRun(int slot) const;
+  void updateTestImageRange();
+
+  QHash<QString, ViewRun> m_runs;
+  QStringList m_order;  // run ids in the order they arrived
+  QString m_primary, m_comparison;
+  RunPairPicker* m_picker = nullptr;
+  DrawingCanvas* m_canvas = nullptr;
+  DigitView* m_input = nullptr;
+  QLabel* m_inputNote = nullptr;
+  QDoubleSpinBox* m_brush = nullptr;
+  QToolButton* m_eraser = nullptr;
+  QToolButton* m_undo = nullptr;
+  QSpinBox* m_testIndex = nullptr;
+  QPushButton* m_editTest = nullptr;
+  QLabel* m_source = nullptr;
+  ProbeResultPane* m_panes[2] = {nullptr, nullptr};
+  std::vector<uint8_t> m_bytes;
+  bool m_userChose = false;  // the user picked the primary run
+  int m_installed = 0;
+};
