@@ -1,6 +1,9 @@
 // bnn-explorer: the desktop application of BNN Explorer.
 #include <QApplication>
 #include <cstdio>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "shell/app_automation.h"
 #include "shell/app_options.h"
@@ -34,6 +37,14 @@ int report(const AppOptionsOutcome& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // glibc gives every thread that allocates an arena of its own (up to eight per core); the
+  // chains' threads leave theirs fragmented, and malloc_trim cannot return that memory: ten short
+  // runs started, finished and removed kept 73-99 MB resident with the default, 5 MB with one
+  // arena and none with two (measured with --measure). Chains allocate only when they start,
+  // snapshot and end, so two arenas cost them nothing measurable.
+  mallopt(M_ARENA_MAX, 2);
+#endif
   // Our options are checked before a display is needed: bad input fails fast, also without one.
   // Options we do not know may be Qt's (-platform, -style, ...): QApplication takes those, and
   // the strict parse of what it leaves decides about the rest.

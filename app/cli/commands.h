@@ -10,6 +10,8 @@ int bench(int argc, char** argv);      // bnn-cli bench [options]     (cmd_bench
 int report(int argc, char** argv);     // bnn-cli report RUN_DIR ...  (cmd_report.cpp)
 int decide(int argc, char** argv);     // bnn-cli decide RUN_DIR ...  (cmd_decide.cpp)
 int eval(int argc, char** argv);       // bnn-cli eval RUN_DIR ...    (cmd_eval.cpp)
+int ood(int argc, char** argv);        // bnn-cli ood RUN_DIR ...     (cmd_ood.cpp)
+int shift(int argc, char** argv);      // bnn-cli shift RUN_DIR ...   (cmd_shift.cpp)
 int merge(int argc, char** argv);      // bnn-cli merge DIR... --out  (cmd_merge.cpp)
 
 }  // namespace bnn::cli

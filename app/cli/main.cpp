@@ -17,6 +17,8 @@ static void usage(FILE* out) {
       "  report RUN_DIR        uncertainty summary, calibration and CSV tables of a saved run\n"
       "  decide RUN_DIR        cost-sensitive decisions with a reject option (--costs, --reject)\n"
       "  eval RUN_DIR          a saved run's kept posterior samples on another dataset or transform\n"
+      "  ood RUN_DIR           out-of-distribution detection: AUROC, AUPR, FPR@95 per score (--ood)\n"
+      "  shift RUN_DIR         accuracy and calibration on rotated, translated or noisy test images\n"
       "  merge DIR... --out D  pool the chains of one run written by separate processes\n"
       "\n"
       "options before the command:\n"
@@ -57,11 +59,12 @@ int main(int argc, char** argv) {
   if (cmd == "report") return bnn::cli::report(argc - 2, argv + 2);
   if (cmd == "decide") return bnn::cli::decide(argc - 2, argv + 2);
   if (cmd == "eval") return bnn::cli::eval(argc - 2, argv + 2);
+  if (cmd == "ood") return bnn::cli::ood(argc - 2, argv + 2);
+  if (cmd == "shift") return bnn::cli::shift(argc - 2, argv + 2);
   if (cmd == "merge") return bnn::cli::merge(argc - 2, argv + 2);
-  std::fprintf(
-      stderr,
-      "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide, eval, merge; "
-      "see bnn-cli --help)\n",
-      cmd.substr(0, 60).c_str());
+  std::fprintf(stderr,
+               "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide, eval, ood, "
+               "shift, merge; see bnn-cli --help)\n",
+               cmd.substr(0, 60).c_str());
   return 2;
 }

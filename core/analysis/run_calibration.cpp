@@ -82,8 +82,8 @@ RunCalibration runCalibration(const UncertaintyAnalysis* analysis, std::span<con
 }
 
 std::span<const float> lastSampleProbabilities(const RunResult& run) {
-  (void)run;
-  return {};
+  const size_t want = size_t(run.predictive.numImages()) * size_t(run.predictive.numClasses());
+  return run.lastProbs.size() == want ? std::span<const float>(run.lastProbs) : std::span<const float>();
 }
 
 RunCalibration runCalibration(const RunResult& run, const CalibrationOptions& options) {

@@ -32,6 +32,7 @@ void TestAppOptions::refusesBadInput_data() {
   QTest::newRow("run and compare") << QStringList{"--run", "--compare"} << "exclude";
   QTest::newRow("bad view") << QStringList{"--view", "pie"} << "--view";
   QTest::newRow("empty data") << QStringList{"--data="} << "--data needs a folder";
+  QTest::newRow("measure without runs") << QStringList{"--measure"} << "--measure needs --run or --compare";
   QTest::newRow("compare override invalid for SGHMC")
       << QStringList{"--compare", "--leapfrog-steps", "0"} << "Inner steps L";
 }
@@ -68,6 +69,10 @@ void TestAppOptions::appliesOverrides() {
   QCOMPARE(both[1].sampler, bnn::SamplerKind::Sghmc);
   QCOMPARE(both[1].warmupSteps, int64_t(300));
   QVERIFY(!parseAppOptions({"bnn-explorer"}, true).options->automated());
+  // --measure quits when its figures are printed.
+  const AppOptionsOutcome measured = parseAppOptions({"bnn-explorer", "--compare", "--measure"}, true);
+  QVERIFY2(measured.options, qPrintable(measured.error));
+  QVERIFY(measured.options->measure && measured.options->quitWhenDone);
 }
 
 void TestAppOptions::negativeValueIsAValueNotAnOption() {

@@ -3,6 +3,7 @@
 // that removing runs frees them. Settings go to a test location.
 #include <QAbstractItemModelTester>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -33,6 +34,7 @@
 #include "shell/main_window.h"
 #include "ui_test_support.h"
 #include "views/view_host.h"
+#include "views/view_registry.h"
 
 using namespace ui_test;
 
@@ -66,6 +68,7 @@ class TestMainWindow : public QObject {
   void bandZoomIsOneStateForButtonAndMenu();
   void comparisonAxes();
   void formAndLayoutPersist();
+  void everyViewFitsAt1024x700();
   void closeMidRunAsksThenStops();
   void closeMidRunCanBeRefused();
   void missingDataSaysHowToGetIt();
@@ -481,6 +484,34 @@ void TestMainWindow::formAndLayoutPersist() {
   QVERIFY(QSettings().contains(QStringLiteral("window/state")));
   // The settings live under the test organisation, not the user's "BNN Explorer".
   QCOMPARE(QSettings().organizationName(), QStringLiteral("BNN Explorer Tests"));
+}
+
+void TestMainWindow::everyViewFitsAt1024x700() {
+  // At 1024x700, with the docks at their default width, no view needs a horizontal scroll bar.
+  // Known exceptions, listed so that a fix (or a new view too wide) shows up here: the
+  // calibration view needs about 877 px and the decisions view about 1022 px against 734 (they
+  // scroll instead).
+  const QStringList knownTooWide{QStringLiteral("calibration"), QStringLiteral("decisions")};
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.resize(1024, 700);
+  w.show();
+  QStringList tooWide;
+  for (const ViewRegistration& reg : registeredViews()) {
+    w.showView(reg.key);
+    QWidget* v = w.view(reg.key);
+    QTRY_VERIFY(v->isVisible());
+    for (QScrollArea* area : v->findChildren<QScrollArea*>()) {
+      if (!area->widget() || !area->widget()->isVisible() || !area->widgetResizable()) continue;
+      const int need = area->widget()->minimumSizeHint().width(), have = area->viewport()->width();
+      if (need > have && !tooWide.contains(reg.key)) {
+        tooWide << reg.key;
+        qInfo("%s needs %d px, has %d", qPrintable(reg.key), need, have);
+      }
+    }
+  }
+  QCOMPARE(tooWide, knownTooWide);
 }
 
 void TestMainWindow::closeMidRunAsksThenStops() {

@@ -118,7 +118,12 @@ void AccuracyChart::buildToolbar() {
     m_metricBox->addItem(QStringLiteral("Pointwise accuracy (warm-up and sampling)"));
     m_metricBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_metricBox->setMinimumContentsLength(18);
-    bar->addWidget(m_metricBox);
+    // Elided in a narrow window; as wide as its longest entry where there is room.
+    int widest = 0;
+    for (int i = 0; i < m_metricBox->count(); ++i)
+      widest = std::max(widest, m_metricBox->fontMetrics().horizontalAdvance(m_metricBox->itemText(i)));
+    m_metricBox->setMaximumWidth(widest + 48);
+    bar->addWidget(m_metricBox, 1);
     connect(m_metricBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setMetric(static_cast<Metric>(i)); });
   }

@@ -32,13 +32,17 @@ void LatencyMonitor::tick() {
   const double lateMs = std::max(0.0, double(now - m_lastNs) / 1e6 - kIntervalMs);
   m_lastNs = now;
   const qint64 cpu = threadCpuNs();
-  m_busy.push_back(double(cpu - m_lastCpuNs) / 1e6);
+  const double busyMs = double(cpu - m_lastCpuNs) / 1e6;
+  m_busy.push_back(busyMs);
   m_lastCpuNs = cpu;
   m_recent.push_back(lateMs);
   if (m_recent.size() > kRecentSamples) m_recent.pop_front();
   m_sinceReset.push_back(lateMs);
   const int running = m_running ? m_running() : 0;
-  if (running >= 2) m_twoChains.push_back(lateMs);
+  if (running >= 2) {
+    m_twoChains.push_back(lateMs);
+    m_twoChainsBusy.push_back(busyMs);
+  }
   if (m_longest.size() < kLongest || lateMs > m_longest.back().ms) {
     const Stall s{lateMs, double(now - m_resetNs) / 1e9, running};
     auto at = std::upper_bound(m_longest.begin(), m_longest.end(), s,
@@ -53,6 +57,7 @@ void LatencyMonitor::reset() {
   m_sinceReset.clear();
   m_busy.clear();
   m_twoChains.clear();
+  m_twoChainsBusy.clear();
   m_longest.clear();
   m_lastNs = m_resetNs = m_clock.nsecsElapsed();
   m_lastCpuNs = threadCpuNs();
@@ -78,6 +83,8 @@ LatencyMonitor::Stats LatencyMonitor::recent() const {
 }
 
 LatencyMonitor::Stats LatencyMonitor::twoChains() const { return statsOf(m_twoChains); }
+
+LatencyMonitor::Stats LatencyMonitor::twoChainsBusy() const { return statsOf(m_twoChainsBusy); }
 
 LatencyMonitor::Stats LatencyMonitor::sinceReset() const { return statsOf(m_sinceReset); }
 

@@ -38,6 +38,8 @@ class LatencyMonitor : public QObject {
   Stats sinceReset() const;
   /// CPU milliseconds the GUI thread used between two ticks, since the last reset.
   Stats busySinceReset() const;
+  /// The same, for the ticks taken while at least two chains ran.
+  Stats twoChainsBusy() const;
   /// The longest stalls since the last reset, longest first (at most 8).
   const std::vector<Stall>& longestStalls() const { return m_longest; }
   /// Starts a new measurement: clears every sample and the stall list.
@@ -57,6 +59,7 @@ class LatencyMonitor : public QObject {
   std::vector<double> m_busy;  // GUI-thread CPU ms per tick interval
   qint64 m_lastCpuNs = 0;
   std::vector<double> m_twoChains;
+  std::vector<double> m_twoChainsBusy;
   std::vector<Stall> m_longest;
   std::function<int()> m_running;
 };

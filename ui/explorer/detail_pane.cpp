@@ -56,7 +56,7 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   scroll->setMinimumWidth(170);
   scroll->setMaximumWidth(300);  // the measures need no more; the chart takes the rest
-  row->addWidget(scroll);
+  row->addWidget(scroll, 2);
 
   m_chart = makeChartView(QStringLiteral("p̄ and vote share per class"));
   m_chart->setMinimumSize(190, 160);
@@ -87,7 +87,7 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   chart->addAxis(ay, Qt::AlignLeft);
   series->attachAxis(ax);
   series->attachAxis(ay);
-  row->addWidget(m_chart, 1);
+  row->addWidget(m_chart, 3);
   lay->addLayout(row, 1);
   showImage(nullptr, nullptr, -1);
 }

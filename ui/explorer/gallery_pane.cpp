@@ -12,6 +12,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
@@ -270,7 +271,7 @@ void GalleryPane::updateCount() {
   const bnn::UncertaintyAnalysis* a = m_model->analysis();
   QString text =
       a ? QStringLiteral("%1 of %2")
-              .arg(m_model->rowCount())
+              .arg(QLocale(QLocale::English).toString(m_model->rowCount()))
               .arg(explorer_text::count(a->numImages, QStringLiteral("image"), QStringLiteral("images")))
         : QStringLiteral("no images");
   if (m_held && m_held->analysis)

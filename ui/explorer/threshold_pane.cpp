@@ -74,6 +74,9 @@ ThresholdPane::ThresholdPane(const ExplorerState* state, QWidget* parent) : QWid
   applyNiceTicks(yAxisOf(m_droppedChart), 0, 100, pct);
   hideFromLegend(m_accuracyChart, m_accuracyMarker);
   hideFromLegend(m_droppedChart, m_droppedMarker);
+  // Side by side down to 1024x700 (the pane shares the width with the gallery there).
+  m_accuracyChart->setMinimumWidth(190);
+  m_droppedChart->setMinimumWidth(190);
   split->addWidget(m_accuracyChart);
   split->addWidget(m_droppedChart);
   v->addWidget(split, 1);

@@ -2,8 +2,9 @@
 // AppAutomation: what the command line asks the main window to do by itself: load the data
 // folder, put the preset and overrides into the run form, show a view, start the configured run
 // or the SGLD-vs-SGHMC comparison once the data is loaded, and when every run has finished, print
-// the event-loop latency measured while two chains ran, save a screenshot and quit (exit code 1
-// when a run did not complete or the data could not be loaded).
+// the event-loop latency measured while two chains ran, take the measurements of --measure
+// (AppMeasurement), save a screenshot and quit (exit code 1 when a run did not complete or the
+// data could not be loaded).
 // Threading: GUI thread only.
 
 #include <QObject>
@@ -34,6 +35,7 @@ class AppAutomation : public QObject {
   MainWindow* m_window;
   AppOptions m_options;
   bool m_started = false;
+  bool m_measuring = false;
   bool m_done = false;
   int m_exitCode = 0;
 };

@@ -50,7 +50,14 @@ AppOptionsOutcome parseAppOptions(const QStringList& arguments, bool strict) {
       QStringLiteral("Quit when every run has finished (exit code 1 if one did not complete)."));
   const QCommandLineOption noConfirm(QStringLiteral("no-confirm"),
                                      QStringLiteral("Do not ask before closing while chains run."));
-  for (const QCommandLineOption& o : {data, preset, run, compare, screenshot, view, quit, noConfirm})
+  const QCommandLineOption measure(
+      QStringLiteral("measure"),
+      QStringLiteral(
+          "With --run or --compare: after the runs, measure the event loop while a finished run is "
+          "saved and opened again and while the data folder is read again during sampling, and "
+          "the memory of ten short runs started, finished and removed; print the figures and "
+          "quit."));
+  for (const QCommandLineOption& o : {data, preset, run, compare, screenshot, view, quit, noConfirm, measure})
     parser.addOption(o);
   QHash<QString, const bnn::ParamSpec*> params;
   for (const bnn::ParamSpec& spec : bnn::runParamSpecs()) {
@@ -119,6 +126,12 @@ AppOptionsOutcome parseAppOptions(const QStringList& arguments, bool strict) {
   }
   o.quitWhenDone = parser.isSet(quit);
   o.noConfirm = parser.isSet(noConfirm);
+  o.measure = parser.isSet(measure);
+  if (o.measure && !o.run && !o.compare) {
+    out.error = QStringLiteral("--measure needs --run or --compare");
+    return out;
+  }
+  if (o.measure) o.quitWhenDone = true;
   // Parameters in the order given; a repeated one counts with each of its values in turn.
   QHash<QString, int> seen;
   for (const QString& name : parser.optionNames()) {

@@ -1,7 +1,7 @@
 #pragma once
 // AppOptions: the desktop application's command line, parsed with QCommandLineParser.
 //   bnn-explorer [--data DIR] [--preset NAME] [--run | --compare] [--screenshot FILE]
-//                [--view KEY] [--quit-when-done] [--no-confirm] [--PARAM VALUE ...]
+//                [--view KEY] [--quit-when-done] [--no-confirm] [--measure] [--PARAM VALUE ...]
 // where PARAM is any run parameter of bnn::runParamSpecs() (e.g. --seed 1 --warmup 300
 // --samples 100 --step-size 4.5e-5), applied to the preset (and to both example presets with
 // --compare), and KEY any registered view. Qt's own options (-platform, -style, ...) are left
@@ -28,6 +28,7 @@ struct AppOptions {
   QString view;  // "" = the tab of the last session
   bool quitWhenDone = false;
   bool noConfirm = false;
+  bool measure = false;           // --measure: AppMeasurement after the runs (implies quitWhenDone)
   bnn::ParamOverrides overrides;  // parameter key, value, in order
 
   /// Anything to automate (a run, a screenshot, quitting): the session leaves settings alone.

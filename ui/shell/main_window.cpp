@@ -16,6 +16,9 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "common/display_path.h"
 #include "common/job_runner.h"
@@ -227,6 +230,19 @@ void MainWindow::connectParts() {
   connect(m_model, &RunListModel::runRenamed, m_progress, &ChainProgressPanel::renameChain);
   connect(m_model, &RunListModel::runAboutToBeRemoved, m_progress, &ChainProgressPanel::removeChain);
   connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
+  // A removed run's arrays go back to the allocator; give the pages back to the system too
+  // (glibc keeps freed memory otherwise). In the background, after the jobs of the run.
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+    m_jobs->submit(
+        this, QStringLiteral("memory/trim"), {},
+        [](const JobRunner::CancelCheck&) {
+#if defined(__GLIBC__)
+          malloc_trim(0);
+#endif
+          return true;
+        },
+        [](bool) {});
+  });
   // Run list
   connect(m_runList, &RunListPane::stopRequested, this, &MainWindow::stopRun);
   connect(m_runList, &RunListPane::stopAllRequested, this, &MainWindow::stopAll);

@@ -24,7 +24,7 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"comparison", "Comparison",
        [](const ViewContext& c) { return accuracy(AccuracyChart::Kind::Comparison, c); }},
       {"uncertainty", "Uncertainty", createView<UncertaintyView>},
-      {"probe", "Draw & probe", createView<ProbeView>},
+      {"probe", "Draw and probe", createView<ProbeView>},
       {"calibration", "Calibration", createView<CalibrationView>},
       {"decisions", "Decisions", createView<DecisionsView>},
   };
