@@ -84,6 +84,7 @@ int merge(int argc, char** argv) {
       pooled->outcome.message.c_str(), out->c_str());
   std::printf("per-sample test accuracy across chains: %s\n",
               convergenceLine(accuracyConvergence(ptrs)).c_str());
+  std::fputs(convergenceText(scalarConvergence(pooled->diagnostics)).c_str(), stdout);
   return pooled->outcome.status == RunStatus::Completed ? 0 : 1;
 }
 

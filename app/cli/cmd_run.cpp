@@ -458,6 +458,7 @@ int run(int argc, char** argv) {
     for (const RunResult& r : results) ptrs.push_back(&r);
     std::printf("  per-sample test accuracy across chains: %s\n",
                 convergenceLine(accuracyConvergence(ptrs)).c_str());
+    std::fputs(convergenceText(scalarConvergence(pooled->diagnostics)).c_str(), stdout);
   }
   if (!o.pooled && results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
       results[1].predictive.sampleCount() > 0) {

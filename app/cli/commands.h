@@ -13,5 +13,6 @@ int eval(int argc, char** argv);       // bnn-cli eval RUN_DIR ...    (cmd_eval.
 int ood(int argc, char** argv);        // bnn-cli ood RUN_DIR ...     (cmd_ood.cpp)
 int shift(int argc, char** argv);      // bnn-cli shift RUN_DIR ...   (cmd_shift.cpp)
 int merge(int argc, char** argv);      // bnn-cli merge DIR... --out  (cmd_merge.cpp)
+int sweep(int argc, char** argv);      // bnn-cli sweep --step-size .. (cmd_sweep.cpp)
 
 }  // namespace bnn::cli

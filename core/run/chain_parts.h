@@ -18,7 +18,13 @@
 namespace bnn {
 
 /// Random stream ids within a run seed.
-enum StreamId : uint64_t { kInitStream = 1, kBatchStream = 2, kNoiseStream = 3, kSamplingNoiseStream = 4 };
+enum StreamId : uint64_t {
+  kInitStream = 1,
+  kBatchStream = 2,
+  kNoiseStream = 3,
+  kSamplingNoiseStream = 4,
+  kDiagnosticBatchStream = 5,  // minibatches of the per-sample diagnostics (run/diagnostic_recorder.h)
+};
 
 /// Stream id of `stream` for chain `chainIndex` of a many-chain run: chain 0 (and -1, a run of
 /// one chain) keeps the run's ids, so it reproduces the one-chain run bit for bit; chain i > 0

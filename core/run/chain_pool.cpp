@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <limits>
 
-namespace bnn {
+#include "run/posterior_samples.h"
 
-std::string chainFolderName(int64_t chainIndex) { return "chain-" + std::to_string(chainIndex); }
+namespace bnn {
 
 ConvergenceDiagnostics accuracyConvergence(const std::vector<const RunResult*>& chains) {
   std::vector<std::vector<double>> traces;
@@ -89,7 +89,7 @@ Result<RunResult> poolChains(const std::vector<const RunResult*>& chains,
   for (size_t idx : order) {
     const RunResult& r = *chains[idx];
     for (const ParamSpec& s : runParamSpecs()) {
-      if (s.key == "chain-index") continue;
+      if (s.key == "chain-index" || s.key == "name") continue;  // the name is only a label
       const std::string a = getParam(r.config, s.key), b = getParam(first.config, s.key);
       if (a != b) return bad(idx, s.label + " " + b + " as in " + label(order[0]), a);
     }
@@ -142,6 +142,39 @@ Result<RunResult> poolChains(const std::vector<const RunResult*>& chains,
     pooled.timings.gradEvals += r.timings.gradEvals;
     pooled.timings.testPasses += r.timings.testPasses;
     pooled.timings.threads = std::max(pooled.timings.threads, r.timings.threads);
+  }
+  {
+    std::vector<const SampleDiagnostics*> diags;
+    std::vector<std::string> diagLabels;
+    for (size_t idx : order) {
+      diags.push_back(&chains[idx]->diagnostics);
+      diagLabels.push_back(label(idx));
+    }
+    Result<SampleDiagnostics> d = poolDiagnostics(diags, diagLabels);
+    if (!d) return d.error();
+    pooled.diagnostics = std::move(*d);
+  }
+  // The kept samples: every chain's, read through the chains' own files (no copy); none when a
+  // chain kept none.
+  std::vector<std::shared_ptr<const PosteriorSamples>> parts;
+  for (size_t idx : order) {
+    const RunResult& r = *chains[idx];
+    if (!r.samples || r.samples->count() == 0) {
+      if (first.config.keepSamples > 0)
+        pooled.samplesError = "Chain " + std::to_string(r.config.chainIndex) + " kept no posterior samples" +
+                              (r.samplesError.empty() ? std::string(".") : ": " + r.samplesError);
+      parts.clear();
+      break;
+    }
+    parts.push_back(r.samples);
+  }
+  if (!parts.empty()) {
+    Result<std::shared_ptr<const PosteriorSamples>> s =
+        PosteriorSamples::pool(std::move(parts), label(order[0]));
+    if (s)
+      pooled.samples = std::move(*s);
+    else
+      pooled.samplesError = s.error().message();
   }
   for (size_t idx : order) {
     const RunResult& r = *chains[idx];

@@ -17,11 +17,13 @@ namespace bnn {
 
 /// The pooled result of `chains` (any order; `labels[i]` names chain i in errors, e.g. its
 /// folder). Each must have the same `chains` = K = chains.size(), a distinct chain index in
-/// 0..K-1, otherwise the same configuration, the same test labels and a predictive over them.
+/// 0..K-1, otherwise the same configuration (names may differ: the pooled result takes chain 0's), the same test labels and a predictive over them.
 /// The pooled result has chain index -1, the sum of the predictives, the first chain's test set,
-/// no curve (each chain keeps its own), NaN last-sample accuracy, status completed only when every
-/// chain completed (else the first other chain's status and message, prefixed "chain i: "), the
-/// largest wall time and summed work.
+/// every chain's kept samples pooled in chain-index order (PosteriorSamples::pool; none, with
+/// samplesError saying why, when a chain kept none), no curve (each chain keeps its own), NaN
+/// last-sample accuracy and no last-sample probabilities (there is no one last network), status completed
+/// only when every chain completed (else the first other chain's status and message, prefixed "chain i: "),
+/// the largest wall time and summed work.
 Result<RunResult> poolChains(const std::vector<const RunResult*>& chains,
                              const std::vector<std::string>& labels);
 
@@ -32,9 +34,6 @@ ConvergenceDiagnostics accuracyConvergence(const std::vector<const RunResult*>& 
 /// One line for people: "R-hat 1.004 (bulk 1.002, tail 1.004), ESS bulk 812, tail 640 of 4 x 250
 /// draws", or why there is none.
 std::string convergenceLine(const ConvergenceDiagnostics& d);
-
-/// Subfolder of a K-chain result folder holding chain i: "chain-<i>".
-std::string chainFolderName(int64_t chainIndex);
 
 /// The configurations a run of `c` consists of: K copies with chain index 0..K-1 when c asks for
 /// all of its K > 1 chains (chain index -1), else c alone.

@@ -14,6 +14,7 @@
 
 #include "run/chain_health.h"
 #include "run/chain_parts.h"
+#include "run/diagnostic_recorder.h"
 #include "run/posterior_evaluation.h"
 #include "run/posterior_samples.h"
 #include "run/sample_file_writer.h"
@@ -172,6 +173,7 @@ class ChainLoop {
     m_start = Clock::now();
     try {
       loop(r);
+      if (m_recorder) r.diagnostics = m_recorder->take();
       if (m_keeper) {
         r.samples = m_keeper->finish();
         if (!m_keeper->error().empty())
@@ -184,6 +186,7 @@ class ChainLoop {
       r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
     }
     m_keeper.reset();
+    m_recorder.reset();
     r.timings.totalSeconds = seconds();
     report();
     return r;
@@ -212,6 +215,7 @@ class ChainLoop {
     TestEvaluator eval(mlp, m_d.test);
     r.predictive.reset(m_d.test.count, m_d.numClasses);
     m_keeper = std::make_unique<SampleKeeper>(m_c, shape, m_storage);
+    m_recorder = std::make_unique<DiagnosticRecorder>(m_c, mlp, m_d);
     // The state lastPointwiseAccuracy measures: its log-probabilities become RunResult::lastProbs.
     auto recordLast = [&](double acc) {
       r.lastPointwiseAccuracy = acc;
@@ -307,6 +311,7 @@ class ChainLoop {
                      r.predictive.sampleCount()};
         r.curve.push_back(p);
         m_keeper->commit(pending.step);
+        m_recorder->finish(pending.step, eval.logProbs());
         m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
         if (m_obs) {
           m_obs->curvePointRecorded(p);
@@ -320,7 +325,10 @@ class ChainLoop {
       if (!settle()) return false;
       pending = {true, phase, s, m_gradEvals, m_globalStep};
       notePotential(phase, s);
-      if (phase == Phase::Sampling) m_keeper->stage(s, theta.data());
+      if (phase == Phase::Sampling) {
+        m_keeper->stage(s, theta.data());
+        m_recorder->begin(s, theta.data());
+      }
       eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
       return true;
     };
@@ -435,6 +443,7 @@ class ChainLoop {
   const std::atomic<bool>* m_cancel;
   const ChainStorage& m_storage;
   std::unique_ptr<SampleKeeper> m_keeper;
+  std::unique_ptr<DiagnosticRecorder> m_recorder;
   std::vector<float> m_lastLogProbs;
   Clock::time_point m_start, m_lastReport;
   Phase m_phase = Phase::Warmup;

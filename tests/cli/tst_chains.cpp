@@ -13,19 +13,21 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
 #include "common/cli_helpers.h"
 #include "data/synthetic.h"
+#include "run/posterior_samples.h"
 #include "run/result_io.h"
 
 using namespace bnn;
 
 namespace {
 
-const char* const kArrays[] = {"predictive.npy", "log_sum.npy", "sum_plogp.npy", "votes.npy",
-                               "test_labels.npy"};
+const char* const kArrays[] = {"predictive.npy", "log_sum.npy",     "sum_plogp.npy",
+                               "votes.npy",      "test_labels.npy", "diagnostics.csv"};
 
 QStringList tinyRunArgs(const QString& data) {
   return {"run",    "--data",   data, "--no-progress", "--hidden", "16",        "--batch-size",
@@ -119,6 +121,52 @@ class TestChains : public QObject {
     }
     const test::CliOutcome rep = test::runCli({"report", together, "--out", m_tmp.filePath("tables")});
     QVERIFY2(!rep.crashed && rep.exitCode == 0, qPrintable(rep.out + rep.err));
+
+    // The pooled folder's kept samples are the chains' own files (no copy), in chain order.
+    QVERIFY(!QFileInfo::exists(together + "/samples.npy"));
+    QVERIFY2(pooled->samples, pooled->samplesError.c_str());
+    QCOMPARE(pooled->samples->count(), int64_t{36});
+    QVERIFY(pooled->samples->isPooled());
+    for (int i = 0; i < k; ++i) {
+      QVERIFY2(chains[static_cast<size_t>(i)]->samples, chains[static_cast<size_t>(i)]->samplesError.c_str());
+      const PosteriorSamples& c = *chains[static_cast<size_t>(i)]->samples;
+      QCOMPARE(c.count(), int64_t{12});
+      for (int64_t j : {int64_t{0}, int64_t{11}})
+        QVERIFY(std::memcmp(pooled->samples->sample(12 * i + j), c.sample(j),
+                            sizeof(float) * c.numParams()) == 0);
+    }
+    // eval, ood and shift evaluate all K x 12 samples of a K-chain folder; on the run's own test
+    // set eval gives the pooled predictive (to rounding: the sums are taken in another order).
+    const QString evalDir = m_tmp.filePath("pooled-eval");
+    const test::CliOutcome ev = test::runCli({"eval", together, "--data", m_data, "--out", evalDir});
+    QVERIFY2(!ev.crashed && ev.exitCode == 0, qPrintable(ev.out + ev.err));
+    QVERIFY2(ev.out.contains("36 kept samples"), qPrintable(ev.out));
+    Result<RunResult> evaluated = readRunResult(evalDir.toStdString());
+    QVERIFY(evaluated.ok());
+    const std::vector<float> pe = evaluated->predictive.meanProbabilities();
+    QCOMPARE(pe.size(), p.size());
+    for (size_t j = 0; j < p.size(); ++j)
+      QVERIFY2(std::fabs(pe[j] - p[j]) < 1e-5, qPrintable(QString::number(j)));
+    const test::CliOutcome ood =
+        test::runCli({"ood", together, "--ood", "noise", "--out", m_tmp.filePath("pooled-ood")});
+    QVERIFY2(!ood.crashed && ood.exitCode == 0, qPrintable(ood.out + ood.err));
+    const test::CliOutcome shift =
+        test::runCli({"shift", together, "--rotate", "0:30:15", "--out", m_tmp.filePath("pooled-shift")});
+    QVERIFY2(!shift.crashed && shift.exitCode == 0, qPrintable(shift.out + shift.err));
+
+    // Merging a K-chain folder's own chains back into it keeps every chain's samples (their files
+    // are gone once the folder is replaced; the mappings still hold them).
+    const QByteArray chain1Samples = bytes(together + "/chain-1/samples.npy");
+    QVERIFY(chain1Samples.size() > 1000);
+    const test::CliOutcome again = test::runCli(
+        {"merge", together + "/chain-0", together + "/chain-1", together + "/chain-2", "--out", together});
+    QVERIFY2(!again.crashed && again.exitCode == 0, qPrintable(again.out + again.err));
+    QCOMPARE(bytes(together + "/chain-1/samples.npy"), chain1Samples);
+    for (const char* name : kArrays)
+      QVERIFY2(bytes(together + "/" + name) == bytes(merged + "/" + name), name);
+    Result<RunResult> reread = readRunResult(together.toStdString());
+    QVERIFY(reread.ok());
+    QVERIFY2(reread->samples && reread->samples->count() == 36, reread->samplesError.c_str());
   }
 
   void chainZeroIsTheOneChainRun() {

@@ -87,6 +87,8 @@ inline RunConfig unusualConfig() {
   c.psgldDecay = 0.9;
   c.psgldLambda = 1e-8;
   c.sgnhtDiffusion = 2.5;
+  c.chains = 3;  // chain 2 of 3
+  c.chainIndex = 2;
   return c;
 }
 

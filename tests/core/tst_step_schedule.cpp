@@ -127,7 +127,9 @@ class TestStepSchedule : public QObject {
     c.samplingSteps = 40;
     c.thinning = 2;
     const RunResult constant = runChain(c, test::syntheticData(), nullptr, nullptr);
-    QCOMPARE(constant.outcome.status, RunStatus::Completed);
+    // Ran to its end (a tiny chain may carry a chain-health warning; health has tests of its own).
+    QVERIFY2(constant.outcome.status == RunStatus::Completed || constant.outcome.status == RunStatus::Warning,
+             constant.outcome.message.c_str());
     QCOMPARE(constant.predictive.sampleCount(), int64_t{20});
     for (ScheduleKind kind : {ScheduleKind::Polynomial, ScheduleKind::Cyclical}) {
       RunConfig d = c;
@@ -136,7 +138,8 @@ class TestStepSchedule : public QObject {
       d.cycles = 4;          // cycles of 10 steps
       d.exploration = 0.45;  // steps 0-4 of each cycle explore
       const RunResult r = runChain(d, test::syntheticData(), nullptr, nullptr);
-      QCOMPARE(r.outcome.status, RunStatus::Completed);
+      QVERIFY2(r.outcome.status == RunStatus::Completed || r.outcome.status == RunStatus::Warning,
+               r.outcome.message.c_str());
       size_t warm = 0;
       for (; warm < r.curve.size() && r.curve[warm].phase == Phase::Warmup; ++warm) {
         QCOMPARE(r.curve[warm].pointwiseAccuracy, constant.curve[warm].pointwiseAccuracy);

@@ -87,8 +87,8 @@ void TestMainWindow::init() { QSettings().clear(); }
 void TestMainWindow::everyRegisteredViewIsATab() {
   MainWindow w;
   const QStringList keys = viewKeys();
-  QCOMPARE(keys,
-           (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration", "decisions"}));
+  QCOMPARE(keys, (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration",
+                              "decisions", "diagnostics"}));
   QCOMPARE(w.views()->count(), keys.size());
   for (const QString& key : keys) {
     QVERIFY(w.showView(key));
@@ -596,9 +596,9 @@ void TestMainWindow::automationRunsAndTakesScreenshot() {
   QTemporaryDir dir;
   const QString shot = dir.path() + QStringLiteral("/shot.png");
   const AppOptionsOutcome parsed = parseAppOptions(
-      {"bnn-explorer", "--data", mnist,       "--run",      "--hidden",     "32", "--warmup", "40",
-       "--eval-every", "10",     "--samples", "20",         "--batch-size", "64", "--seed",   "3",
-       "--screenshot", shot,     "--view",    "uncertainty"},
+      {"bnn-explorer", "--data", mnist,       "--run",       "--hidden",     "32",  "--warmup", "40",
+       "--eval-every", "10",     "--samples", "20",          "--batch-size", "64",  "--seed",   "3",
+       "--screenshot", shot,     "--view",    "uncertainty", "--step-size",  "1e-5"},  // learns in 40 steps
       true);
   QVERIFY2(parsed.options, qPrintable(parsed.error));
   MainWindow w;

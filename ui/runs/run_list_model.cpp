@@ -1,5 +1,7 @@
 #include "runs/run_list_model.h"
 
+#include <algorithm>
+
 #include <QRegularExpression>
 #include <cmath>
 
@@ -26,6 +28,9 @@ QString samplerText(const bnn::RunConfig& c) {
       break;
   }
   if (c.schedule != bnn::ScheduleKind::Constant) s += QStringLiteral(", %1").arg(bnn::enumName(c.schedule));
+  if (c.chains > 1)  // a K-chain group: the pooled row, or one of its chains
+    s += c.chainIndex < 0 ? QStringLiteral(", %1 chains pooled").arg(c.chains)
+                          : QStringLiteral(", chain %1 of %2").arg(c.chainIndex).arg(c.chains);
   return s;
 }
 
@@ -89,6 +94,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
   if (role == IdRole) return r.id;
   switch (index.column()) {
     case NameColumn:
+      // The chains of a K-chain run are indented under the group's pooled row.
+      if (role == Qt::DisplayRole && !r.groupId.isEmpty()) return QStringLiteral("    \u21b3 ") + r.name;
       if (role == Qt::DisplayRole || role == Qt::EditRole) return r.name;
       if (role == Qt::CheckStateRole) return r.shown ? Qt::Checked : Qt::Unchecked;
       if (role == Qt::DecorationRole) return r.color;
@@ -235,6 +242,34 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
   endInsertRows();
   ++m_chartVersion;
   const QString id = m_records.back().id;
+  Q_EMIT runUpdated(id);
+  return id;
+}
+
+QString RunListModel::addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                                   const QStringList& chainIds) {
+  RunRecord r;
+  r.id = QStringLiteral("pooled-%1").arg(++m_loadedCount);
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.result = std::move(result);
+  // Above its first chain; the chains are shown indented under it.
+  int first = rowCount();
+  for (const QString& c : chainIds)
+    if (const int row = rowOf(c); row >= 0) first = std::min(first, row);
+  beginInsertRows({}, first, first);
+  m_records.insert(m_records.begin() + first, std::move(r));
+  endInsertRows();
+  const QString id = m_records[static_cast<size_t>(first)].id;
+  for (const QString& c : chainIds)
+    if (RunRecord* chain = find(c)) {
+      chain->groupId = id;
+      rowChanged(rowOf(c));
+    }
+  ++m_chartVersion;
   Q_EMIT runUpdated(id);
   return id;
 }

@@ -34,6 +34,7 @@ struct RunRecord {
   std::shared_ptr<const bnn::RunResult> snapshot;  // latest predictive snapshot of a live run
   std::shared_ptr<const bnn::RunResult> result;    // final or loaded result
   QString path;                                    // folder it was saved to or opened from
+  QString groupId;  // one chain of a K-chain run: the id of the group's pooled row (else empty)
 
   /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
   std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
@@ -72,6 +73,10 @@ class RunListModel : public QAbstractTableModel {
   /// Adds a run opened from `path`; returns its id ("loaded-N").
   QString addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                        const QString& path);
+  /// Adds the pooled result of a K-chain run started here, as the head of its group: the row
+  /// goes above the first of `chainIds`, which are shown indented under it. Returns its id.
+  QString addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                       const QStringList& chainIds);
   /// Adds a run restored from the recovery folder (not saved anywhere yet); returns its id.
   QString addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result);
   void removeRun(const QString& id);

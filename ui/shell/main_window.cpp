@@ -26,6 +26,7 @@
 #include "data_source/dataset_loader.h"
 #include "data_source/dataset_panel.h"
 #include "data_source/mnist_fetcher.h"
+#include "run/chain_pool.h"
 #include "runs/chain_progress_panel.h"
 #include "runs/recovery_store.h"
 #include "runs/run_controller.h"
@@ -302,6 +303,17 @@ void MainWindow::fetchMnist() {
 QString MainWindow::startRun(const bnn::RunConfig& config) {
   const std::shared_ptr<const bnn::Dataset> data = dataset();
   if (!data || bnn::validate(config)) return {};
+  // Chains K > 1: K runs of their own (the group's chains), pooled when the last one finished.
+  if (const std::vector<bnn::RunConfig> chains = bnn::chainConfigs(config); chains.size() > 1) {
+    ChainGroup group{config, {}};
+    for (bnn::RunConfig c : chains) {
+      c.name = (config.name.empty() ? std::string("Run") : config.name).substr(0, 180) + " · chain " +
+               std::to_string(c.chainIndex);
+      group.chainIds << startRun(c);
+    }
+    m_chainGroups.append(group);
+    return group.chainIds.value(0);
+  }
   const QString id = m_controller->startRun(config, data);
   m_model->addLiveRun(id, config.name.empty() ? QStringLiteral("Run") : toQ(config.name), config);
   const RunRecord* r = m_model->record(id);
@@ -330,10 +342,53 @@ void MainWindow::stopRun(const QString& id) {
 
 void MainWindow::stopAll() { m_controller->stopAll(); }
 
-void MainWindow::onRunFinished(const QString&) {
+void MainWindow::onRunFinished(const QString& id) {
+  poolChainGroup(id);
   updateStatus();
   updateActions();
   if (m_controller->runningCount() == 0) Q_EMIT allRunsFinished();
+}
+
+void MainWindow::poolChainGroup(const QString& finishedId) {
+  for (int g = 0; g < m_chainGroups.size(); ++g) {
+    const ChainGroup group = m_chainGroups[g];
+    if (!group.chainIds.contains(finishedId)) continue;
+    std::vector<std::shared_ptr<const bnn::RunResult>> results;
+    for (const QString& c : group.chainIds) {
+      const RunRecord* r = m_model->record(c);
+      if (!r) {  // a chain was removed: the group cannot be pooled any more
+        m_chainGroups.removeAt(g);
+        return;
+      }
+      if (!r->result) return;  // still running
+      results.push_back(r->result);
+    }
+    m_chainGroups.removeAt(g);
+    auto work = [results, groupName = group.config.name](const JobRunner::CancelCheck&) {
+      std::vector<const bnn::RunResult*> ptrs;
+      std::vector<std::string> labels;
+      for (const auto& r : results) {
+        ptrs.push_back(r.get());
+        labels.push_back(r->config.name);
+      }
+      auto pooled = std::make_shared<bnn::Result<bnn::RunResult>>(bnn::poolChains(ptrs, labels));
+      if (pooled->ok()) pooled->value().config.name = groupName;
+      return pooled;
+    };
+    const QString name = toQ(group.config.name.empty() ? std::string("Run") : group.config.name) +
+                         QStringLiteral(" (%1 chains)").arg(group.chainIds.size());
+    auto install = [this, name, ids = group.chainIds](std::shared_ptr<bnn::Result<bnn::RunResult>> pooled) {
+      if (!pooled->ok()) {
+        statusBar()->showMessage(
+            QStringLiteral("The chains could not be pooled: ") + toQ(pooled->error().message()), 10000);
+        return;
+      }
+      m_model->addPooledRun(name, std::make_shared<const bnn::RunResult>(std::move(pooled->value())), ids);
+      updateActions();
+    };
+    m_jobs->submit(this, QStringLiteral("pool/") + group.chainIds.join(','), group.chainIds, work, install);
+    return;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -114,6 +114,9 @@ class MainWindow : public QMainWindow {
   void updateStatus();
   void updateActions();
   void onRunFinished(const QString& id);
+  /// When every chain of the K-chain group of `finishedId` has finished: pools them (in the
+  /// background) into the group's row (RunListModel::addPooledRun).
+  void poolChainGroup(const QString& finishedId);
   void chooseDataFolder();
   void fetchMnist();
   void showDiagnostics();
@@ -144,6 +147,11 @@ class MainWindow : public QMainWindow {
   QAction* m_viewActionsAnchor = nullptr;  // the current view's actions go before it
   QList<QAction*> m_currentViewActions;
 
+  struct ChainGroup {
+    bnn::RunConfig config;  // as asked for: Chains K, chain index -1
+    QStringList chainIds;   // its K runs, in chain order
+  };
+  QList<ChainGroup> m_chainGroups;  // K-chain runs started here and not pooled yet
   bool m_confirmOnClose = true;
   bool m_rememberSettings = true;
   bool m_warmedUp = false;

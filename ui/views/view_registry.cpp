@@ -4,6 +4,7 @@
 #include "charts/accuracy_chart.h"
 #include "decisions/decisions_view.h"
 #include "explorer/uncertainty_view.h"
+#include "lab/diagnostics_view.h"
 #include "probe/probe_view.h"
 
 namespace {
@@ -27,6 +28,7 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"probe", "Draw and probe", createView<ProbeView>},
       {"calibration", "Calibration", createView<CalibrationView>},
       {"decisions", "Decisions", createView<DecisionsView>},
+      {"diagnostics", "Diagnostics", createView<DiagnosticsView>},
   };
   return views;
 }
