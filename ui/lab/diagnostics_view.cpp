@@ -168,6 +168,7 @@ DiagnosticsView::DiagnosticsView(const ViewContext& context, QWidget* parent)
   rv->addWidget(m_summary);
   rv->addWidget(m_table, 1);
   right->setMaximumWidth(560);
+  m_right = right;
 
   auto* row = new QSplitter(Qt::Horizontal, content);
   row->setChildrenCollapsible(false);
@@ -191,6 +192,12 @@ DiagnosticsView::DiagnosticsView(const ViewContext& context, QWidget* parent)
 }
 
 DiagnosticsView::~DiagnosticsView() = default;
+
+void DiagnosticsView::resizeEvent(QResizeEvent* event) {
+  AnalysisView::resizeEvent(event);
+  // The charts keep at least 55% of the width; the table scrolls beyond that.
+  m_right->setMaximumWidth(std::clamp(int(width() * 0.45), 260, 560));
+}
 
 void DiagnosticsView::updateRun(const ViewRun& run) {
   if (!m_runs.contains(run.id)) m_order << run.id;
@@ -257,7 +264,7 @@ void DiagnosticsView::refreshRunBox() {
         const int64_t k = int64_t(res->diagnostics.chains().size());
         if (k > 1) label += QStringLiteral(" (%1 chains)").arg(k);
       } else {
-        label += QStringLiteral(" (no diagnostics)");
+        label += r.running ? QStringLiteral(" (running)") : QStringLiteral(" (no diagnostics)");
       }
       m_runBox->addItem(label, id);
       m_runBox->setItemData(m_runBox->count() - 1, r.color, Qt::DecorationRole);

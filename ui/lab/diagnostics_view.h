@@ -66,6 +66,9 @@ class DiagnosticsView : public AnalysisView {
  Q_SIGNALS:
   void diagnosticsInstalled(const QString& runId);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   struct Entry {
     ViewRun run;
@@ -85,6 +88,7 @@ class DiagnosticsView : public AnalysisView {
   QValueAxis* m_acfX = nullptr;
   QValueAxis* m_acfY = nullptr;
   QTableWidget* m_table = nullptr;
+  QWidget* m_right = nullptr;
   QMap<QString, Entry> m_runs;
   QStringList m_order;  // run ids in the order they arrived
   QMap<QString, std::shared_ptr<const Derived>> m_derived;
