@@ -87,8 +87,8 @@ void TestMainWindow::init() { QSettings().clear(); }
 void TestMainWindow::everyRegisteredViewIsATab() {
   MainWindow w;
   const QStringList keys = viewKeys();
-  QCOMPARE(keys,
-           (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration", "decisions"}));
+  QCOMPARE(keys, (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration",
+                              "decisions", "ood", "shift"}));
   QCOMPARE(w.views()->count(), keys.size());
   for (const QString& key : keys) {
     QVERIFY(w.showView(key));

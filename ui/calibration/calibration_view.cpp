@@ -11,7 +11,6 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -24,6 +23,7 @@
 #include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "explorer/explorer_state.h"
 #include "explorer/explorer_text.h"
 #include "explorer/run_analysis.h"
@@ -67,21 +67,11 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
     : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
-  top->addWidget(m_picker, 3);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
+  QHBoxLayout* top = scaffold.header;
   top->addSpacing(8);
   m_scheme = new QComboBox(content);
   m_scheme->addItem(QStringLiteral("Equal-width bins"), int(bnn::BinScheme::EqualWidth));
@@ -107,7 +97,6 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
   top->addWidget(m_showLast);
   top->addStretch(1);
   top->addWidget(chart_export::makeExportButton(content, [this] { return exports().value(0); }));
-  root->addLayout(top);
 
   m_reliability = makeChartView(QStringLiteral("Reliability diagram"));
   m_reliability->setToolTip(

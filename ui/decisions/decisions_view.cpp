@@ -12,7 +12,6 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -27,6 +26,7 @@
 #include "charts/chart_style.h"
 #include "common/digit_view.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "decisions/cost_editor.h"
 #include "explorer/explorer_state.h"
 #include "explorer/explorer_text.h"
@@ -117,22 +117,11 @@ std::shared_ptr<const DecisionOutcome> computeOutcome(std::shared_ptr<const RunA
 DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
   // Top: the runs, the source of each side, the reject cost.
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
-  top->addWidget(m_picker, 3);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
   for (int side = 0; side < kSides; ++side) {
     m_source[side] = new QComboBox(content);
     for (PredictiveSource s : bnn::kPredictiveSources)
@@ -161,7 +150,6 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   controls->addWidget(m_reject);
   controls->addStretch(1);
   controls->addWidget(chart_export::makeExportButton(content, [this] { return exports().value(0); }));
-  root->addLayout(top);
   root->addLayout(controls);
 
   // Left: the cost editor. Right: the summary table over the tabs.
