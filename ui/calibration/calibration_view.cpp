@@ -72,7 +72,6 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
   QVBoxLayout* root = scaffold.root;
   m_picker = scaffold.picker;
   QHBoxLayout* top = scaffold.header;
-  top->addSpacing(8);
   m_scheme = new QComboBox(content);
   m_scheme->addItem(QStringLiteral("Equal-width bins"), int(bnn::BinScheme::EqualWidth));
   m_scheme->addItem(QStringLiteral("Equal-mass bins"), int(bnn::BinScheme::EqualMass));
@@ -91,12 +90,15 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
   m_showLast = new QCheckBox(QStringLiteral("Last sample"), content);
   m_showLast->setChecked(true);
   m_showLast->setToolTip(QStringLiteral("The single network at the last sample (dashed lines)"));
-  top->addWidget(m_scheme);
-  top->addWidget(m_bins);
-  top->addWidget(m_showEnsemble);
-  top->addWidget(m_showLast);
-  top->addStretch(1);
+  // The bins and sources in a second row, so that the view fits 1024 x 700 without scrolling.
   top->addWidget(chart_export::makeExportButton(content, [this] { return exports().value(0); }));
+  auto* options = new QHBoxLayout;
+  options->addWidget(m_scheme);
+  options->addWidget(m_bins);
+  options->addWidget(m_showEnsemble);
+  options->addWidget(m_showLast);
+  options->addStretch(1);
+  scaffold.root->addLayout(options);
 
   m_reliability = makeChartView(QStringLiteral("Reliability diagram"));
   m_reliability->setToolTip(

@@ -179,9 +179,13 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   auto* modeRow = new QHBoxLayout;
   m_cellMode = new QComboBox(confusion);
   m_cellMode->addItem(QStringLiteral("Cells: image counts"));
-  m_cellMode->addItem(QStringLiteral("Cells: cost (count × C[a, k], or × c when deferred)"));
-  modeRow->addWidget(
-      new QLabel(QStringLiteral("Rows: true class · columns: decision, then deferred"), confusion));
+  m_cellMode->addItem(QStringLiteral("Cells: cost"));
+  m_cellMode->setItemData(1, QStringLiteral("count × C[a, k], or × c when deferred"), Qt::ToolTipRole);
+  m_cellMode->setToolTip(
+      QStringLiteral("Image counts, or their cost: count × C[a, k], or × c when deferred"));
+  auto* axes = new QLabel(QStringLiteral("Rows: true class · columns: decision, then deferred"), confusion);
+  axes->setWordWrap(true);
+  modeRow->addWidget(axes, 1);
   modeRow->addStretch(1);
   modeRow->addWidget(m_cellMode);
   cv->addLayout(modeRow);
@@ -265,6 +269,8 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 3);
   root->addWidget(split, 1);
+  m_split = split;
+  m_right = right;
   content->setMinimumSize(640, 520);
 
   connect(m_picker, &RunPairPicker::primaryChosen, m_state, &ExplorerState::setPrimary);
@@ -288,6 +294,15 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
 }
 
 DecisionsView::~DecisionsView() = default;
+
+void DecisionsView::resizeEvent(QResizeEvent* event) {
+  AnalysisView::resizeEvent(event);
+  // The cost editor beside the tables where both fit, above them where they do not (1024 x 700):
+  // the view then scrolls vertically instead of sideways. The margin covers a vertical scroll bar.
+  const int need =
+      m_costs->minimumSizeHint().width() + m_right->minimumSizeHint().width() + m_split->handleWidth() + 32;
+  m_split->setOrientation(width() >= need ? Qt::Horizontal : Qt::Vertical);
+}
 
 void DecisionsView::updateRun(const ViewRun& run) { m_state->setRun(run); }
 
