@@ -414,16 +414,19 @@ std::vector<ParamDef> makeTable() {
           "constant."),
       realRow(&C::scheduleB, "schedule-b", "Decay offset b", 0, true, 1e9,
               "Polynomial schedule: b in h_t = h (b / (b + t))^gamma, t the sampling step from 0; the step "
-              "size halves after about (2^(1/gamma) - 1) b steps. Suggested: 1000."),
+              "size halves after about (2^(1/gamma) - 1) b steps. Example: not used (constant schedule); "
+              "suggested 1000."),
       realRow(&C::scheduleGamma, "schedule-gamma", "Decay exponent gamma", 0.5, true, 1,
-              "Polynomial schedule: exponent gamma in (0.5, 1] (Welling and Teh 2011 use 0.55). Suggested: "
-              "0.55."),
-      intRow<int64_t>(&C::cycles, "cycles", "Cycles M", "cycles", 1, 1000000,
-                      "Cyclical schedule: number of cosine cycles over the sampling steps (each ceil(S/M) "
-                      "steps, the last possibly shorter). Suggested: 4."),
+              "Polynomial schedule: exponent gamma in (0.5, 1] (Welling and Teh 2011 use 0.55). Example: not "
+              "used (constant schedule); suggested 0.55."),
+      intRow<int64_t>(
+          &C::cycles, "cycles", "Cycles M", "cycles", 1, 1000000,
+          "Cyclical schedule: number of cosine cycles over the sampling steps (each ceil(S/M) "
+          "steps, the last possibly shorter). Example: not used (constant schedule); suggested 4."),
       realRow(&C::exploration, "exploration", "Exploration share beta", 0, false, 0.999,
               "Cyclical schedule: share of each cycle at its start (large steps) run without noise and "
-              "without collecting samples; samples are collected in the rest. Suggested: 0.8."),
+              "without collecting samples; samples are collected in the rest. Example: not used (constant "
+              "schedule); suggested 0.8."),
       intRow(&C::batchSize, "batch-size", "Batch size n", "images", 1, 60000,
              "Training examples per minibatch gradient; the likelihood term is scaled by N/n. Example: 512."),
       choiceRow(&C::batchMode, {BatchMode::WithReplacement, BatchMode::Epochs}, "batch-mode", "Batch drawing",
@@ -444,14 +447,17 @@ std::vector<ParamDef> makeTable() {
           &C::freshBatchPerInnerStep, "fresh-batch-per-inner-step", "New batch per inner step",
           "SGHMC and SGNHT: draw a new minibatch for each of the L inner steps (Chen's algorithm) instead "
           "of reusing one for all of them (BlackJAX). Example: false."),
-      realRow(&C::psgldDecay, "psgld-decay", "RMSprop decay a", 0, false, 0.999999,
-              "pSGLD: decay a of the running mean V of the squared mean minibatch gradient. Paper default: "
-              "0.99."),
-      realRow(&C::psgldLambda, "psgld-lambda", "Damping lambda", 0, true, 1,
-              "pSGLD: lambda in the preconditioner G = 1 / (lambda + sqrt(V)). Paper default: 1e-5."),
+      realRow(
+          &C::psgldDecay, "psgld-decay", "RMSprop decay a", 0, false, 0.999999,
+          "pSGLD: decay a of the running mean V of the squared mean minibatch gradient. Example: not used "
+          "(SGLD); paper default 0.99."),
+      realRow(
+          &C::psgldLambda, "psgld-lambda", "Damping lambda", 0, true, 1,
+          "pSGLD: lambda in the preconditioner G = 1 / (lambda + sqrt(V)). Example: not used (SGLD); paper "
+          "default 1e-5."),
       realRow(&C::sgnhtDiffusion, "sgnht-diffusion", "Diffusion A", 0, true, 1000,
               "SGNHT: injected noise sqrt(2 A h) and the thermostat's starting value (it settles near A / "
-              "T). Suggested: 0.01."),
+              "T). Example: not used (SGLD); suggested 0.01."),
       boolRow(&C::samplingPhaseUsesSgld, "sampling-phase-sgld", "Sample with SGLD",
               "SGHMC only: run the sampling phase with SGLD at the same step size after the SGHMC warm-up. "
               "Reproduces the published example, whose SGHMC sampling loop calls the SGLD step. Example "
