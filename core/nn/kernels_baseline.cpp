@@ -1,6 +1,8 @@
 // The MLP's inner loops for the baseline level: plain loops for any x86-64 CPU (compiled for
 // x86-64 without extensions; GCC vectorises them with SSE2). Without fused multiply-adds the sums
 // round differently from the avx512 and avx2 levels; they run in the same order otherwise.
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -12,20 +14,50 @@ namespace {
 
 using kernels::kColBlock;
 
+// Eight columns at a time: their 4 x 8 sums stay in eight SSE registers while the entries stream
+// by (an array of the block's 4 x 64 sums lived in memory: 64 loads and 64 stores per entry, and
+// the kernel took 46% of a gradient). Each sum still adds v[j] * r[c] over the entries in order.
 void groupGradient(const uint32_t* rows, const float* vals, int64_t n, const float* M, int64_t ldm,
                    float* out, int64_t ldo, int outRows, int c0, int width) {
-  float acc[4][kColBlock] = {};
-  for (int64_t e = 0; e < n; ++e) {
-    const float* v = vals + 4 * e;
-    const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
-    for (int c = 0; c < width; ++c) {
-      acc[0][c] += v[0] * r[c];
-      acc[1][c] += v[1] * r[c];
-      acc[2][c] += v[2] * r[c];
-      acc[3][c] += v[3] * r[c];
+  int c = 0;
+  for (; c + 8 <= width; c += 8) {
+    __m128 a00 = _mm_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+           a31 = a00;
+    for (int64_t e = 0; e < n; ++e) {
+      const float* v = vals + 4 * e;
+      const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0 + c;
+      const __m128 d0 = _mm_loadu_ps(r), d1 = _mm_loadu_ps(r + 4);
+      const __m128 v0 = _mm_set1_ps(v[0]), v1 = _mm_set1_ps(v[1]), v2 = _mm_set1_ps(v[2]),
+                   v3 = _mm_set1_ps(v[3]);
+      a00 = _mm_add_ps(a00, _mm_mul_ps(v0, d0));
+      a01 = _mm_add_ps(a01, _mm_mul_ps(v0, d1));
+      a10 = _mm_add_ps(a10, _mm_mul_ps(v1, d0));
+      a11 = _mm_add_ps(a11, _mm_mul_ps(v1, d1));
+      a20 = _mm_add_ps(a20, _mm_mul_ps(v2, d0));
+      a21 = _mm_add_ps(a21, _mm_mul_ps(v2, d1));
+      a30 = _mm_add_ps(a30, _mm_mul_ps(v3, d0));
+      a31 = _mm_add_ps(a31, _mm_mul_ps(v3, d1));
+    }
+    const __m128 sums[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+    for (int j = 0; j < outRows; ++j) {
+      _mm_storeu_ps(out + j * ldo + c0 + c, sums[j][0]);
+      _mm_storeu_ps(out + j * ldo + c0 + c + 4, sums[j][1]);
     }
   }
-  for (int j = 0; j < outRows; ++j) std::copy_n(acc[j], width, out + j * ldo + c0);
+  if (c < width) {  // the last 1-7 columns
+    float acc[4][8] = {};
+    for (int64_t e = 0; e < n; ++e) {
+      const float* v = vals + 4 * e;
+      const float* r = M + static_cast<int64_t>(rows[e]) * ldm + c0;
+      for (int k = c; k < width; ++k) {
+        acc[0][k - c] += v[0] * r[k];
+        acc[1][k - c] += v[1] * r[k];
+        acc[2][k - c] += v[2] * r[k];
+        acc[3][k - c] += v[3] * r[k];
+      }
+    }
+    for (int j = 0; j < outRows; ++j) std::copy_n(acc[j], width - c, out + j * ldo + c0 + c);
+  }
 }
 
 void groupForward(const uint32_t* rows, const float* vals, int64_t n, const float* W, int64_t ldw, int wRows,
