@@ -727,6 +727,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     if (std::optional<std::string> why = setParam(r.config, s.key, *text))
       return fileError(ErrorCode::InvalidConfig, configPath, *why);
   }
+  // Each value may be fine on its own and the whole still impossible (SGLD with an SGLD sampling
+  // phase, beta above alpha): a run never had such a configuration.
+  if (std::optional<std::string> why = validate(r.config))
+    return fileError(ErrorCode::InvalidConfig, configPath, *why);
 
   const json* dataset = jr.object(c, "dataset");
   const json* outcome = jr.object(c, "outcome");

@@ -255,8 +255,13 @@ std::string npyHeader(NpyType type, const std::vector<int64_t>& shape) {
 }
 
 int64_t NpyArray::elementCount() const {
+  // A zero dimension makes the array empty whatever the others are (which may be huge: the
+  // product of the others alone may not fit in 64 bits).
+  for (int64_t d : shape)
+    if (d == 0) return 0;
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n)) return -1;
   return n;
 }
 
@@ -395,14 +400,18 @@ Result<NpyArray> readNpy(const std::string& path) {
   if (!in) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
   std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return makeError(ErrorCode::Unreadable, path, -1, {}, {});
-  const int64_t size = static_cast<int64_t>(bytes.size());
-  Result<NpyHeaderInfo> h = checkHeader(bytes.data(), size, size, path);
+  return parseNpy(bytes.data(), bytes.size(), path);
+}
+
+Result<NpyArray> parseNpy(const unsigned char* data, size_t dataSize, const std::string& path) {
+  const int64_t size = static_cast<int64_t>(dataSize);
+  Result<NpyHeaderInfo> h = checkHeader(data, size, size, path);
   if (!h) return h.error();
 
   NpyArray a;
   a.type = h->type;
   a.shape = std::move(h->shape);
-  a.data.assign(bytes.begin() + h->dataOffset, bytes.end());
+  a.data.assign(data + h->dataOffset, data + size);
   if constexpr (std::endian::native != std::endian::little)
     swapBytesInPlace(a.data.data(), a.data.size(), npyItemSize(a.type));
   return a;

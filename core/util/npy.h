@@ -32,7 +32,7 @@ struct NpyArray {
   std::vector<int64_t> shape;
   std::vector<unsigned char> data;
 
-  int64_t elementCount() const;
+  int64_t elementCount() const;  // prod(shape); -1 when that overflows (never for a parsed array)
   /// Copies the payload out as T; T must match `type` (float, double, uint32_t, uint8_t).
   template <class T>
   std::vector<T> values() const {
@@ -63,6 +63,8 @@ inline Status writeNpy(const std::string& path, const std::vector<int64_t>& shap
 
 /// Reads and validates a .npy file of any of the four supported dtypes.
 Result<NpyArray> readNpy(const std::string& path);
+/// The same checks on the bytes of a .npy file already in memory; `path` only names it in errors.
+Result<NpyArray> parseNpy(const unsigned char* data, size_t size, const std::string& path);
 
 /// What the header of a .npy file says: dtype, shape and the byte offset of the data.
 struct NpyHeaderInfo {

@@ -284,6 +284,7 @@ void TestPredictiveValidation::savedRunRefused_data() {
   row("votes.npy row short", "votes.npy", "(image 0): expected votes summing to the sample count 3, found 2");
   row("predictive.npy above 1", "predictive.npy", "expected a probability in [0, 1], found 2");
   row("config.json sample_count beyond the schedule", "config.json", "key 'sample_count'");
+  row("config.json contradictory", "config.json", "Sample with SGLD: applies only to the sghmc sampler");
   row("config.json negative time", "config.json", "key 'timings.eval_seconds'");
   row("config.json accuracy above 1", "config.json", "key 'last_pointwise_accuracy'");
   row("summary.json negative NLL", "summary.json", "key 'nll'");
@@ -333,6 +334,10 @@ void TestPredictiveValidation::savedRunRefused() {
       {"predictive.npy above 1", [&] { patchNpy("predictive.npy", 2.0f, 7); }},
       {"config.json sample_count beyond the schedule",
        [&] { editText(p + "config.json", "\"samples\": 10", "\"samples\": 2"); }},
+      {"config.json contradictory",
+       [&] {
+         editText(p + "config.json", "\"sampling-phase-sgld\": false", "\"sampling-phase-sgld\": true");
+       }},
       {"config.json negative time",
        [&] { editText(p + "config.json", "\"eval_seconds\": 0.25", "\"eval_seconds\": -0.25"); }},
       {"config.json accuracy above 1",

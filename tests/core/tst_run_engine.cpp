@@ -171,10 +171,11 @@ class TestRunEngine : public QObject {
   }
 
   void poolRunsChainsConcurrentlyAndStops() {
+    // The observers outlive the pool, whose destructor stops and joins the chains that use them.
+    CountingObserver obsA, obsB;
     WorkerPool pool(2);
     RunConfig c = tiny(SamplerKind::Sgld);
     c.warmupSteps = 1000000;
-    CountingObserver obsA, obsB;
     auto a = pool.submit(c, data(), &obsA);
     auto b = pool.submit(c, data(), &obsB);
     // Both chains are computing at the same time: each has recorded evaluations while the other

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Sanitizer and fuzzing stage of CI (after ./scripts/test.sh), in one build folder
+# (build-sanitize): the core, bnn-cli, their tests and the libFuzzer targets (tests/fuzz) built
+# with clang 14 under AddressSanitizer and UndefinedBehaviorSanitizer, every finding fatal.
+#  1. The core tests (at the kernel level this CPU runs, not once per level as in the normal
+#     suite: the levels share everything but the hot loops, and each level is a full pass), the
+#     command-line tests and the replay of every fuzz seed and regression input.
+#  2. Each fuzz target for a fixed number of inputs from its seed corpus, two at a time.
+# Any sanitizer report, failing test or fuzzing finding fails the script; a finding's input is
+# left in build-sanitize/fuzzing/<target>/artifacts, to be kept under
+# tests/fuzz/regressions/<target>/ once fixed (the normal test suite replays those).
+#
+# Environment: BNN_SANITIZE_BUILD_DIR (default build-sanitize), BNN_FUZZ_RUNS_SCALE (multiplies
+# the inputs per target, default 1; 0 skips fuzzing), BNN_FUZZ_ONLY=TARGET (only the fuzzing, of
+# that target). Idempotent like setup.sh: installs only what is missing, rebuilds only what
+# changed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+packages=(clang-14 libclang-rt-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ci-sanitize: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+launcher=()
+command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+# fuzzer-no-link: coverage instrumentation everywhere (the fuzz targets need it in the library),
+# libFuzzer's main only in the fuzz executables; the tests link without it.
+# -ffp-contract=off: no fused multiply-adds the source does not ask for (GCC's ISO-mode default),
+# so floating-point results are those of the release build.
+build="${BNN_SANITIZE_BUILD_DIR:-$root/build-sanitize}"
+start=$SECONDS
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" \
+  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer -ffp-contract=off" \
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DBNN_BUILD_UI=OFF -DBNN_FUZZ=ON >/dev/null
+echo "ci-sanitize: building $build (clang 14, ASan + UBSan, libFuzzer targets)"
+cmake --build "$build"
+echo "ci-sanitize: built in $((SECONDS - start)) s"
+
+# 1. Tests under ASan + UBSan, at the kernel level the CPU runs (cpu_features.h's rule: AVX-512
+#    needs F, BW, CD, DQ and VL; AVX2 needs AVX2 and FMA).
+if [ -z "${BNN_FUZZ_ONLY:-}" ]; then
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true) "
+  level=baseline
+  if [[ $flags == *" avx2 "* && $flags == *" fma "* ]]; then level=avx2; fi
+  if [[ $level == avx2 && $flags == *" avx512f "* && $flags == *" avx512bw "* && $flags == *" avx512cd "* &&
+        $flags == *" avx512dq "* && $flags == *" avx512vl "* ]]; then level=avx512; fi
+  start=$SECONDS
+  echo "ci-sanitize: core tests (kernel level $level), command-line tests, fuzz replays under ASan + UBSan"
+  ctest --test-dir "$build" -R "^(core\\.$level\\.|core\\.kernel_|cli\\.|fuzz\\.)" --output-on-failure -j2
+  echo "ci-sanitize: tests ran in $((SECONDS - start)) s"
+fi
+
+# 2. Fuzzing: each target for a fixed number of inputs (about 30 s each on one core of the
+#    development machine), two targets at a time.
+scale="${BNN_FUZZ_RUNS_SCALE:-1}"
+[ "$scale" = 0 ] && exit 0
+declare -A runs=(
+  [idx_loader]=200000
+  [npy]=300000
+  [run_folder]=30000
+  [options]=200000
+  [cost_matrix]=200000
+  [checkpoint]=50000
+)
+work="$build/fuzzing"
+fuzzOne() {  # fuzzOne NAME: runs fuzz_NAME; prints one line; status 1 on a finding
+  local name="$1" n t0=$SECONDS execs
+  n=$((${runs[$name]:-100000} * scale))
+  rm -rf "${work:?}/$name" "$work/$name.failed"
+  mkdir -p "$work/$name/corpus" "$work/$name/artifacts"
+  local inputs=("$root/tests/fuzz/corpus/$name")
+  [ -d "$root/tests/fuzz/regressions/$name" ] && inputs+=("$root/tests/fuzz/regressions/$name")
+  if "$build/tests/fuzz/fuzz_$name" -runs="$n" -seed=1 -timeout=20 -rss_limit_mb=2560 -max_len=8192 \
+    -print_final_stats=1 -artifact_prefix="$work/$name/artifacts/" \
+    "$work/$name/corpus" "${inputs[@]}" >"$work/$name/log" 2>&1; then
+    execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$name/log" | grep -o '[0-9]*$' || true)"
+    echo "ci-sanitize: fuzz_$name: ${execs:-?} inputs in $((SECONDS - t0)) s, no finding"
+  else
+    {
+      echo "ci-sanitize: fuzz_$name FAILED after $((SECONDS - t0)) s; its report:"
+      grep -v '^#[0-9]' "$work/$name/log" | tail -n 60
+      echo "ci-sanitize: failing input(s) in $work/$name/artifacts: $(ls "$work/$name/artifacts")" \
+        "(keep a fixed one under tests/fuzz/regressions/$name/)"
+    } >&2
+    return 1
+  fi
+}
+names=()
+for src in "$root"/tests/fuzz/fuzz_*.cpp; do
+  name="$(basename "$src" .cpp)"
+  name="${name#fuzz_}"
+  [ -n "${BNN_FUZZ_ONLY:-}" ] && [ "$BNN_FUZZ_ONLY" != "$name" ] && continue
+  names+=("$name")
+done
+start=$SECONDS
+echo "ci-sanitize: fuzzing ${names[*]}"
+running=0
+for name in "${names[@]}"; do
+  if ((running >= 2)); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  { fuzzOne "$name" || touch "$work/$name.failed"; } &
+  running=$((running + 1))
+done
+wait
+echo "ci-sanitize: fuzzing took $((SECONDS - start)) s"
+status=0
+for name in "${names[@]}"; do
+  [ -e "$work/$name.failed" ] && status=1
+done
+exit $status
