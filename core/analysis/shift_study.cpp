@@ -122,6 +122,7 @@ Result<ShiftStudy> shiftStudy(const RunResult& run, const std::vector<TransformS
   study.numImages = run.test->count;
   EvaluationControl ec;
   ec.cancel = control.cancel;
+  ec.progress = control.sampleProgress;
   const int k = run.samples->numClasses();
   for (size_t i = 0; i < levels.size(); ++i) {
     const auto tl = std::chrono::steady_clock::now();

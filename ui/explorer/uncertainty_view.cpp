@@ -1,13 +1,13 @@
 #include "explorer/uncertainty_view.h"
 
 #include <QHBoxLayout>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "explorer/detail_pane.h"
 #include "explorer/explorer_state.h"
 #include "explorer/gallery_pane.h"
@@ -23,26 +23,13 @@ UncertaintyView::UncertaintyView(const ViewContext& context, QWidget* parent)
     : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  // Everything sits in a scroll area: below its minimum size the view scrolls, nothing overlaps.
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
   m_threshold = new ThresholdControl(m_state, content);
-  top->addWidget(m_picker, 3);
-  top->addSpacing(8);
-  top->addWidget(m_threshold, 2);
-  root->addLayout(top);
+  scaffold.header->addSpacing(8);
+  scaffold.header->addWidget(m_threshold, 2);
   m_summary = new SummaryPane(m_state, content);
   root->addWidget(m_summary);
 

@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -18,6 +17,7 @@
 
 #include "common/digit_view.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "data/mnist_style.h"
 #include "probe/drawing_canvas.h"
 #include "probe/probe_result_pane.h"
@@ -45,20 +45,10 @@ QToolButton* toolButton(const QString& text, const QString& tip, QWidget* parent
 }  // namespace
 
 ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  m_picker = new RunPairPicker(content);
-  root->addWidget(m_picker);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
 
   auto* body = new QHBoxLayout;
   root->addLayout(body, 1);
