@@ -230,7 +230,9 @@ void TestMainWindow::renameAndHideReachCharts() {
   AccuracyChart* warm = chart(w, "warmup");
   QTRY_COMPARE(warm->seriesCount(), 2);
   w.runModel()->rename(ids[0], QStringLiteral("Renamed SGLD"));
-  QTRY_VERIFY(warm->chart()->series().first()->name() == QStringLiteral("Renamed SGLD"));
+  // The legend names the run and its data.
+  QTRY_COMPARE(warm->chart()->series().first()->name(),
+               QStringLiteral("Renamed SGLD · Synthetic (unrecognised IDX set)"));
   QVERIFY(w.progressPanel()->progressText(ids[0]).size() > 0);
   w.runModel()->setShown(ids[1], false);
   QTRY_COMPARE(warm->seriesCount(), 1);
@@ -443,7 +445,8 @@ void TestMainWindow::comparisonAxes() {
   QTRY_COMPARE(cmp->seriesCount(), 2);
   auto maxX = [&](const QString& id) {
     for (QAbstractSeries* s : cmp->chart()->series())
-      if (s->name() == w.runModel()->record(id)->name) {
+      if (s->name() ==
+          w.runModel()->record(id)->name + QStringLiteral(" · ") + w.runModel()->record(id)->dataset) {
         double m = 0;
         for (const QPointF& p : static_cast<QLineSeries*>(s)->points()) m = std::max(m, p.x());
         return m;

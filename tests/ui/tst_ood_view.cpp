@@ -36,16 +36,6 @@ std::shared_ptr<const bnn::RunResult> sgldRun() {
   return r;
 }
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                QColor color = QColor("#1f77b4")) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = color;
-  v.result = std::move(result);
-  return v;
-}
-
 bnn::OodStudy coreStudy(const bnn::RunResult& run, const char* set) {
   const bnn::OodSetSpec spec = *bnn::parseOodSet(set, 0);
   std::string name;
@@ -65,15 +55,8 @@ QList<QLineSeries*> lines(const QChartView* v) {
 class TestOodView : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void init() {
-    m_jobs = std::make_unique<JobRunner>();
-    m_view = std::make_unique<OodView>(ViewContext{nullptr, m_jobs.get()});
-    m_view->resize(1024, 700);
-  }
-  void cleanup() {
-    m_view.reset();
-    m_jobs.reset();
-  }
+  void init() { makeView(m_jobs, m_view); }
+  void cleanup() { releaseView(m_jobs, m_view); }
 
   void metricsEqualTheCore() {
     auto run = sgldRun();

@@ -36,16 +36,6 @@ std::shared_ptr<const bnn::RunResult> sgldRun() {
   return r;
 }
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                QColor color = QColor("#1f77b4")) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = color;
-  v.result = std::move(result);
-  return v;
-}
-
 QList<QLineSeries*> lines(const QChartView* v) {
   QList<QLineSeries*> out;
   for (QAbstractSeries* s : v->chart()->series())
@@ -58,15 +48,8 @@ QList<QLineSeries*> lines(const QChartView* v) {
 class TestShiftView : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void init() {
-    m_jobs = std::make_unique<JobRunner>();
-    m_view = std::make_unique<ShiftView>(ViewContext{nullptr, m_jobs.get()});
-    m_view->resize(1024, 700);
-  }
-  void cleanup() {
-    m_view.reset();
-    m_jobs.reset();
-  }
+  void init() { makeView(m_jobs, m_view); }
+  void cleanup() { releaseView(m_jobs, m_view); }
 
   void defaultIsOvadiasRotations() {
     const std::vector<bnn::TransformSpec> l = m_view->levels();

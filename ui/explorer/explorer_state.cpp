@@ -47,7 +47,7 @@ void ExplorerState::setRun(const ViewRun& v) {
   if (m_primary.isEmpty() || v.id == m_wantedPrimary) {
     // The first run, or one the user picked in the run list before it arrived here.
     m_primary = v.id;
-    m_wantedPrimary.clear();
+    if (v.id == m_wantedPrimary) m_wantedPrimary.clear();  // else still wanted when it arrives
     m_selected = -1;
     Q_EMIT runsChanged();
     Q_EMIT shownChanged();

@@ -66,6 +66,10 @@ UncertaintyView::UncertaintyView(const ViewContext& context, QWidget* parent)
   connect(m_gallery, &GalleryPane::tilesChanged, this, &UncertaintyView::showSelectedImage);
   connect(m_gallery, &GalleryPane::statusMessage, this, &AnalysisView::statusMessage);
   connect(m_perDigit, &PerDigitPane::digitClicked, m_gallery, &GalleryPane::setTrueDigit);
+  // A tile (context menu) or the selected image (button) goes to the drawing canvas.
+  auto toCanvas = [this](int image) { Q_EMIT imageEditRequested(m_state->primaryId(), image); };
+  connect(m_gallery, &GalleryPane::editInCanvasRequested, this, toCanvas);
+  connect(m_detail, &DetailPane::editRequested, this, toCanvas);
   refreshPicker();
 }
 

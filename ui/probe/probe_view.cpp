@@ -246,19 +246,34 @@ void ProbeView::updateTestImageRange() {
   m_editTest->setEnabled(n > 0);
 }
 
-bool ProbeView::editTestImage(int64_t index) {
-  const ViewRun& r = m_runs.value(m_primary);
+bool ProbeView::editTestImage(int64_t index) { return putTestImage(m_runs.value(m_primary), index); }
+
+QString ProbeView::sourceText() const { return m_source->text(); }
+
+bool ProbeView::editImage(const QString& runId, qint64 image) {
+  if (!m_runs.contains(runId)) return false;
+  const ViewRun run = m_runs.value(runId);
+  if (run.result && run.result->samples && runId != m_primary) {
+    m_userChose = true;
+    selectRun(runId);
+  }
+  return putTestImage(run, image);
+}
+
+bool ProbeView::putTestImage(const ViewRun& r, int64_t index) {
   if (!r.result) return false;
   const QImage img = digitImage(*r.result, index);
   if (img.isNull()) return false;
   m_canvas->setImage(img);
   const int label = r.result->testLabels()[size_t(index)];
-  m_source->setText(QStringLiteral("Editing test image #%1 of %2 (true %3: %4)")
-                        .arg(index)
-                        .arg(QString::fromStdString(r.result->datasetName))
-                        .arg(QString::fromStdString(r.result->classNoun()))
-                        .arg(QString::fromStdString(r.result->className(label))));
-  m_testIndex->setValue(int(index));
+  QString text = QStringLiteral("Editing test image #%1 of %2 (true %3: %4)")
+                     .arg(index)
+                     .arg(QString::fromStdString(r.result->datasetName))
+                     .arg(QString::fromStdString(r.result->classNoun()))
+                     .arg(QString::fromStdString(r.result->className(label)));
+  if (r.id != m_primary) text += QStringLiteral(", from %1").arg(r.name);
+  m_source->setText(text);
+  if (r.id == m_primary) m_testIndex->setValue(int(index));
   return true;
 }
 

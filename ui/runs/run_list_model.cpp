@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <cmath>
 
+#include "common/dataset_text.h"
 #include "common/display_path.h"
 #include "runs/run_colors.h"
 
@@ -16,6 +17,7 @@ QString samplerText(const bnn::RunConfig& c) {
 }
 
 QString statusText(const RunRecord& r) {
+  if (r.evaluation && r.status == bnn::RunStatus::Completed) return QStringLiteral("Evaluated");
   if (r.recovered && r.status == bnn::RunStatus::Completed) return QStringLiteral("Recovered");
   if (r.loaded && r.status == bnn::RunStatus::Completed) return QStringLiteral("Loaded");
   switch (r.status) {
@@ -77,7 +79,22 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       if (role == Qt::CheckStateRole) return r.shown ? Qt::Checked : Qt::Unchecked;
       if (role == Qt::DecorationRole) return r.color;
       if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\nChecked: shown in the charts. Double-click to rename.").arg(r.name);
+        return QStringLiteral("%1\n%2\nChecked: shown in the charts. Double-click to rename.")
+            .arg(r.name, r.dataset.isEmpty() ? QStringLiteral("Dataset not recorded") : r.dataset);
+      break;
+    case DatasetColumn:
+      if (role == Qt::DisplayRole) return r.dataset.isEmpty() ? QStringLiteral("–") : r.dataset;
+      if (role == Qt::ToolTipRole) {
+        QString t = r.datasetTip.isEmpty() ? QStringLiteral("Dataset not recorded") : r.datasetTip;
+        if (r.evaluation && r.result && r.result->evaluation.isEvaluation()) {
+          const bnn::EvaluationInfo& e = r.result->evaluation;
+          t += QStringLiteral("\nKept samples of %1, %2 split")
+                   .arg(QString::fromStdString(e.sourceName), QString::fromStdString(e.split));
+          if (!e.transform.empty())
+            t += QStringLiteral(", transform %1").arg(QString::fromStdString(e.transform));
+        }
+        return t;
+      }
       break;
     case SamplerColumn:
       if (role == Qt::DisplayRole) return samplerText(r.config);
@@ -144,6 +161,8 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
       return QStringLiteral("Run");
     case SamplerColumn:
       return QStringLiteral("Sampler");
+    case DatasetColumn:
+      return QStringLiteral("Data");
     case StatusColumn:
       return QStringLiteral("Status");
     case SamplesColumn:
@@ -179,9 +198,14 @@ QString RunListModel::uniqueName(const QString& base) const {
   }
 }
 
-void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config) {
+void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config,
+                              const bnn::Dataset* data) {
   RunRecord r;
   r.id = id;
+  if (data) {
+    r.dataset = datasetShortLabel(*data);
+    r.datasetTip = datasetToolTip(*data);
+  }
   r.name = uniqueName(name);
   r.color = nextColor();
   r.config = config;
@@ -206,6 +230,9 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
   r.message = QString::fromStdString(result->outcome.message);
   r.curve = result->curve;
   r.curveVersion = 1;
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.evaluation = result->evaluation.isEvaluation();
   r.result = std::move(result);
   r.path = path;
   const int row = rowCount();
@@ -222,6 +249,30 @@ QString RunListModel::addRecoveredRun(const QString& name, std::shared_ptr<const
   const QString id = addLoadedRun(name, std::move(result), QString());
   m_records.back().recovered = true;
   rowChanged(rowCount() - 1);
+  return id;
+}
+
+QString RunListModel::addEvaluation(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                                    const QString& sourceId) {
+  RunRecord r;
+  r.id = QStringLiteral("eval-%1").arg(++m_evaluationCount);
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.evaluation = true;
+  r.sourceId = sourceId;
+  r.result = std::move(result);
+  const int row = rowCount();
+  beginInsertRows({}, row, row);
+  m_records.push_back(std::move(r));
+  endInsertRows();
+  ++m_chartVersion;
+  const QString id = m_records.back().id;
+  Q_EMIT runUpdated(id);
   return id;
 }
 

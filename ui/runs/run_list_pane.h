@@ -9,6 +9,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAction;
+class QToolBar;
 class QTreeView;
 QT_END_NAMESPACE
 
@@ -30,6 +31,9 @@ class RunListPane : public QWidget {
   QAction* openAction() const { return m_open; }
   QAction* removeAction() const { return m_remove; }
 
+  /// Adds an action about the selected run to the tool bar and the context menu (after Remove).
+  void addRunAction(QAction* action);
+
   /// Enables the actions for the selection and the number of running chains.
   void updateActions(int runningChains);
   void saveSelectedWithDialog();
@@ -41,6 +45,8 @@ class RunListPane : public QWidget {
   void stopAllRequested();
   /// The user made `id` the current row (not sent when rows move by themselves).
   void runChosen(const QString& id);
+  /// The current row changed, by the user or not ("" when none).
+  void selectionChanged(const QString& id);
   void statusMessage(const QString& text);
 
  private:
@@ -52,5 +58,7 @@ class RunListPane : public QWidget {
   QAction* m_save = nullptr;
   QAction* m_open = nullptr;
   QAction* m_remove = nullptr;
+  QToolBar* m_bar = nullptr;
+  QList<QAction*> m_extra;  // addRunAction
   int m_running = 0;
 };

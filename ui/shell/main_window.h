@@ -32,6 +32,7 @@ class AnalysisView;
 class ChainProgressPanel;
 class DatasetLoader;
 class DatasetPanel;
+class EvaluationController;
 class JobRunner;
 class LatencyMonitor;
 class MnistFetcher;
@@ -96,6 +97,7 @@ class MainWindow : public QMainWindow {
   LatencyMonitor* latencyMonitor() const { return m_latency; }
   RecoveryStore* recovery() const { return m_recovery; }
   UnsavedRunsGuard* unsavedRunsGuard() const { return m_guard; }
+  EvaluationController* evaluations() const { return m_evaluations; }
 
  Q_SIGNALS:
   void datasetLoaded();
@@ -114,6 +116,7 @@ class MainWindow : public QMainWindow {
   void updateStatus();
   void updateActions();
   void onRunFinished(const QString& id);
+  void noteRunningChainsData();
   void chooseDataFolder();
   void fetchMnist();
   void showDiagnostics();
@@ -131,6 +134,7 @@ class MainWindow : public QMainWindow {
   LatencyMonitor* m_latency = nullptr;
   RecoveryStore* m_recovery = nullptr;
   UnsavedRunsGuard* m_guard = nullptr;
+  EvaluationController* m_evaluations = nullptr;
   RunPanel* m_runPanel = nullptr;
   RunListPane* m_runList = nullptr;
   ChainProgressPanel* m_progress = nullptr;
