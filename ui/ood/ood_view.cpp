@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
 #include <QProgressBar>
@@ -51,18 +52,21 @@ struct ScoreInfo {
   const char* label;  // table and menus
   const char* axis;   // histogram x axis (the natural quantity: max p̄, not −max p̄)
   const char* tip;
-  bool negated;  // the OOD score is −(the shown quantity)
+  bool negated;       // the OOD score is −(the shown quantity)
+  const char* brief;  // chart legends
 };
 
 const ScoreInfo kScores[] = {
     {OodScoreKind::NegMaxProb, "max p̄ (ensemble)", "max p̄ (ensemble confidence)",
-     "Confidence of the posterior predictive: OOD when max_k p̄_k is low.", true},
+     "Confidence of the posterior predictive: OOD when max_k p̄_k is low.", true, "max p̄"},
     {OodScoreKind::Entropy, "entropy H[p̄]", "predictive entropy H[p̄] (nats)",
-     "Total predictive uncertainty −Σ_k p̄_k log p̄_k: OOD when high.", false},
+     "Total predictive uncertainty −Σ_k p̄_k log p̄_k: OOD when high.", false, "H[p̄]"},
     {OodScoreKind::MutualInformation, "mutual information", "mutual information (nats)",
-     "Epistemic part H[p̄] − E_s H[p_s]: how much the posterior samples disagree. OOD when high.", false},
+     "Epistemic part H[p̄] − E_s H[p_s]: how much the posterior samples disagree. OOD when high.", false,
+     "MI"},
     {OodScoreKind::NegMaxProbLastSample, "max p, last sample", "max p of the last sample",
-     "The single network at the last sample (one trained network): OOD when its max_k p_k is low.", true},
+     "The single network at the last sample (one trained network): OOD when its max_k p_k is low.", true,
+     "last sample max p"},
 };
 
 const ScoreInfo& info(OodScoreKind k) {
@@ -176,7 +180,7 @@ OodView::OodView(const ViewContext& context, QWidget* parent) : AnalysisView(con
   m_gallery = new QListWidget(content);
   m_gallery->setViewMode(QListView::IconMode);
   m_gallery->setIconSize(QSize(56, 56));
-  m_gallery->setGridSize(QSize(92, 104));
+  m_gallery->setGridSize(QSize(104, 104));
   m_gallery->setResizeMode(QListView::Adjust);
   m_gallery->setMovement(QListView::Static);
   m_gallery->setSelectionMode(QAbstractItemView::NoSelection);
@@ -194,16 +198,16 @@ OodView::OodView(const ViewContext& context, QWidget* parent) : AnalysisView(con
   lv->addWidget(m_galleryTitle);
   lv->addWidget(m_gallery, 1);
 
-  m_roc = makeChartView(QStringLiteral("ROC: OOD images flagged against test images flagged"));
+  m_roc = makeChartView(QStringLiteral("ROC curves (legend: AUROC)"));
   m_rocX = new QValueAxis;
   m_rocY = new QValueAxis;
-  m_rocX->setTitleText(QStringLiteral("false-positive rate (test images flagged)"));
-  m_rocY->setTitleText(QStringLiteral("true-positive rate (OOD flagged)"));
+  m_rocX->setTitleText(QStringLiteral("FPR (test images flagged)"));
+  m_rocY->setTitleText(QStringLiteral("TPR (OOD images flagged)"));
   applyNiceTicks(m_rocX, 0, 1);
   applyNiceTicks(m_rocY, 0, 1);
   m_roc->chart()->addAxis(m_rocX, Qt::AlignBottom);
   m_roc->chart()->addAxis(m_rocY, Qt::AlignLeft);
-  m_histogram = makeChartView(QStringLiteral("Scores: test set (solid) against OOD set (dashed)"));
+  m_histogram = makeChartView(QStringLiteral("Score histograms: test set solid, OOD set dashed"));
   m_histX = new QValueAxis;
   m_histY = new QValueAxis;
   m_histY->setTitleText(QStringLiteral("share of the set's images"));
@@ -220,6 +224,7 @@ OodView::OodView(const ViewContext& context, QWidget* parent) : AnalysisView(con
   body->addWidget(charts);
   body->setStretchFactor(0, 2);
   body->setStretchFactor(1, 3);
+  body->setSizes({400, 600});  // scaled to the first width: the charts get three fifths
   scaffold.root->addWidget(body, 1);
   content->setMinimumHeight(520);
 
@@ -525,6 +530,7 @@ void OodView::refreshCharts() {
   roc->addSeries(chance);
   chance->attachAxis(m_rocX);
   chance->attachAxis(m_rocY);
+  for (QLegendMarker* m : roc->legend()->markers(chance)) m->setVisible(false);
 
   double lo = std::numeric_limits<double>::infinity(), hi = -lo, top = 0;
   const QString set = setLabel();
@@ -542,8 +548,8 @@ void OodView::refreshCharts() {
       for (const bnn::OodTableRow& row : e->study.table)
         if (row.kind == k) auroc = row.metrics.auroc;
       auto* line = makeLineSeries(run->color, k == kind ? Qt::SolidLine : Qt::DashLine, k == kind ? 2 : 1.5);
-      line->setName(QStringLiteral("%1 · %2 (AUROC %3)")
-                        .arg(run->name, QString::fromUtf8(info(k).label), fixed(auroc, 3)));
+      line->setName(
+          QStringLiteral("%1 · %2 %3").arg(run->name, QString::fromUtf8(info(k).brief), fixed(auroc, 3)));
       QList<QPointF> pts;
       pts.reserve(int(p->roc.fpr.size()));
       for (size_t i = 0; i < p->roc.fpr.size(); ++i) pts.append({p->roc.fpr[i], p->roc.tpr[i]});
@@ -559,9 +565,8 @@ void OodView::refreshCharts() {
     for (int side = 0; side < 2; ++side) {
       const std::vector<double>& share = side == 0 ? h.inShare : h.outShare;
       auto* steps = makeLineSeries(run->color, side == 0 ? Qt::SolidLine : Qt::DashLine, 1.8);
-      steps->setName(side == 0 ? QStringLiteral("%1 · %2 test (in)")
-                                     .arg(run->name, QString::fromStdString(run->result->datasetName))
-                               : QStringLiteral("%1 · %2 (out)").arg(run->name, set));
+      steps->setName(side == 0 ? QStringLiteral("%1 · test set").arg(run->name)
+                               : QStringLiteral("%1 · %2").arg(run->name, set));
       QList<QPointF> pts;
       for (size_t b = 0; b < share.size(); ++b) {
         const double x0 = sign * h.edges[b], x1 = sign * h.edges[b + 1];
@@ -627,10 +632,10 @@ void OodView::refreshGallery() {
       truth = QStringLiteral("noise");
     }
     const double shown = si.negated ? -scores[size_t(i)] : scores[size_t(i)];
-    auto* item =
-        new QListWidgetItem(QIcon(QPixmap::fromImage(imageOf(images, i).scaled(56, 56, Qt::KeepAspectRatio,
-                                                                               Qt::FastTransformation))),
-                            QStringLiteral("%1 %2\n%3").arg(said, QString::number(g.maxMean, 'f', 3), truth));
+    auto* item = new QListWidgetItem(
+        QIcon(QPixmap::fromImage(
+            imageOf(images, i).scaled(56, 56, Qt::KeepAspectRatio, Qt::FastTransformation))),
+        QStringLiteral("says %1 (%2)\n%3").arg(said, QString::number(g.maxMean, 'f', 3), truth));
     item->setToolTip(QStringLiteral("%1 image #%2 (%3)\n%4 says %5 with max p̄ %6 (%7% of the samples vote "
                                     "%5)\n%8: %9")
                          .arg(set)

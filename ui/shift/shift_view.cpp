@@ -458,9 +458,11 @@ void ShiftView::updateStatus() {
       const int level = std::min<int>(a.progress->stage, int(a.levels.size()) - 1);
       const int64_t s = run->result->samples->count();
       const double elapsed = (QDateTime::currentMSecsSinceEpoch() - a.startedMs) / 1000.0;
+      bnn::ShiftLevel at;
+      at.spec = a.levels[size_t(level)];
+      at.level = levelOf(at.spec);
       lines << QStringLiteral("%1: %2 %3 (level %4 of %5), sample %6 of %7 · %8 s")
-                   .arg(run->name, QString::fromUtf8(bnn::enumName(a.levels[size_t(level)].kind)))
-                   .arg(levelOf(a.levels[size_t(level)]))
+                   .arg(run->name, QString::fromUtf8(bnn::enumName(at.spec.kind)), levelText(at))
                    .arg(level + 1)
                    .arg(a.levels.size())
                    .arg(std::min<int64_t>(s, a.progress->done - int64_t(level) * s))
@@ -543,10 +545,19 @@ void ShiftView::refreshCharts() {
   if (hi <= lo) hi = lo + 1;
   for (int m = 0; m < MeasureCount; ++m) {
     m_x[m]->setTitleText(QString::fromUtf8(kFamilies[family].axis));
-    TickOptions xo;
-    xo.target = 6;
-    xo.roundRange = false;
-    applyNiceTicks(m_x[m], lo, hi, xo);
+    if (kind == bnn::TransformKind::Rotate && hi - lo >= 60) {
+      // Angles read best in steps of 30 degrees (0, 30, ..., 180).
+      m_x[m]->setRange(lo, hi);
+      m_x[m]->setTickType(QValueAxis::TicksDynamic);
+      m_x[m]->setTickAnchor(0);
+      m_x[m]->setTickInterval(30);
+      m_x[m]->setLabelFormat(QStringLiteral("%.0f"));
+    } else {
+      TickOptions xo;
+      xo.target = 6;
+      xo.roundRange = false;
+      applyNiceTicks(m_x[m], lo, hi, xo);
+    }
     const double yTop = kMeasures[m].unitRange ? 1.0 : (top[m] > 0 ? top[m] * 1.05 : 1.0);
     applyNiceTicks(m_y[m], 0, yTop);
   }
