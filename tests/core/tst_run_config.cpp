@@ -224,7 +224,7 @@ void TestRunConfig::specKeys() {
   QCOMPARE(findParamSpec("warmup")->max, 1e7);
   QCOMPARE(findParamSpec("hidden")->type, ParamSpec::Type::IntList);
   QCOMPARE(findParamSpec("hidden")->max, 4096.0);
-  QCOMPARE(findParamSpec("sampler")->choices, (std::vector<std::string>{"sgld", "sghmc"}));
+  QCOMPARE(findParamSpec("sampler")->choices, (std::vector<std::string>{"sgld", "sghmc", "psgld", "sgnht"}));
   QCOMPARE(findParamSpec("init")->choices, (std::vector<std::string>{"lecun-normal", "prior"}));
   QCOMPARE(findParamSpec("fresh-batch-per-inner-step")->type, ParamSpec::Type::Bool);
   QCOMPARE(findParamSpec("step-size")->tooltip,

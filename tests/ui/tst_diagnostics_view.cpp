@@ -23,15 +23,6 @@ using namespace ui_test;
 
 namespace {
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = QColor("#1f77b4");
-  v.result = std::move(result);
-  return v;
-}
-
 // A run of `chains` chains x `n` draws: "potential" AR(1) with φ = 0.5 around 100, "shifted" iid
 // with the last chain 3 sd away (R̂ far above 1.01), "config_temperature" iid around 1.
 std::shared_ptr<bnn::RunResult> runWithDiagnostics(int chains, int n) {
