@@ -268,23 +268,11 @@ void CalibrationView::requestCalibrations() {
       refresh();
       Q_EMIT calibrationInstalled(id);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("calibration/") + id, {id}, work, install);
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("calibration/") + id, {id}, work, install);
   }
 }
 
-void CalibrationView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void CalibrationView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void CalibrationView::refresh() {
   QChart* rel = m_reliability->chart();

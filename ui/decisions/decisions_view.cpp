@@ -360,11 +360,8 @@ void DecisionsView::requestAnalysis(const QString& id) {
   auto install = [this, id](std::shared_ptr<const RunAnalysis> analysis) {
     m_state->setAnalysis(id, std::move(analysis));
   };
-  if (JobRunner* jobs = context().jobs)
-    jobs->submit(this, QStringLiteral("decisions/analysis/") + id, {id}, work, install,
-                 JobRunner::Supersede::QueuedOnly);
-  else
-    install(work([] { return false; }));
+  submitOrRun(context().jobs, this, QStringLiteral("decisions/analysis/") + id, {id}, work, install,
+              JobRunner::Supersede::QueuedOnly);
 }
 
 void DecisionsView::requestDecisions() {
@@ -387,24 +384,12 @@ void DecisionsView::requestDecisions() {
       refreshSides();
       Q_EMIT outcomeInstalled(side);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("decisions/side-%1").arg(side), {r->id}, work, install);
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("decisions/side-%1").arg(side), {r->id}, work, install);
   }
   refreshSides();
 }
 
-void DecisionsView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void DecisionsView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void DecisionsView::refreshSides() {
   static const char* kRows[] = {"Images",

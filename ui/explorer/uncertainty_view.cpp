@@ -129,16 +129,7 @@ void UncertaintyView::requestAnalysis(const QString& id) {
   jobs->submit(this, QStringLiteral("explorer/") + id, {id}, work, install, JobRunner::Supersede::QueuedOnly);
 }
 
-void UncertaintyView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void UncertaintyView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void UncertaintyView::showSelectedImage() {
   const UncertaintyGalleryModel* m = m_gallery->model();

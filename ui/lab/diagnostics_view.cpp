@@ -245,10 +245,7 @@ void DiagnosticsView::request(const QString& id) {
     if (id == currentRun()) refresh();
     Q_EMIT diagnosticsInstalled(id);
   };
-  if (JobRunner* jobs = context().jobs)
-    jobs->submit(this, QStringLiteral("diagnostics/") + id, {id}, work, install);
-  else
-    install(work([] { return false; }));
+  submitOrRun(context().jobs, this, QStringLiteral("diagnostics/") + id, {id}, work, install);
 }
 
 void DiagnosticsView::refreshRunBox() {

@@ -365,10 +365,7 @@ void OodView::evaluate() {
       else
         Q_EMIT evaluationFailed(id);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("ood/") + id, {id}, std::move(work), std::move(install));
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("ood/") + id, {id}, std::move(work), std::move(install));
   }
   m_timer->start();
   updateStatus();
@@ -395,9 +392,7 @@ void OodView::tick() {
 
 void OodView::updateStatus() {
   int64_t done = 0, total = 0;
-  bool waiting = false;
   for (const Active& a : std::as_const(m_active)) {
-    if (!a.progress->started) waiting = true;
     done += a.progress->done;
     total += std::max<int64_t>(a.progress->total, 1);
   }

@@ -364,10 +364,8 @@ void ShiftView::runSweep() {
       refresh();
       Q_EMIT sweepFinished(id);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("shift/") + id, {id}, std::move(work), std::move(install));
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("shift/") + id, {id}, std::move(work),
+                std::move(install));
   }
   if (!m_active.isEmpty()) m_timer->start();
   updateStatus();
