@@ -12,7 +12,7 @@ if(BNN_BUILD_UI)
   install(FILES ${PROJECT_SOURCE_DIR}/resources/icons/bnn-explorer.svg
           DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
 endif()
-install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/bnn-explorer)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME bnn-explorer)
@@ -40,6 +40,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # A package runs on other machines: refuse to package a build tuned to this one's CPU.
 set(BNN_PACKAGE_CHECK ${PROJECT_BINARY_DIR}/cpack-check-portable.cmake)
 file(WRITE ${BNN_PACKAGE_CHECK}
+     "cmake_minimum_required(VERSION 3.21)\n"
      "if(${BNN_NATIVE})\n"
      "  message(FATAL_ERROR \"this build uses -march=native (BNN_NATIVE=ON) and would run only on CPUs \"\n"
      "    \"like the build machine's; package a build configured with -DBNN_NATIVE=OFF (scripts/package.sh)\")\n"

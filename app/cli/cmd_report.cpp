@@ -27,6 +27,8 @@ void reportUsage(FILE* out) {
       "  uncertain_ranked.csv   every test image, least confident (lowest max p̄) first\n"
       "  calibration.csv        reliability bins of max p̄: count, accuracy, mean confidence, gap\n"
       "  calibration_table.csv  accuracy, mean confidence, ECE, MCE, NLL, Brier: ensemble, last sample\n"
+      "  convergence.csv        R-hat and ESS of the per-sample diagnostics across the run's chains\n"
+      "                         (split, rank-normalised, ArviZ's conventions; runs that recorded them)\n"
       "\n"
       "  --threshold t   certainty threshold in [0, 1] (default 0.95)\n"
       "  --bins B        reliability bins, 1 to 1000 (default 15, as Guo et al. 2017)\n"
@@ -94,6 +96,10 @@ int report(int argc, char** argv) {
            {"calibration.csv", calibrationBinsCsv(calibration)},
            {"calibration_table.csv", calibrationTableCsv(calibration)}}))
     return kExitBadFiles;
+  const std::vector<ScalarConvergence> convergence = scalarConvergence(run.diagnostics);
+  if (!run.diagnostics.empty() &&
+      !writeFiles("report", *out, {{"convergence.csv", convergenceCsv(convergence)}}))
+    return kExitBadFiles;
 
   std::printf("run                         %s\n", runDir.c_str());
   if (!run.config.name.empty()) std::printf("name                        %s\n", run.config.name.c_str());
@@ -104,6 +110,7 @@ int report(int argc, char** argv) {
     std::printf(" %s:%lld", run.className(static_cast<int>(c)).c_str(),
                 static_cast<long long>(perClass.uncertain[c]));
   std::printf("\n%s", calibrationTableText(calibration).c_str());
+  if (!run.diagnostics.empty()) std::fputs(convergenceText(convergence).c_str(), stdout);
   std::printf("tables written to           %s\n", out->string().c_str());
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "data/idx_loader.h"
 #include "run/checkpoint.h"
+#include "run/chain_pool.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
 #include "util/option_parser.h"
@@ -96,7 +97,9 @@ void printRunUsage(FILE* out) {
       "                  (Ctrl-C, a crash, a power cut) saves no results but can continue\n"
       "  --resume DIR    continue the interrupted run(s) of --out DIR from their checkpoints, with\n"
       "                  the configuration they started with; the results are bit-identical to\n"
-      "                  runs never interrupted (--data when the data moved)\n"
+      "                  runs never interrupted (--data when the data moved). The chains of\n"
+      "                  --chains K in one process write no checkpoints; a --chain-index i\n"
+      "                  process does, like any run\n"
       "  --no-progress   no progress bars\n"
       "\n"
       "run parameters, --KEY VALUE or --KEY=VALUE (the value of example-sgld in brackets):\n",
@@ -109,8 +112,9 @@ void printRunUsage(FILE* out) {
                  getParam(example, s.key).c_str());
   }
   std::fputs(
-      "\nexit status: 0 every run completed, 1 a run diverged or failed or could not be saved,\n"
-      "2 wrong options (one line on stderr says why), 130 interrupted (no results saved)\n",
+      "\nexit status: 0 every run completed, 1 a run diverged or failed, ended with a warning (a quiet\n"
+      "failure: potential exploded or test accuracy at chance) or could not be saved,\n"
+      "2 wrong options (one line on stderr says why), 130 interrupted (nothing saved)\n",
       out);
 }
 
@@ -204,6 +208,7 @@ class SampleFolder {
 struct Options {
   std::vector<RunConfig> configs;
   std::vector<std::string> presetKeys;  // preset each config started from
+  bool pooled = false;                  // --chains K: configs are the K chains of one run
   std::string data = "data/mnist";
   bool dataGiven = false;
   std::string out;
@@ -279,7 +284,27 @@ std::string parse(int argc, char** argv, Options& o, bool& help) {
   if (!checked) return checked.error;
   o.configs = std::move(checked.configs);
   o.presetKeys = names;
+  // --chains K (without --chain-index): the K chains run together and are pooled.
+  if (chainConfigs(o.configs.front()).size() > 1) {
+    if (o.configs.size() > 1)
+      return "--chains runs the chains of one configuration; give --preset instead of --compare";
+    o.configs = chainConfigs(o.configs.front());
+    o.presetKeys.assign(o.configs.size(), names.front());
+    o.pooled = true;
+    // Checkpoints are per chain process: K chains in one process write none (README "Many
+    // chains"), so asking for them is refused rather than ignored.
+    for (const auto& [key, value] : overrides)
+      if (key == "checkpoint-every" && o.configs.front().checkpointEverySeconds > 0)
+        return "--checkpoint-every: the chains of --chains K in one process write no checkpoints and "
+               "cannot be resumed; run each chain as its own process (--chains K --chain-index i "
+               "--out DIR_i, then bnn-cli merge) to checkpoint and resume it";
+  }
   return "";
+}
+
+// Progress label of a chain: its name, and its index when it is one of K.
+std::string chainLabel(const RunConfig& c) {
+  return c.chains > 1 && c.chainIndex >= 0 ? c.name + " #" + std::to_string(c.chainIndex) : c.name;
 }
 
 void printSummary(const RunResult& r) {
@@ -287,12 +312,16 @@ void printSummary(const RunResult& r) {
   const double last = r.lastPointwiseAccuracy;
   std::printf("\n%s (%s, seed %llu)%s\n", r.config.name.c_str(), r.outcome.message.c_str(),
               static_cast<unsigned long long>(r.config.seed),
-              r.outcome.status == RunStatus::Completed ? "" : ": partial results");
+              r.outcome.status == RunStatus::Completed || r.outcome.status == RunStatus::Warning
+                  ? ""
+                  : ": partial results");
   if (r.predictive.sampleCount() > 0) {
     std::printf("  ensemble accuracy (posterior predictive, %lld samples)  %.4f\n",
                 static_cast<long long>(r.predictive.sampleCount()), ens);
-    std::printf("  last-sample pointwise accuracy                        %.4f\n", last);
-    std::printf("  difference (ensemble - last sample)                   %+.4f\n", ens - last);
+    if (std::isfinite(last)) {  // a pooled result has no last sample
+      std::printf("  last-sample pointwise accuracy                        %.4f\n", last);
+      std::printf("  difference (ensemble - last sample)                   %+.4f\n", ens - last);
+    }
     std::printf("  certain share (max predictive probability > 0.95)     %.1f%%\n",
                 100.0 * certainShare(r.predictive, 0.95));
     std::printf("  test NLL of the ensemble                              %.4f nats\n",
@@ -370,7 +399,8 @@ std::string prepareResume(Options& o) {
   }
   if (o.folders.empty())
     return o.resume + ": nothing to continue (no " + kCheckpointFile +
-           " there or in its subfolders; a run writes one into its --out folder)";
+           " there or in its subfolders; a run writes one into its --out folder, the chains of "
+           "--chains K in one process write none)";
   for (const std::string& f : o.folders) {
     Result<ChainCheckpoint> ck = readCheckpoint(f);
     if (!ck) return "cannot continue: " + ck.error().message();
@@ -404,7 +434,7 @@ int run(int argc, char** argv) {
       std::fprintf(stderr, "bnn-cli run: %s\n", why.c_str());
       return 1;
     }
-  } else if (!o.out.empty()) {
+  } else if (!o.out.empty() && !o.pooled) {
     // Each chain's folder receives its checkpoints while it runs, then its result: refuse a
     // folder that is neither empty nor a run before anything is written into it.
     for (size_t i = 0; i < o.configs.size(); ++i) {
@@ -496,7 +526,7 @@ int run(int argc, char** argv) {
       ChainProgress p;
       sinks[i]->latest(p);
       std::fprintf(stderr, "%s%s\n", tty ? "\r\x1b[2K" : "",
-                   progressLine(o.configs[i].name, p, jobs[i]->isFinished()).c_str());
+                   progressLine(chainLabel(o.configs[i]), p, jobs[i]->isFinished()).c_str());
     }
     drawn = true;
   };
@@ -517,11 +547,39 @@ int run(int argc, char** argv) {
   std::vector<RunResult> results;
   for (auto& j : jobs) results.push_back(j->takeResult());
   int exitCode = 0;
+  std::optional<RunResult> pooled;
+  if (o.pooled && g_signal == 0) {
+    std::vector<const RunResult*> ptrs;
+    std::vector<std::string> labels;
+    for (const RunResult& r : results) {
+      ptrs.push_back(&r);
+      labels.push_back("chain " + std::to_string(r.config.chainIndex));
+    }
+    Result<RunResult> p = poolChains(ptrs, labels);
+    if (!p) {
+      std::fprintf(stderr, "bnn-cli run: cannot pool the chains: %s\n", p.error().message().c_str());
+      exitCode = 1;
+    } else {
+      pooled = std::move(p).value();
+    }
+  }
   for (const RunResult& r : results) {
+    if (o.pooled)
+      std::printf("\nchain %lld of %lld:", static_cast<long long>(r.config.chainIndex),
+                  static_cast<long long>(r.config.chains));
     printSummary(r);
     if (r.outcome.status != RunStatus::Completed && r.outcome.status != RunStatus::Cancelled) exitCode = 1;
   }
-  if (results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
+  if (pooled) {
+    std::printf("\npooled over %lld chains:", static_cast<long long>(results.size()));
+    printSummary(*pooled);
+    std::vector<const RunResult*> ptrs;
+    for (const RunResult& r : results) ptrs.push_back(&r);
+    std::printf("  per-sample test accuracy across chains: %s\n",
+                convergenceLine(accuracyConvergence(ptrs)).c_str());
+    std::fputs(convergenceText(scalarConvergence(pooled->diagnostics)).c_str(), stdout);
+  }
+  if (!o.pooled && results.size() == 2 && results[0].predictive.sampleCount() > 0 &&
       results[1].predictive.sampleCount() > 0) {
     const auto& a = results[0];
     const auto& b = results[1];
@@ -542,10 +600,17 @@ int run(int argc, char** argv) {
                 "  bnn-cli run --resume %s\n",
                 dest.c_str(), dest.c_str());
   } else if (!dest.empty() && interrupted) {
-    std::printf("\ninterrupted: nothing saved to %s\n", dest.c_str());
+    std::printf("\ninterrupted: nothing saved to %s%s\n", dest.c_str(),
+                o.pooled ? " (the chains of --chains K in one process write no checkpoints: run each as its own "
+                           "process with --chain-index i to be able to resume it)"
+                         : "");
   } else if (!dest.empty()) {
     g_writingResults = 1;
-    const Status st = saveResults(results, o);
+    const Status st =
+        pooled ? writePooledRun(*pooled, results, o.out)
+        : o.pooled
+            ? Status(makeError(ErrorCode::BadValue, o.out, -1, {}, {}, "the chains could not be pooled"))
+            : saveResults(results, o);
     g_writingResults = 0;
     if (!st) {
       std::fprintf(stderr, "bnn-cli run: could not save the results: %s\n", st.error().message().c_str());

@@ -12,5 +12,7 @@ int decide(int argc, char** argv);     // bnn-cli decide RUN_DIR ...  (cmd_decid
 int eval(int argc, char** argv);       // bnn-cli eval RUN_DIR ...    (cmd_eval.cpp)
 int ood(int argc, char** argv);        // bnn-cli ood RUN_DIR ...     (cmd_ood.cpp)
 int shift(int argc, char** argv);      // bnn-cli shift RUN_DIR ...   (cmd_shift.cpp)
+int merge(int argc, char** argv);      // bnn-cli merge DIR... --out  (cmd_merge.cpp)
+int sweep(int argc, char** argv);      // bnn-cli sweep --step-size .. (cmd_sweep.cpp)
 
 }  // namespace bnn::cli

@@ -19,6 +19,8 @@ static void usage(FILE* out) {
       "  eval RUN_DIR          a saved run's kept posterior samples on another dataset or transform\n"
       "  ood RUN_DIR           out-of-distribution detection: AUROC, AUPR, FPR@95 per score (--ood)\n"
       "  shift RUN_DIR         accuracy and calibration on rotated, translated or noisy test images\n"
+      "  merge DIR... --out D  pool the chains of one run written by separate processes\n"
+      "  sweep --step-size G   short runs over a grid of step sizes, the best one marked\n"
       "\n"
       "options before the command:\n"
       "  --kernel-level L      run the kernels of instruction-set level L: avx512, avx2 or baseline\n"
@@ -60,10 +62,11 @@ int main(int argc, char** argv) {
   if (cmd == "eval") return bnn::cli::eval(argc - 2, argv + 2);
   if (cmd == "ood") return bnn::cli::ood(argc - 2, argv + 2);
   if (cmd == "shift") return bnn::cli::shift(argc - 2, argv + 2);
+  if (cmd == "merge") return bnn::cli::merge(argc - 2, argv + 2);
+  if (cmd == "sweep") return bnn::cli::sweep(argc - 2, argv + 2);
   std::fprintf(stderr,
                "bnn-cli: unknown command '%s' (commands: data check, run, bench, report, decide, eval, ood, "
-               "shift; see "
-               "bnn-cli --help)\n",
+               "shift, merge, sweep; see bnn-cli --help)\n",
                cmd.substr(0, 60).c_str());
   return 2;
 }

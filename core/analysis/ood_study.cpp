@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis/table_text.h"
 #include "data/idx_loader.h"
 #include "data/transforms.h"
 #include "run/posterior_evaluation.h"
@@ -16,18 +17,6 @@ namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string padded(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
 }
 
 }  // namespace
@@ -94,13 +83,15 @@ std::string oodSetLabel(const OodSetSpec& spec) {
 }
 
 Result<std::shared_ptr<const ImageSet>> oodImages(const RunResult& run, const OodSetSpec& spec,
-                                                  std::string* name) {
+                                                  std::string* name, std::vector<std::string>* classNames) {
+  if (classNames) classNames->clear();
   if (spec.kind == OodSetKind::Folder) {
     Result<Dataset> d = loadDataset(spec.directory, DatasetSplits::TestOnly);
     if (!d) return d.error();
     if (d->test.count <= 0)
       return makeError(ErrorCode::MissingFile, spec.directory, -1, "a test split", "none");
     if (name) *name = d->name.empty() ? spec.directory : d->name;
+    if (classNames) *classNames = d->classNames;
     return std::make_shared<const ImageSet>(std::move(d->test));
   }
   if (!run.test || run.test->count <= 0)
@@ -121,11 +112,13 @@ Result<std::shared_ptr<const ImageSet>> oodImages(const RunResult& run, const Oo
 }
 
 Result<OodScoreSet> posteriorScores(const RunResult& run, const ImageSet& images,
-                                    const std::atomic<bool>* cancel, int64_t* samples) {
+                                    const std::atomic<bool>* cancel, int64_t* samples,
+                                    const std::function<void(int64_t, int64_t)>& progress) {
   if (!run.samples) return makeError(ErrorCode::InvalidConfig, "", -1, "", "", whySamplesUnavailable(run));
   if (images.count <= 0) return makeError(ErrorCode::InvalidConfig, "", -1, "", "", "no images to evaluate");
   EvaluationControl control;
   control.cancel = cancel;
+  control.progress = progress;
   Result<PosteriorEvaluation> e = evaluatePosterior(*run.samples, images, control);
   if (!e) return e.error();
   if (samples) *samples = e->predictive.sampleCount();

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,9 +43,12 @@ Result<OodSetSpec> parseOodSet(std::string_view text, uint64_t seed = 0);
 std::string oodSetLabel(const OodSetSpec& spec);
 
 /// The out-of-distribution images: the synthetic ones made from `run`'s test split, or the test
-/// split of the folder (errors name the folder or file). The label used in tables in `name`.
+/// split of the folder (errors name the folder or file). The label used in tables in `name`;
+/// the folder's class names in `classNames` (empty for the synthetic sets, whose labels are the
+/// classes of the test images they were made from).
 Result<std::shared_ptr<const ImageSet>> oodImages(const RunResult& run, const OodSetSpec& spec,
-                                                  std::string* name = nullptr);
+                                                  std::string* name = nullptr,
+                                                  std::vector<std::string>* classNames = nullptr);
 
 struct OodStudy {
   std::string outName;      // what the OOD set is ("Fashion-MNIST", "uniform noise", ...)
@@ -56,9 +60,11 @@ struct OodStudy {
 };
 
 /// The four scores of `images` under `run`'s kept samples (one evaluation); `samples` receives
-/// the number of samples evaluated. Errors as oodStudy.
+/// the number of samples evaluated, `progress` is called after each sample (done of total, on
+/// the calling thread). Errors as oodStudy.
 Result<OodScoreSet> posteriorScores(const RunResult& run, const ImageSet& images,
-                                    const std::atomic<bool>* cancel = nullptr, int64_t* samples = nullptr);
+                                    const std::atomic<bool>* cancel = nullptr, int64_t* samples = nullptr,
+                                    const std::function<void(int64_t done, int64_t total)>& progress = {});
 /// The study from scores already evaluated (the in-distribution scores are shared by every OOD set).
 OodStudy makeOodStudy(OodScoreSet in, OodScoreSet out, int64_t sampleCount, std::string outName,
                       std::shared_ptr<const ImageSet> outImages);

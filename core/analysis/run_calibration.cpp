@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "analysis/table_text.h"
 #include "analysis/uncertainty.h"
 #include "run/run_result.h"
 #include "util/format.h"
@@ -38,18 +39,6 @@ constexpr Measure kMeasures[] = {
 
 double valueOf(const CalibrationEntry& e, const Measure& m) {
   return e.report ? m.get(*e.report) : std::numeric_limits<double>::quiet_NaN();
-}
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string padded(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
 }
 
 }  // namespace

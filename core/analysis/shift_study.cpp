@@ -8,6 +8,7 @@
 
 #include "analysis/calibration.h"
 #include "analysis/ood.h"
+#include "analysis/table_text.h"
 #include "run/posterior_evaluation.h"
 #include "run/run_result.h"
 #include "util/format.h"
@@ -53,18 +54,6 @@ ShiftMeasures measuresOf(std::span<const T> probs, int numClasses, std::span<con
   }
   m.meanEntropy = mean(entropyScores(probs, numClasses));
   return m;
-}
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string padded(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
 }
 
 }  // namespace
@@ -122,6 +111,7 @@ Result<ShiftStudy> shiftStudy(const RunResult& run, const std::vector<TransformS
   study.numImages = run.test->count;
   EvaluationControl ec;
   ec.cancel = control.cancel;
+  ec.progress = control.sampleProgress;
   const int k = run.samples->numClasses();
   for (size_t i = 0; i < levels.size(); ++i) {
     const auto tl = std::chrono::steady_clock::now();

@@ -64,6 +64,8 @@ struct ShiftControl {
   uint64_t seed = 0;  // Gaussian noise
   /// After each level (done of total), on the calling thread.
   std::function<void(int done, int total)> progress;
+  /// After each sample of the level being evaluated (done of total), on the calling thread.
+  std::function<void(int64_t done, int64_t total)> sampleProgress;
 };
 
 /// Evaluates `run`'s kept samples on every transformed copy of its test split. Errors: no kept

@@ -117,7 +117,7 @@ void MlpTarget::seek(const Position& p) {
 
 void MlpTarget::dataGradient(const float* theta, float* gsum) {
   const auto t0 = Clock::now();
-  m_mlp.logLikelihoodGradient(theta, m_batch, m_labels.data(), gsum, m_ws, true);
+  m_lastLogLik = m_mlp.logLikelihoodGradient(theta, m_batch, m_labels.data(), gsum, m_ws, true);
   m_gradSeconds += secondsSince(t0);
   ++m_gradEvals;
 }

@@ -18,7 +18,20 @@
 namespace bnn {
 
 /// Random stream ids within a run seed.
-enum StreamId : uint64_t { kInitStream = 1, kBatchStream = 2, kNoiseStream = 3, kSamplingNoiseStream = 4 };
+enum StreamId : uint64_t {
+  kInitStream = 1,
+  kBatchStream = 2,
+  kNoiseStream = 3,
+  kSamplingNoiseStream = 4,
+  kDiagnosticBatchStream = 5,  // minibatches of the per-sample diagnostics (run/diagnostic_recorder.h)
+};
+
+/// Stream id of `stream` for chain `chainIndex` of a many-chain run: chain 0 (and -1, a run of
+/// one chain) keeps the run's ids, so it reproduces the one-chain run bit for bit; chain i > 0
+/// uses ids 16 i + stream, streams of its own for the same seed.
+inline uint64_t chainStream(uint64_t stream, int64_t chainIndex) {
+  return chainIndex <= 0 ? stream : stream + 16 * static_cast<uint64_t>(chainIndex);
+}
 
 MlpShape mlpShapeFor(const RunConfig& c, const Dataset& d);
 
@@ -36,10 +49,13 @@ class MlpTarget final : public GradientTarget {
   void nextMinibatch() override;
   void dataGradient(const float* theta, float* gsum) override;
   double dataScale() const override { return static_cast<double>(m_train.count) / m_batchSize; }
+  int64_t batchSize() const override { return m_batchSize; }
   double priorPrecision() const override { return m_priorPrecision; }
 
   double gradientSeconds() const { return m_gradSeconds; }
   int64_t gradientEvaluations() const { return m_gradEvals; }
+  /// Σ_B log p(y | x, θ) of the last gradient evaluation (0 before the first).
+  double lastLogLikelihood() const { return m_lastLogLik; }
 
   /// Where the minibatch stream stands, for checkpoints (between steps; the current minibatch
   /// is not part of it: every step draws its own first).
@@ -72,6 +88,7 @@ class MlpTarget final : public GradientTarget {
   MlpWorkspace m_ws;
   double m_gradSeconds = 0;
   int64_t m_gradEvals = 0;
+  double m_lastLogLik = 0;
 };
 
 /// A test set as column-group batches (nn/sparse_batch.h) of fixed chunks of images, converted

@@ -453,6 +453,22 @@ std::vector<uint8_t> serializeCheckpoint(const ChainCheckpoint& c) {
   w.scalar<uint8_t>("last_evaluated", c.lastEvaluated ? 1 : 0);
   w.scalar<int64_t>("samples.kept", c.keptSamples);
   w.array("last_log_probs", c.lastLogProbs);
+
+  const ChainHealth::State& h = c.health;
+  w.array<uint8_t>("health.flags", {uint8_t(h.haveU0), uint8_t(h.exploded), uint8_t(h.aboveSeen)});
+  w.array<double>("health.values", {h.u0, h.explodedU, h.lastSamplingAccuracy});
+  w.array<int64_t>("health.counts", {h.explodedPhase == Phase::Warmup ? 0 : 1, h.explodedStep,
+                                     h.lastAbovePhase == Phase::Warmup ? 0 : 1, h.lastAboveStep,
+                                     h.samplingEvals, h.samplingAbove});
+
+  const SampleDiagnostics& d = c.diagnostics.rows;
+  std::string names;
+  for (const std::string& n : d.names) names += (names.empty() ? "" : "\n") + n;
+  w.text("diagnostics.names", names);
+  w.array("diagnostics.chain", d.chain);
+  w.array("diagnostics.step", d.step);
+  w.array("diagnostics.values", d.values);
+  w.scalar<uint64_t>("diagnostics.batch_draws", c.diagnostics.batchDraws);
   return w.finish();
 }
 
@@ -612,6 +628,63 @@ Result<ChainCheckpoint> parseCheckpoint(const uint8_t* data, size_t size, const 
                        Reader::formatNumber(c.lastLogProbs[j]),
                        "entry 'last_log_probs', image " + std::to_string(j / size_t(p.numClasses)) +
                            ", class " + std::to_string(j % size_t(p.numClasses)));
+
+  // Chain health: flags 0 or 1, phases 0 or 1, steps and counts >= 0.
+  const std::vector<uint8_t> flags = r.array<uint8_t>("health.flags", 3);
+  const std::vector<double> hv = r.array<double>("health.values", 3);
+  const std::vector<int64_t> hc = r.array<int64_t>("health.counts", 6);
+  if (r.error()) return *r.error();
+  for (size_t i = 0; i < flags.size(); ++i)
+    if (flags[i] > 1)
+      return makeError(ErrorCode::BadValue, path, -1, "0 or 1", std::to_string(flags[i]),
+                       "entry 'health.flags', index " + std::to_string(i));
+  for (size_t i = 0; i < hc.size(); ++i)
+    if (hc[i] < 0 || ((i == 0 || i == 2) && hc[i] > 1) || hc[i] > kMaxCount)
+      return makeError(ErrorCode::BadValue, path, -1, i == 0 || i == 2 ? "a phase 0 or 1" : "a count >= 0",
+                       std::to_string(hc[i]), "entry 'health.counts', index " + std::to_string(i));
+  if (hc[5] > hc[4] || !(std::isnan(hv[2]) || (hv[2] >= 0 && hv[2] <= 1)))
+    return makeError(ErrorCode::BadValue, path, -1, "sampling evaluations above chance <= evaluations",
+                     std::to_string(hc[5]) + " of " + std::to_string(hc[4]), "entries 'health.counts'");
+  c.health = {flags[0] != 0,
+              flags[1] != 0,
+              flags[2] != 0,
+              hv[0],
+              hv[1],
+              hv[2],
+              hc[0] == 0 ? Phase::Warmup : Phase::Sampling,
+              hc[2] == 0 ? Phase::Warmup : Phase::Sampling,
+              hc[1],
+              hc[3],
+              hc[4],
+              hc[5]};
+
+  // Diagnostic rows: one per recorded sampling step so far, in step order, of this chain.
+  SampleDiagnostics& d = c.diagnostics.rows;
+  {
+    const std::string names = r.text("diagnostics.names");
+    size_t at = 0;
+    while (!names.empty() && at <= names.size()) {
+      const size_t end = std::min(names.find('\n', at), names.size());
+      d.names.push_back(names.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  d.chain = r.array<int64_t>("diagnostics.chain");
+  d.step = r.array<int64_t>("diagnostics.step", d.chain.size());
+  d.values = r.array<double>("diagnostics.values", uint64_t(d.chain.size()) * d.names.size());
+  c.diagnostics.batchDraws = r.scalar<uint64_t>("diagnostics.batch_draws");
+  if (r.error()) return *r.error();
+  if (!d.chain.empty() && d.names.empty())
+    return makeError(ErrorCode::BadValue, path, -1, "column names for the rows", "none",
+                     "entry 'diagnostics.names'");
+  for (size_t i = 0; i < d.step.size(); ++i)
+    if (d.chain[i] != std::max<int64_t>(0, c.config.chainIndex) || d.step[i] < 0 ||
+        (c.phase == Phase::Warmup ? true : d.step[i] >= c.step) || (i > 0 && d.step[i] <= d.step[i - 1]) ||
+        d.chain.size() > c.diagnostics.batchDraws)
+      return makeError(ErrorCode::BadValue, path, -1,
+                       "rows of this chain at increasing sampling steps taken, one minibatch each",
+                       "chain " + std::to_string(d.chain[i]) + ", step " + std::to_string(d.step[i]),
+                       "entry 'diagnostics.step', row " + std::to_string(i));
   return c;
 }
 

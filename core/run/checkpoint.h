@@ -1,7 +1,8 @@
 #pragma once
 // Checkpoints of a chain: everything the chain loop needs to continue exactly where it stopped
 // (θ, each sampler's state, the minibatch stream's position, the predictive accumulator's exact
-// sums, the curve, timings), so that a resumed chain gives bit-identical results to one that
+// sums, the curve, the chain-health checks, the diagnostic rows, timings; the step-size
+// schedule is a function of the step number), so that a resumed chain gives bit-identical results to one that
 // never stopped. The chain loop writes one into its folder every `checkpoint-every` seconds and
 // when it is stopped (run_engine.h, ChainCheckpointing); `bnn-cli run --resume DIR` reads it.
 //
@@ -20,7 +21,9 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "run/chain_health.h"
 #include "run/chain_parts.h"
+#include "run/diagnostic_recorder.h"
 #include "run/predictive.h"
 #include "run/run_config.h"
 #include "run/run_result.h"
@@ -71,6 +74,11 @@ struct ChainCheckpoint {
   /// Log-probabilities of the last evaluated state (test images x classes; empty before the
   /// first evaluation): they become RunResult::lastProbs.
   std::vector<float> lastLogProbs;
+  /// What the chain-health checks have seen (run/chain_health.h).
+  ChainHealth::State health;
+  /// The per-sample diagnostic rows recorded so far and the recorder's minibatch stream
+  /// (run/diagnostic_recorder.h).
+  DiagnosticRecorder::State diagnostics;
 };
 
 /// The bytes of a checkpoint file.

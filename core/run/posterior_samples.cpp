@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -90,6 +91,37 @@ Result<std::shared_ptr<const PosteriorSamples>> PosteriorSamples::open(const std
   return std::shared_ptr<const PosteriorSamples>(std::move(s));
 }
 
+Result<std::shared_ptr<const PosteriorSamples>> PosteriorSamples::pool(
+    std::vector<std::shared_ptr<const PosteriorSamples>> parts, const std::string& label) {
+  if (parts.empty())
+    return samplesError(ErrorCode::BadValue, label, "pooled samples", "at least one chain", "none");
+  std::shared_ptr<PosteriorSamples> s(new PosteriorSamples());
+  s->m_path = label;
+  s->m_shape = parts.front()->shape();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const PosteriorSamples& p = *parts[i];
+    if (p.shape().sizes != s->m_shape.sizes)
+      return samplesError(ErrorCode::BadDimensions, p.path(), "chain " + std::to_string(i) + "'s network",
+                          "the network of chain 0", "another layer layout");
+    if (p.count() == 0)
+      return samplesError(ErrorCode::BadValue, p.path(), "chain " + std::to_string(i),
+                          "at least one kept sample", "none");
+    s->m_partStart.push_back(static_cast<int64_t>(s->m_steps.size()));
+    s->m_steps.insert(s->m_steps.end(), p.steps().begin(), p.steps().end());
+    s->m_mappedBytes += p.fileBytes();
+  }
+  s->m_partStart.push_back(static_cast<int64_t>(s->m_steps.size()));
+  s->m_parts = std::move(parts);
+  return std::shared_ptr<const PosteriorSamples>(std::move(s));
+}
+
+const float* PosteriorSamples::pooledSample(int64_t k) const {
+  // The part whose range holds k: the last start at or below k.
+  const auto it = std::upper_bound(m_partStart.begin(), m_partStart.end() - 1, k);
+  const size_t part = static_cast<size_t>(it - m_partStart.begin()) - 1;
+  return m_parts[part]->sample(k - m_partStart[part]);
+}
+
 PosteriorSamples::~PosteriorSamples() {
   if (m_map) ::munmap(m_map, static_cast<size_t>(m_mappedBytes));
   if (m_ownership == Ownership::RemoveWhenDone && !m_path.empty()) ::unlink(m_path.c_str());
@@ -97,6 +129,11 @@ PosteriorSamples::~PosteriorSamples() {
 
 Status PosteriorSamples::verifyValues() const {
   std::call_once(m_verifyOnce, [this] {
+    for (const auto& part : m_parts)
+      if (Status st = part->verifyValues(); !st) {
+        m_verifyError = st.error();
+        return;
+      }
     const int64_t p = numParams();
     for (int64_t k = 0; k < count() && !m_verifyError; ++k) {
       const float* t = sample(k);
@@ -118,13 +155,36 @@ Status PosteriorSamples::verifyValues() const {
 }
 
 Status PosteriorSamples::linkOrCopyTo(const std::string& dest) const {
+  if (isPooled()) return samplesError(ErrorCode::Io, dest, "pooled samples stay in their chains' folders");
   std::error_code ec;
   fs::remove(dest, ec);
   if (::link(m_path.c_str(), dest.c_str()) == 0) return okStatus();
-  fs::copy_file(m_path, dest, fs::copy_options::overwrite_existing, ec);
-  if (ec)
-    return samplesError(ErrorCode::Io, dest,
-                        "cannot copy the posterior samples from " + m_path + ": " + ec.message());
+  if (fs::exists(m_path, ec)) {
+    fs::copy_file(m_path, dest, fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return samplesError(ErrorCode::Io, dest,
+                          "cannot copy the posterior samples from " + m_path + ": " + ec.message());
+    return okStatus();
+  }
+  // The file is gone (its folder was replaced, e.g. by the one being written): the mapping still
+  // holds the whole file, header included.
+  if (!m_map) return samplesError(ErrorCode::MissingFile, m_path, "the posterior samples' file is gone");
+  const int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return samplesError(ErrorCode::Io, dest, std::string("cannot create: ") + std::strerror(errno));
+  const auto* bytes = static_cast<const unsigned char*>(m_map);
+  int64_t done = 0;
+  while (done < m_mappedBytes) {
+    const ssize_t w = ::write(fd, bytes + done, static_cast<size_t>(m_mappedBytes - done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int err = errno;
+      ::close(fd);
+      return samplesError(ErrorCode::Io, dest, std::string("cannot write: ") + std::strerror(err));
+    }
+    done += w;
+  }
+  if (::close(fd) != 0)
+    return samplesError(ErrorCode::Io, dest, std::string("cannot write: ") + std::strerror(errno));
   return okStatus();
 }
 

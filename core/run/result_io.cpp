@@ -35,6 +35,7 @@ constexpr const char* kFormat = "bnn-explorer-run";
 constexpr int kVersion = 1;
 constexpr const char* kSamplesFile = "samples.npy";
 constexpr const char* kLastProbsFile = "last_probs.npy";
+constexpr const char* kDiagnosticsFile = "diagnostics.csv";
 constexpr const char* kCurveHeader =
     "phase,step,grad_evals,wall_seconds,pointwise_accuracy,ensemble_accuracy,samples";
 
@@ -86,7 +87,7 @@ std::optional<Phase> phaseFromString(const std::string& s) {
 
 std::optional<RunStatus> runStatusFromString(const std::string& s) {
   for (RunStatus st : {RunStatus::Running, RunStatus::Completed, RunStatus::Cancelled, RunStatus::Diverged,
-                       RunStatus::Failed})
+                       RunStatus::Failed, RunStatus::Warning})
     if (s == enumName(st)) return st;
   return std::nullopt;
 }
@@ -287,10 +288,21 @@ json keptSamplesJson(const PosteriorSamples& s) {
         {"bias_shape", {shape.sizes[static_cast<size_t>(l) + 1]}},
         {"activation", l + 1 < shape.numLayers() ? "relu" : "log_softmax"},
     });
-  return {
+  json j = {
       {"file", kSamplesFile},       {"count", s.count()}, {"parameters", s.numParams()},
       {"layer_sizes", shape.sizes}, {"layers", layers},   {"sampling_steps", s.steps()},
   };
+  if (s.isPooled()) {  // a K-chain folder: the chains' own files, no copy
+    json files = json::array(), counts = json::array();
+    for (size_t i = 0; i < s.parts().size(); ++i) {
+      files.push_back(chainFolderName(static_cast<int64_t>(i)) + "/" + kSamplesFile);
+      counts.push_back(s.parts()[i]->count());
+    }
+    j.erase("file");
+    j["chain_files"] = files;
+    j["chain_counts"] = counts;
+  }
+  return j;
 }
 
 std::string configJson(const RunResult& r) {
@@ -371,6 +383,23 @@ std::string summaryJson(const RunResult& r) {
       {"status", enumName(r.outcome.status)},
   };
   j["calibration"] = calibrationJson(r);
+  // R̂ and ESS of the per-sample diagnostics across the result's chains (one chain: its halves).
+  if (!r.diagnostics.empty()) {
+    json conv = json::object();
+    for (const ScalarConvergence& sc : scalarConvergence(r.diagnostics))
+      conv[sc.name] = {
+          {"mean", jsonNumber(sc.mean)},
+          {"sd", jsonNumber(sc.sd)},
+          {"rhat", jsonNumber(sc.d.rhat)},
+          {"rhat_bulk", jsonNumber(sc.d.rhatBulk)},
+          {"rhat_tail", jsonNumber(sc.d.rhatTail)},
+          {"ess_bulk", jsonNumber(sc.d.essBulk)},
+          {"ess_tail", jsonNumber(sc.d.essTail)},
+          {"chains", sc.d.numChains},
+          {"draws_per_chain", sc.d.numDraws},
+      };
+    j["convergence"] = conv;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -404,6 +433,11 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
     return s;
   if (Status s = writeTextFile(joinPath(dir, "curve.csv"), curveCsv(r.curve), FileSync::InFolder); !s)
     return s;
+  if (!r.diagnostics.names.empty())
+    if (Status s =
+            writeTextFile(joinPath(dir, kDiagnosticsFile), diagnosticsCsv(r.diagnostics), FileSync::InFolder);
+        !s)
+      return s;
 
   std::vector<float> mean = p.meanProbabilities();
   if (static_cast<int64_t>(mean.size()) != rows * cols)  // no sample yet: p̄ undefined
@@ -421,7 +455,7 @@ Status writeContents(const RunResult& r, const fs::path& dir) {
   }
   if (!r.lastProbs.empty())
     if (Status s = writeNpy(joinPath(dir, kLastProbsFile), {n, cols}, r.lastProbs); !s) return s;
-  if (r.samples)
+  if (r.samples && !r.samples->isPooled())
     if (Status s = r.samples->linkOrCopyTo(joinPath(dir, kSamplesFile)); !s) return s;
   return okStatus();
 }
@@ -562,6 +596,7 @@ std::optional<Error> checkValue(const std::string& path, const std::string& wher
 struct KeptSamplesEntry {
   std::vector<int> layerSizes;
   std::vector<int64_t> steps;
+  std::vector<int64_t> chainCounts;  // a pooled K-chain folder: samples per chain (chain-<i>/samples.npy)
 };
 
 // config.json's "kept_samples", checked against the configuration and the arrays.
@@ -571,16 +606,47 @@ Result<KeptSamplesEntry> parseKeptSamples(const std::string& path, const json& k
   if (!ks.is_object())
     return fileError(ErrorCode::BadFormat, path, "key 'kept_samples'", "an object", ks.dump().substr(0, 60));
   const std::string where = "kept_samples.";
-  const std::string file = jr.string(ks, "file", where);
+  const bool pooled = ks.contains("chain_files");
+  const std::string file = pooled ? std::string(kSamplesFile) : jr.string(ks, "file", where);
   const int64_t count = jr.integer(ks, "count", where, 0);
   const int64_t params = jr.integer(ks, "parameters", where, 1);
   const json* sizes = jr.member(ks, "layer_sizes", where);
   const json* steps = jr.member(ks, "sampling_steps", where);
+  const json* chainFiles = pooled ? jr.member(ks, "chain_files", where) : nullptr;
+  const json* chainCounts = pooled ? jr.member(ks, "chain_counts", where) : nullptr;
   if (jr.error()) return *jr.error();
   if (file != kSamplesFile)
     return valueError(path, "key 'kept_samples.file'", quotedText(kSamplesFile),
                       quotedText(file.substr(0, 60)));
   KeptSamplesEntry e;
+  if (pooled) {
+    // Only the K chain folders of this run, in order: chain-<i>/samples.npy.
+    const int64_t k = config.chainIndex < 0 ? config.chains : 0;
+    if (k < 2 || !chainFiles->is_array() || static_cast<int64_t>(chainFiles->size()) != k ||
+        !chainCounts->is_array() || chainCounts->size() != chainFiles->size())
+      return valueError(path, "key 'kept_samples.chain_files'",
+                        "one file and count per chain of a pooled run of K >= 2 chains",
+                        chainFiles->dump().substr(0, 60));
+    int64_t total = 0;
+    for (int64_t i = 0; i < k; ++i) {
+      const json& f = (*chainFiles)[static_cast<size_t>(i)];
+      const std::string want = chainFolderName(i) + "/" + kSamplesFile;
+      if (!f.is_string() || f.get<std::string>() != want)
+        return valueError(path, "key 'kept_samples.chain_files', entry " + std::to_string(i),
+                          quotedText(want), f.dump().substr(0, 60));
+      const json& n = (*chainCounts)[static_cast<size_t>(i)];
+      const int64_t ni = n.is_number_integer() ? n.get<int64_t>() : -1;
+      if (ni < 1 || ni > config.samplingSteps)
+        return valueError(path, "key 'kept_samples.chain_counts', entry " + std::to_string(i),
+                          "a sample count from 1 to " + std::to_string(config.samplingSteps),
+                          n.dump().substr(0, 30));
+      e.chainCounts.push_back(ni);
+      total += ni;
+    }
+    if (total != count)
+      return valueError(path, "key 'kept_samples.chain_counts'",
+                        "counts adding up to " + std::to_string(count), std::to_string(total));
+  }
   std::vector<int> expectedSizes{static_cast<int>(inputs)};
   for (int h : config.hidden) expectedSizes.push_back(h);
   expectedSizes.push_back(static_cast<int>(classes));
@@ -604,7 +670,13 @@ Result<KeptSamplesEntry> parseKeptSamples(const std::string& path, const json& k
   for (size_t i = 0; i < steps->size(); ++i) {
     const json& v = (*steps)[i];
     const int64_t step = v.is_number_integer() ? v.get<int64_t>() : -1;
-    if (step < 0 || step >= config.samplingSteps || (i > 0 && step <= e.steps.back()))
+    // Pooled: the steps restart at each chain's first sample.
+    bool chainStart = i == 0;
+    for (int64_t c = 0, start = 0; c < static_cast<int64_t>(e.chainCounts.size()); ++c) {
+      chainStart = chainStart || start == static_cast<int64_t>(i);
+      start += e.chainCounts[static_cast<size_t>(c)];
+    }
+    if (step < 0 || step >= config.samplingSteps || (!chainStart && step <= e.steps.back()))
       return valueError(path, "key 'kept_samples.sampling_steps', entry " + std::to_string(i),
                         "increasing sampling steps below " + std::to_string(config.samplingSteps),
                         v.dump().substr(0, 30));
@@ -613,7 +685,28 @@ Result<KeptSamplesEntry> parseKeptSamples(const std::string& path, const json& k
   return e;
 }
 
+// The kept samples of a pooled K-chain folder: each chain folder's samples.npy, pooled.
+Result<std::shared_ptr<const PosteriorSamples>> openPooledSamples(const std::string& dir,
+                                                                  const KeptSamplesEntry& e) {
+  std::vector<std::shared_ptr<const PosteriorSamples>> parts;
+  size_t first = 0;
+  for (size_t i = 0; i < e.chainCounts.size(); ++i) {
+    const size_t n = static_cast<size_t>(e.chainCounts[i]);
+    std::vector<int64_t> steps(e.steps.begin() + static_cast<std::ptrdiff_t>(first),
+                               e.steps.begin() + static_cast<std::ptrdiff_t>(first + n));
+    first += n;
+    Result<std::shared_ptr<const PosteriorSamples>> part = PosteriorSamples::open(
+        (fs::path(dir) / chainFolderName(static_cast<int64_t>(i)) / kSamplesFile).string(),
+        MlpShape{e.layerSizes}, std::move(steps), PosteriorSamples::Ownership::Borrowed);
+    if (!part) return part.error();
+    parts.push_back(std::move(*part));
+  }
+  return PosteriorSamples::pool(std::move(parts), dir);
+}
+
 }  // namespace
+
+std::string chainFolderName(int64_t chainIndex) { return "chain-" + std::to_string(chainIndex); }
 
 // ---------------------------------------------------------------------------------------------
 
@@ -851,10 +944,15 @@ Result<RunResult> readRunResult(const std::string& directory) {
   if (numClasses > 256)
     return valueError(configPath, "key 'num_classes'", "at most 256 classes (labels are bytes)",
                       std::to_string(numClasses));
-  const int64_t maxSamples = r.config.samplingSteps / std::max<int64_t>(1, r.config.thinning);
+  // A pooled K-chain result (chain index -1) holds the samples of all K chains.
+  const int64_t pooledChains = r.config.chainIndex < 0 ? std::max<int64_t>(1, r.config.chains) : 1;
+  const int64_t maxSamples =
+      pooledChains * (r.config.samplingSteps / std::max<int64_t>(1, r.config.thinning));
   if (sampleCount > maxSamples)
     return valueError(configPath, "key 'sample_count'",
-                      "at most samples / thinning = " + std::to_string(maxSamples),
+                      std::string(pooledChains > 1 ? "at most chains x samples / thinning = "
+                                                   : "at most samples / thinning = ") +
+                          std::to_string(maxSamples),
                       std::to_string(sampleCount));
   if (auto e = checkValue(configPath, "key 'last_pointwise_accuracy'", r.lastPointwiseAccuracy, 0, 1))
     return *e;
@@ -990,6 +1088,16 @@ Result<RunResult> readRunResult(const std::string& directory) {
   }
   r.test = std::move(test);
 
+  // diagnostics.csv: absent in evaluations and folders saved before it was kept.
+  const std::string diagPath = joinPath(dir, kDiagnosticsFile);
+  if (fs::exists(diagPath, ec)) {
+    Result<std::string> text = readText(diagPath);
+    if (!text) return text.error();
+    Result<SampleDiagnostics> d = parseDiagnosticsCsv(diagPath, *text);
+    if (!d) return d.error();
+    r.diagnostics = std::move(*d);
+  }
+
   // last_probs.npy: absent in folders saved before it was kept.
   const std::string lastPath = joinPath(dir, kLastProbsFile);
   if (fs::exists(lastPath, ec)) {
@@ -1032,8 +1140,10 @@ Result<RunResult> readRunResult(const std::string& directory) {
     Result<KeptSamplesEntry> entry = parseKeptSamples(configPath, *ks, r.config, rowsPx * colsPx, numClasses);
     if (!entry) return entry.error();
     Result<std::shared_ptr<const PosteriorSamples>> samples =
-        PosteriorSamples::open(joinPath(dir, kSamplesFile), MlpShape{entry->layerSizes},
-                               std::move(entry->steps), PosteriorSamples::Ownership::Borrowed);
+        entry->chainCounts.empty()
+            ? PosteriorSamples::open(joinPath(dir, kSamplesFile), MlpShape{entry->layerSizes},
+                                     std::move(entry->steps), PosteriorSamples::Ownership::Borrowed)
+            : openPooledSamples(dir, *entry);
     if (samples)
       r.samples = std::move(*samples);
     else

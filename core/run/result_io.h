@@ -25,6 +25,11 @@ Status writeRunResult(const RunResult& result, const std::string& directory);
 /// okStatus when writeRunResult may write into `directory`: absent, empty, a saved run or the
 /// checkpoint folder of a run (run/checkpoint.h); checked before a run starts.
 Status checkRunDestination(const std::string& directory);
+/// Reads a results folder. A pooled K-chain folder's kept samples are its chains' files
+/// (chain-<i>/samples.npy, listed in config.json), pooled in chain-index order.
 Result<RunResult> readRunResult(const std::string& directory);
+
+/// Subfolder of a K-chain result folder holding chain i: "chain-<i>".
+std::string chainFolderName(int64_t chainIndex);
 
 }  // namespace bnn

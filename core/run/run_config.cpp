@@ -24,6 +24,10 @@ const char* enumName(SamplerKind k) {
       return "sgld";
     case SamplerKind::Sghmc:
       return "sghmc";
+    case SamplerKind::Psgld:
+      return "psgld";
+    case SamplerKind::Sgnht:
+      return "sgnht";
   }
   return "sgld";
 }
@@ -58,8 +62,20 @@ const char* enumName(BatchMode m) {
   return "with-replacement";
 }
 
+const char* enumName(ScheduleKind k) {
+  switch (k) {
+    case ScheduleKind::Constant:
+      return "constant";
+    case ScheduleKind::Polynomial:
+      return "polynomial";
+    case ScheduleKind::Cyclical:
+      return "cyclical";
+  }
+  return "constant";
+}
+
 std::optional<SamplerKind> samplerKindFromString(const std::string& s) {
-  for (SamplerKind k : {SamplerKind::Sgld, SamplerKind::Sghmc})
+  for (SamplerKind k : {SamplerKind::Sgld, SamplerKind::Sghmc, SamplerKind::Psgld, SamplerKind::Sgnht})
     if (s == enumName(k)) return k;
   return std::nullopt;
 }
@@ -76,6 +92,12 @@ std::optional<InitKind> initKindFromString(const std::string& s) {
   return std::nullopt;
 }
 
+std::optional<ScheduleKind> scheduleKindFromString(const std::string& s) {
+  for (ScheduleKind k : {ScheduleKind::Constant, ScheduleKind::Polynomial, ScheduleKind::Cyclical})
+    if (s == enumName(k)) return k;
+  return std::nullopt;
+}
+
 std::optional<BatchMode> batchModeFromString(const std::string& s) {
   for (BatchMode m : {BatchMode::WithReplacement, BatchMode::Epochs})
     if (s == enumName(m)) return m;
@@ -83,7 +105,7 @@ std::optional<BatchMode> batchModeFromString(const std::string& s) {
 }
 
 int64_t gradientsPerStep(const RunConfig& c, bool samplingPhase) {
-  if (c.sampler == SamplerKind::Sgld) return 1;
+  if (c.sampler == SamplerKind::Sgld || c.sampler == SamplerKind::Psgld) return 1;
   if (samplingPhase && c.samplingPhaseUsesSgld) return 1;
   return c.leapfrogSteps;
 }
@@ -368,9 +390,13 @@ std::vector<ParamDef> makeTable() {
   return {
       nameRow(&C::name, "name", "Name",
               "Name of the run, shown in lists and chart legends. Example: \"Example SGLD\"."),
-      choiceRow(&C::sampler, {SamplerKind::Sgld, SamplerKind::Sghmc}, "sampler", "Sampler",
-                "Sampling algorithm: sgld (stochastic gradient Langevin dynamics) or sghmc (stochastic "
-                "gradient Hamiltonian Monte Carlo, L gradient evaluations per step). Example: both are run."),
+      choiceRow(
+          &C::sampler, {SamplerKind::Sgld, SamplerKind::Sghmc, SamplerKind::Psgld, SamplerKind::Sgnht},
+          "sampler", "Sampler",
+          "Sampling algorithm: sgld (stochastic gradient Langevin dynamics), sghmc (stochastic gradient "
+          "Hamiltonian Monte Carlo, L gradient evaluations per step), psgld (SGLD with an RMSprop "
+          "preconditioner, Li et al. 2016) or sgnht (stochastic gradient Nose-Hoover thermostat, Ding "
+          "et al. 2014, L gradient evaluations per step). Example: sgld and sghmc."),
       choiceRow(&C::sghmcForm, {SghmcForm::Chen, SghmcForm::Ma}, "sghmc-form", "SGHMC form",
                 "Parametrisation of SGHMC. chen: Chen et al. 2014, momentum ~ N(0, h I), noise variance "
                 "2h(alpha - beta), the form the example's h = 4.5e-6 was tuned for. ma: Ma et al. 2015 "
@@ -379,13 +405,35 @@ std::vector<ParamDef> makeTable() {
       realRow(&C::stepSize, "step-size", "Step size h", 0, true, 100,
               "Step size h of the update. Example: 4.5e-5 (SGLD), 4.5e-6 (SGHMC). Too large a value makes "
               "the chain diverge; the run then stops and says at which step."),
+      choiceRow(
+          &C::schedule, {ScheduleKind::Constant, ScheduleKind::Polynomial, ScheduleKind::Cyclical},
+          "schedule", "Step-size schedule",
+          "Step size over the sampling phase (warm-up always runs at h): constant; polynomial, h_t = a (b "
+          "+ t)^-gamma with a = h b^gamma (Welling and Teh 2011); cyclical, M cosine cycles from h to 0 "
+          "whose first beta share explores without noise or samples (Zhang et al. 2020). Example: "
+          "constant."),
+      realRow(&C::scheduleB, "schedule-b", "Decay offset b", 0, true, 1e9,
+              "Polynomial schedule: b in h_t = h (b / (b + t))^gamma, t the sampling step from 0; the step "
+              "size halves after about (2^(1/gamma) - 1) b steps. Example: not used (constant schedule); "
+              "suggested 1000."),
+      realRow(&C::scheduleGamma, "schedule-gamma", "Decay exponent gamma", 0.5, true, 1,
+              "Polynomial schedule: exponent gamma in (0.5, 1] (Welling and Teh 2011 use 0.55). Example: not "
+              "used (constant schedule); suggested 0.55."),
+      intRow<int64_t>(
+          &C::cycles, "cycles", "Cycles M", "cycles", 1, 1000000,
+          "Cyclical schedule: number of cosine cycles over the sampling steps (each ceil(S/M) "
+          "steps, the last possibly shorter). Example: not used (constant schedule); suggested 4."),
+      realRow(&C::exploration, "exploration", "Exploration share beta", 0, false, 0.999,
+              "Cyclical schedule: share of each cycle at its start (large steps) run without noise and "
+              "without collecting samples; samples are collected in the rest. Example: not used (constant "
+              "schedule); suggested 0.8."),
       intRow(&C::batchSize, "batch-size", "Batch size n", "images", 1, 60000,
              "Training examples per minibatch gradient; the likelihood term is scaled by N/n. Example: 512."),
       choiceRow(&C::batchMode, {BatchMode::WithReplacement, BatchMode::Epochs}, "batch-mode", "Batch drawing",
                 "How minibatches are drawn: with-replacement (n indices drawn uniformly, a new batch every "
                 "step) or epochs (shuffled passes without replacement). Example: with-replacement."),
       intRow(&C::leapfrogSteps, "leapfrog-steps", "Inner steps L", "gradients per step", 1, 1000,
-             "SGHMC: inner (leapfrog) steps per sampler step; each costs one gradient evaluation. "
+             "SGHMC and SGNHT: inner (leapfrog) steps per sampler step; each costs one gradient evaluation. "
              "Example: 10."),
       realRow(&C::alpha, "alpha", "Friction alpha", 0, false, 1,
               "SGHMC: friction (momentum decay) per inner step. Example: 0.01."),
@@ -395,9 +443,21 @@ std::vector<ParamDef> makeTable() {
       realRow(&C::temperature, "temperature", "Temperature T", 0, true, 1000,
               "Posterior temperature T: scales the injected noise (T = 1 samples the true posterior, "
               "T < 1 a cold posterior). Example: 1."),
-      boolRow(&C::freshBatchPerInnerStep, "fresh-batch-per-inner-step", "New batch per inner step",
-              "SGHMC: draw a new minibatch for each of the L inner steps (Chen's algorithm) instead of "
-              "reusing one for all of them (BlackJAX). Example: false."),
+      boolRow(
+          &C::freshBatchPerInnerStep, "fresh-batch-per-inner-step", "New batch per inner step",
+          "SGHMC and SGNHT: draw a new minibatch for each of the L inner steps (Chen's algorithm) instead "
+          "of reusing one for all of them (BlackJAX). Example: false."),
+      realRow(
+          &C::psgldDecay, "psgld-decay", "RMSprop decay a", 0, false, 0.999999,
+          "pSGLD: decay a of the running mean V of the squared mean minibatch gradient. Example: not used "
+          "(SGLD); paper default 0.99."),
+      realRow(
+          &C::psgldLambda, "psgld-lambda", "Damping lambda", 0, true, 1,
+          "pSGLD: lambda in the preconditioner G = 1 / (lambda + sqrt(V)). Example: not used (SGLD); paper "
+          "default 1e-5."),
+      realRow(&C::sgnhtDiffusion, "sgnht-diffusion", "Diffusion A", 0, true, 1000,
+              "SGNHT: injected noise sqrt(2 A h) and the thermostat's starting value (it settles near A / "
+              "T). Example: not used (SGLD); suggested 0.01."),
       boolRow(&C::samplingPhaseUsesSgld, "sampling-phase-sgld", "Sample with SGLD",
               "SGHMC only: run the sampling phase with SGLD at the same step size after the SGHMC warm-up. "
               "Reproduces the published example, whose SGHMC sampling loop calls the SGLD step. Example "
@@ -433,6 +493,13 @@ std::vector<ParamDef> makeTable() {
               "Seconds between checkpoints of a running chain in its output folder, from which an "
               "interrupted run continues with identical results (bnn-cli run --resume); 0 writes none. "
               "Does not change results. Default: 30."),
+      intRow<int64_t>(&C::chains, "chains", "Chains K", "chains", 1, 64,
+                      "Independent chains of this configuration, each from random streams of its own derived "
+                      "from the seed (chain 0 is the one-chain run), run concurrently; the predictive is "
+                      "pooled over all chains' samples and each chain's own results are kept. Example: 1."),
+      intRow<int64_t>(&C::chainIndex, "chain-index", "Chain index i", "", -1, 63,
+                      "Run chain i (0 to K - 1) of the K alone, as one process of a cluster or GNU parallel "
+                      "job whose folders bnn-cli merge pools; -1 runs all K chains. Example: -1."),
   };
 }
 
@@ -492,6 +559,18 @@ std::string getParam(const RunConfig& c, const std::string& key) {
   return d ? d->get(c) : std::string();
 }
 
+bool parameterApplies(const RunConfig& c, const std::string& key) {
+  const bool sghmc = c.sampler == SamplerKind::Sghmc, sgnht = c.sampler == SamplerKind::Sgnht;
+  if (key == "sghmc-form" || key == "alpha" || key == "beta" || key == "sampling-phase-sgld") return sghmc;
+  if (key == "leapfrog-steps" || key == "fresh-batch-per-inner-step") return sghmc || sgnht;
+  if (key == "psgld-decay" || key == "psgld-lambda") return c.sampler == SamplerKind::Psgld;
+  if (key == "sgnht-diffusion") return sgnht;
+  if (key == "schedule-b" || key == "schedule-gamma") return c.schedule == ScheduleKind::Polynomial;
+  if (key == "cycles" || key == "exploration") return c.schedule == ScheduleKind::Cyclical;
+  if (key == "chain-index") return c.chains > 1;
+  return true;
+}
+
 std::optional<std::string> validate(const RunConfig& c) {
   // Ranges: every field must survive its own text form (fields set directly are checked too).
   for (const ParamDef& d : table()) {
@@ -517,9 +596,34 @@ std::optional<std::string> validate(const RunConfig& c) {
   if (c.samplingPhaseUsesSgld && !sghmc)
     return label("sampling-phase-sgld") + ": applies only to the sghmc sampler, found sampler " +
            std::string(enumName(c.sampler));
-  if (c.freshBatchPerInnerStep && !sghmc)
-    return label("fresh-batch-per-inner-step") + ": applies only to the sghmc sampler, found sampler " +
+  if (c.freshBatchPerInnerStep && !sghmc && c.sampler != SamplerKind::Sgnht)
+    return label("fresh-batch-per-inner-step") +
+           ": applies only to the sghmc and sgnht samplers, found sampler " +
            std::string(enumName(c.sampler));
+  if (c.chainIndex >= c.chains)
+    return label("chain-index") + ": must be below " + label("chains") + " (" + std::to_string(c.chains) +
+           "), found " + std::to_string(c.chainIndex);
+  if (c.schedule == ScheduleKind::Cyclical && c.samplingSteps > 0) {
+    if (c.cycles > c.samplingSteps)
+      return label("cycles") + ": must not exceed " + label("samples") + " (" +
+             std::to_string(c.samplingSteps) + "), found " + std::to_string(c.cycles);
+    // Cycles of ceil(S/M) steps (Zhang et al.'s r(t)); they make M cycles only when ceil(S/len) = M.
+    const int64_t len = (c.samplingSteps + c.cycles - 1) / c.cycles;
+    const int64_t made = (c.samplingSteps + len - 1) / len;
+    if (made != c.cycles)
+      return label("cycles") + ": " + std::to_string(c.samplingSteps) + " sampling steps in cycles of ceil(" +
+             std::to_string(c.samplingSteps) + " / " + std::to_string(c.cycles) +
+             ") = " + std::to_string(len) + " steps make " + std::to_string(made) + " cycles, not " +
+             std::to_string(c.cycles);
+    // Every cycle needs a sampling step: step k of a cycle samples when k / len >= beta; the last
+    // cycle is the shortest.
+    const int64_t last = c.samplingSteps - (made - 1) * len;
+    if (static_cast<double>(last - 1) / static_cast<double>(len) < c.exploration)
+      return label("exploration") + ": leaves a cycle without a sampling step (cycles of " +
+             std::to_string(len) + " steps" +
+             (last != len ? ", the last of " + std::to_string(last) : std::string()) + "), found " +
+             formatNumber(c.exploration);
+  }
   return std::nullopt;
 }
 

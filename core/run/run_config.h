@@ -12,24 +12,35 @@
 
 namespace bnn {
 
-enum class SamplerKind { Sgld, Sghmc };
+enum class SamplerKind { Sgld, Sghmc, Psgld, Sgnht };
 enum class SghmcForm { Chen, Ma };           // see README "Samplers"
 enum class InitKind { LecunNormal, Prior };  // truncated LeCun normal + zero biases, or N(0, sigma^2)
 enum class BatchMode { WithReplacement, Epochs };
+enum class ScheduleKind { Constant, Polynomial, Cyclical };  // step size over the sampling phase
 
 struct RunConfig {
   std::string name;  // shown in lists and legends
   SamplerKind sampler = SamplerKind::Sgld;
   SghmcForm sghmcForm = SghmcForm::Chen;
-  double stepSize = 4.5e-5;  // h
-  int batchSize = 512;       // n
+  double stepSize = 4.5e-5;  // h (a schedule's starting value)
+  ScheduleKind schedule = ScheduleKind::Constant;
+  double scheduleB = 1000;      // b of h_t = a (b + t)^-gamma, a = h b^gamma (polynomial)
+  double scheduleGamma = 0.55;  // gamma (polynomial)
+  int64_t cycles = 4;           // M (cyclical)
+  double exploration = 0.8;     // beta: share of each cycle without noise or samples (cyclical)
+  int batchSize = 512;          // n
   BatchMode batchMode = BatchMode::WithReplacement;
   int leapfrogSteps = 10;               // L (SGHMC)
   double alpha = 0.01;                  // friction (SGHMC)
   double beta = 0.0;                    // gradient-noise estimate (SGHMC)
   double temperature = 1.0;             // T
-  bool freshBatchPerInnerStep = false;  // SGHMC: new minibatch for each of the L inner steps (Chen)
+  bool freshBatchPerInnerStep = false;  // SGHMC, SGNHT: new minibatch for each of the L inner steps
+  double psgldDecay = 0.99;             // a: RMSprop decay of V (pSGLD)
+  double psgldLambda = 1e-5;            // lambda: damping of the preconditioner (pSGLD)
+  double sgnhtDiffusion = 0.01;         // A: injected diffusion, initial thermostat (SGNHT)
   bool samplingPhaseUsesSgld = false;   // reproduces the published notebook: SGLD after SGHMC warm-up
+  int64_t chains = 1;                   // K: chains of the run, each from streams of its own (README "Many chains")
+  int64_t chainIndex = -1;              // i in 0..K-1: this run is chain i alone; -1: all K chains (or pooled)
   int64_t warmupSteps = 2340;           // W
   int64_t evalEvery = 100;              // K: test accuracy of the current state every K warm-up steps
   int64_t samplingSteps = 1000;         // S
@@ -49,12 +60,14 @@ const char* enumName(SamplerKind);
 const char* enumName(SghmcForm);
 const char* enumName(InitKind);
 const char* enumName(BatchMode);
+const char* enumName(ScheduleKind);
 std::optional<SamplerKind> samplerKindFromString(const std::string&);
 std::optional<SghmcForm> sghmcFormFromString(const std::string&);
 std::optional<InitKind> initKindFromString(const std::string&);
 std::optional<BatchMode> batchModeFromString(const std::string&);
+std::optional<ScheduleKind> scheduleKindFromString(const std::string&);
 
-/// Gradient evaluations one sampler step costs (1 for SGLD, L for SGHMC).
+/// Gradient evaluations one sampler step costs (1 for SGLD and pSGLD, L for SGHMC and SGNHT).
 int64_t gradientsPerStep(const RunConfig& c, bool samplingPhase);
 
 /// Presets: "example-sgld", "example-sghmc", "example-sghmc-as-published".
@@ -92,6 +105,10 @@ const ParamSpec* findParamSpec(const std::string& key);
 std::optional<std::string> setParam(RunConfig& c, const std::string& key, const std::string& value);
 /// Current value of a parameter as text (round-trips through setParam); "" for an unknown key.
 std::string getParam(const RunConfig& c, const std::string& key);
+
+/// False for a parameter `c` ignores (SGHMC's friction under SGLD, the cyclical schedule's cycles
+/// under a constant schedule, ...): the run form greys it out. True for unknown keys.
+bool parameterApplies(const RunConfig& c, const std::string& key);
 
 /// Whole-config check (ranges and contradictions). nullopt when valid, else one line that names
 /// the parameters by their labels.

@@ -12,12 +12,15 @@
 #include <thread>
 #include <utility>
 
+#include "run/chain_health.h"
 #include "run/chain_parts.h"
 #include "run/checkpoint.h"
+#include "run/diagnostic_recorder.h"
 #include "run/posterior_evaluation.h"
 #include "run/posterior_samples.h"
 #include "run/sample_file_writer.h"
 #include "run/sample_schedule.h"
+#include "samplers/step_schedule.h"
 #include "util/philox.h"
 
 #include <stdlib.h>  // mkstemps
@@ -50,6 +53,9 @@ SamplerSettings samplerSettings(const RunConfig& c, bool samplingPhase) {
   s.alpha = c.alpha;
   s.beta = c.beta;
   s.freshBatchPerInnerStep = c.freshBatchPerInnerStep;
+  s.psgldDecay = c.psgldDecay;
+  s.psgldLambda = c.psgldLambda;
+  s.sgnhtDiffusion = c.sgnhtDiffusion;
   return s;
 }
 
@@ -207,6 +213,7 @@ class ChainLoop {
           std::chrono::duration<double>(m_ck.resume->timings.totalSeconds));
     try {
       loop(r);
+      if (m_recorder) r.diagnostics = m_recorder->take();
       if (m_keeper) {
         r.samples = m_keeper->finish();
         if (!m_keeper->error().empty())
@@ -219,6 +226,7 @@ class ChainLoop {
       r.outcome = {RunStatus::Failed, "run failed: unknown error", m_globalStep};
     }
     m_keeper.reset();
+    m_recorder.reset();
     r.timings.totalSeconds = seconds();
     if (!m_checkpointError.empty()) r.outcome.message += "; checkpoint not written: " + m_checkpointError;
     report();
@@ -241,23 +249,27 @@ class ChainLoop {
     const MlpShape shape = mlpShapeFor(m_c, m_d);
     const Mlp mlp(shape);
     std::vector<float> theta =
-        initialParameters(shape, m_c.init, m_c.priorSigma, RandomStream(streamKey(m_c.seed, kInitStream)));
+        initialParameters(shape, m_c.init, m_c.priorSigma,
+                          RandomStream(streamKey(m_c.seed, chainStream(kInitStream, m_c.chainIndex))));
     MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma,
-                     RandomStream(streamKey(m_c.seed, kBatchStream)));
+                     RandomStream(streamKey(m_c.seed, chainStream(kBatchStream, m_c.chainIndex))));
     TestEvaluator eval(mlp, m_d.test);
     r.predictive.reset(m_d.test.count, m_d.numClasses);
+    m_recorder = std::make_unique<DiagnosticRecorder>(m_c, mlp, m_d);
     // The state lastPointwiseAccuracy measures: its log-probabilities become RunResult::lastProbs.
     auto recordLast = [&](double acc) {
       r.lastPointwiseAccuracy = acc;
       m_lastLogProbs.assign(eval.logProbs().begin(), eval.logProbs().end());
     };
 
-    std::unique_ptr<Sampler> warm = makeSampler(samplerSettings(m_c, false), shape.numParams(),
-                                                RandomStream(streamKey(m_c.seed, kNoiseStream)));
+    std::unique_ptr<Sampler> warm =
+        makeSampler(samplerSettings(m_c, false), shape.numParams(),
+                    RandomStream(streamKey(m_c.seed, chainStream(kNoiseStream, m_c.chainIndex))));
     std::unique_ptr<Sampler> samp;
     if (m_c.samplingPhaseUsesSgld)
-      samp = makeSampler(samplerSettings(m_c, true), shape.numParams(),
-                         RandomStream(streamKey(m_c.seed, kSamplingNoiseStream)));
+      samp =
+          makeSampler(samplerSettings(m_c, true), shape.numParams(),
+                      RandomStream(streamKey(m_c.seed, chainStream(kSamplingNoiseStream, m_c.chainIndex))));
     Sampler* sampler = warm.get();
 
     m_warmSteps = m_c.warmupSteps;
@@ -266,11 +278,17 @@ class ChainLoop {
     m_gradsPerSamp = gradientsPerStep(m_c, true);
     m_phase = Phase::Warmup;
 
+    // Quiet failures (run/chain_health.h): the potential after the first step and at every test
+    // pass, the accuracy of every pass, how far θ moved from θ₀.
+    ChainHealth health(m_c.stepSize, ChainHealth::chanceAccuracy(m_d.test.labels, m_d.numClasses),
+                       shape.numParams(), m_c.temperature, m_d.test.count);
+    const std::vector<float> theta0 = theta;
+
     // Checkpoints: continue from one (run/checkpoint.h), and write them as configured.
     int64_t warmFrom = 0, sampFrom = 0;
     bool lastEvaluated = false;
     if (m_ck.resume) {
-      if (Status st = restore(*m_ck.resume, theta, target, *warm, samp.get(), r); !st) {
+      if (Status st = restore(*m_ck.resume, theta, target, *warm, samp.get(), health, r); !st) {
         r.outcome = {RunStatus::Failed, "cannot resume: " + st.error().message(), -1};
         return;
       }
@@ -293,16 +311,25 @@ class ChainLoop {
     m_lastCheckpoint = Clock::now();
     report();
 
+    const StepSchedule schedule(m_c);
     auto diverged = [&](Phase phase, int64_t s) {
+      const double h = phase == Phase::Warmup ? m_c.stepSize : schedule.at(s).stepSize;
       r.outcome = {RunStatus::Diverged,
                    std::string("diverged at ") + (phase == Phase::Warmup ? "warm-up" : "sampling") +
-                       " step " + std::to_string(s) + " with step size h = " + formatStep(m_c.stepSize),
+                       " step " + std::to_string(s) + " with step size h = " + formatStep(h) +
+                       " (non-finite values)" + ChainHealth::divergedSuggestion(m_c.stepSize),
                    m_globalStep};
     };
-    auto stepOnce = [&](Sampler* smp) {
+    const double dataScale = target.dataScale(), priorPrecision = target.priorPrecision();
+    auto notePotential = [&](Phase phase, int64_t s) {
+      double sq = 0;
+      for (float v : theta) sq += static_cast<double>(v) * v;
+      health.potential(phase, s, -dataScale * target.lastLogLikelihood() + 0.5 * priorPrecision * sq);
+    };
+    auto stepOnce = [&](Sampler* smp, const StepControl& control) {
       const auto t0 = Clock::now();
       const double g0 = target.gradientSeconds();
-      const bool ok = smp->step(theta.data(), target);
+      const bool ok = smp->step(theta.data(), target, control);
       const double total = std::chrono::duration<double>(Clock::now() - t0).count();
       r.timings.updateSeconds += total - (target.gradientSeconds() - g0);
       r.timings.gradientSeconds = target.gradientSeconds();
@@ -335,6 +362,7 @@ class ChainLoop {
         return false;
       }
       recordLast(acc);
+      health.evaluated(pending.phase, pending.step, acc);
       if (pending.phase == Phase::Warmup) {
         CurvePoint p{Phase::Warmup, pending.step, pending.gradEvals, seconds(), acc};
         r.curve.push_back(p);
@@ -350,6 +378,7 @@ class ChainLoop {
                      r.predictive.sampleCount()};
         r.curve.push_back(p);
         m_keeper->commit(pending.step);
+        m_recorder->finish(pending.step, eval.logProbs());
         m_lastError = 100.0 * (1.0 - p.ensembleAccuracy);
         if (m_obs) {
           m_obs->curvePointRecorded(p);
@@ -362,7 +391,11 @@ class ChainLoop {
     auto launch = [&](Phase phase, int64_t s) -> bool {
       if (!settle()) return false;
       pending = {true, phase, s, m_gradEvals, m_globalStep};
-      if (phase == Phase::Sampling) m_keeper->stage(s, theta.data());
+      notePotential(phase, s);
+      if (phase == Phase::Sampling) {
+        m_keeper->stage(s, theta.data());
+        m_recorder->begin(s, theta.data());
+      }
       eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
       return true;
     };
@@ -376,7 +409,7 @@ class ChainLoop {
           std::chrono::duration<double>(Clock::now() - m_lastCheckpoint).count() < m_c.checkpointEverySeconds)
         return true;
       if (!settle()) return false;
-      save(phase, s, theta, target, *warm, samp.get(), r, lastEvaluated, identity);
+      save(phase, s, theta, target, *warm, samp.get(), health, r, lastEvaluated, identity);
       m_lastCheckpoint = Clock::now();
       return true;
     };
@@ -389,18 +422,20 @@ class ChainLoop {
         r.outcome = {RunStatus::Cancelled, "cancelled at warm-up step " + std::to_string(s), m_globalStep};
         return;
       }
-      if (!stepOnce(sampler)) {
+      if (!stepOnce(sampler, schedule.warmup())) {
         if (settle()) diverged(Phase::Warmup, s);
         return;
       }
       m_step = s + 1;
+      if (m_globalStep == 1) notePotential(Phase::Warmup, s);
       if (eval.ready() && !settle()) return;
       if (s % m_c.evalEvery == 0 && !launch(Phase::Warmup, s)) return;
       maybeReport();
     }
     if (m_phase == Phase::Warmup) m_warmDone = seconds();  // (a resumed sampling phase keeps its own)
 
-    // Sampling: S steps; every `thinning`-th state is added to the predictive.
+    // Sampling: S steps at the schedule's step sizes; every `thinning`-th state is added to the
+    // predictive unless the schedule explores at that step.
     if (samp) sampler = samp.get();
     m_phase = Phase::Sampling;
     m_step = sampFrom;
@@ -412,14 +447,16 @@ class ChainLoop {
         r.outcome = {RunStatus::Cancelled, "cancelled at sampling step " + std::to_string(s), m_globalStep};
         return;
       }
-      if (!stepOnce(sampler)) {
+      const StepControl control = schedule.at(s);
+      if (!stepOnce(sampler, control)) {
         if (settle()) diverged(Phase::Sampling, s);
         return;
       }
       m_step = s + 1;
+      if (m_globalStep == 1) notePotential(Phase::Sampling, s);
       lastEvaluated = false;
       if (eval.ready() && !settle()) return;
-      if ((s + 1) % m_c.thinning == 0) {
+      if ((s + 1) % m_c.thinning == 0 && !control.explore) {
         if (!launch(Phase::Sampling, s)) return;
         lastEvaluated = true;
       }
@@ -433,14 +470,25 @@ class ChainLoop {
       ++r.timings.testPasses;
       if (!eval.lastHadNonFinite()) recordLast(acc);
     }
-    r.outcome = {RunStatus::Completed, "completed", m_globalStep};
+    double moved = 0, norm0 = 0;
+    for (size_t j = 0; j < theta.size(); ++j) {
+      const double d = static_cast<double>(theta[j]) - theta0[j];
+      moved += d * d;
+      norm0 += static_cast<double>(theta0[j]) * theta0[j];
+    }
+    const double ensemble = r.predictive.sampleCount() > 0 ? r.predictive.accuracy(m_d.test.labels.data())
+                                                           : std::numeric_limits<double>::quiet_NaN();
+    if (auto w = health.warning(ensemble, norm0 > 0 ? std::sqrt(moved / norm0) : 1.0))
+      r.outcome = {RunStatus::Warning, *w, m_globalStep};
+    else
+      r.outcome = {RunStatus::Completed, "completed", m_globalStep};
   }
 
   // --- Checkpoints (run/checkpoint.h): the chain's state between two steps, written and restored.
 
   void save(Phase phase, int64_t step, const std::vector<float>& theta, const MlpTarget& target,
-            const Sampler& warm, const Sampler* samp, const RunResult& r, bool lastEvaluated,
-            const DataIdentity& identity) {
+            const Sampler& warm, const Sampler* samp, const ChainHealth& health, const RunResult& r,
+            bool lastEvaluated, const DataIdentity& identity) {
     ChainCheckpoint c;
     c.config = m_c;
     c.data = identity;
@@ -461,12 +509,14 @@ class ChainLoop {
     c.lastEvaluated = lastEvaluated;
     c.keptSamples = m_keeper ? m_keeper->sync() : 0;
     c.lastLogProbs = m_lastLogProbs;
+    c.health = health.state();
+    if (m_recorder) c.diagnostics = m_recorder->state();
     if (Status st = writeCheckpoint(c, m_ck.directory); !st && m_checkpointError.empty())
       m_checkpointError = st.error().message();
   }
 
   Status restore(const ChainCheckpoint& c, std::vector<float>& theta, MlpTarget& target, Sampler& warm,
-                 Sampler* samp, RunResult& r) {
+                 Sampler* samp, ChainHealth& health, RunResult& r) {
     const std::string source =
         m_ck.directory.empty() ? std::string(kCheckpointFile) : m_ck.directory + "/" + kCheckpointFile;
     if (Status st = checkResumable(c, m_c, m_d, source); !st) return st;
@@ -480,6 +530,10 @@ class ChainLoop {
     if (c.predictive.numImages != m_d.test.count || !r.predictive.setState(c.predictive))
       return makeError(ErrorCode::BadDimensions, source, -1, "a predictive over the test set",
                        "another size");
+    if (m_recorder) {
+      if (Status st = m_recorder->restore(c.diagnostics, source); !st) return st;
+    }
+    health.restore(c.health);
     theta = c.theta;
     target.seek(c.batches);
     r.curve = c.curve;
@@ -545,6 +599,7 @@ class ChainLoop {
   const std::atomic<bool>* m_cancel;
   const ChainStorage& m_storage;
   std::unique_ptr<SampleKeeper> m_keeper;
+  std::unique_ptr<DiagnosticRecorder> m_recorder;
   std::vector<float> m_lastLogProbs;
   ChainCheckpointing m_ck;
   Clock::time_point m_lastCheckpoint;

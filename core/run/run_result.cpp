@@ -20,6 +20,8 @@ const char* enumName(RunStatus s) {
       return "diverged";
     case RunStatus::Failed:
       return "failed";
+    case RunStatus::Warning:
+      return "warning";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 #include "data/dataset.h"
 #include "run/predictive.h"
 #include "run/run_config.h"
+#include "run/sample_diagnostics.h"
 
 namespace bnn {
 
@@ -41,7 +42,8 @@ struct CurvePoint {
   int64_t samples = 0;  // samples in the ensemble (sampling only)
 };
 
-enum class RunStatus { Running, Completed, Cancelled, Diverged, Failed };
+// Warning: ran to its end but failed quietly (run/chain_health.h); the message says how.
+enum class RunStatus { Running, Completed, Cancelled, Diverged, Failed, Warning };
 const char* enumName(RunStatus);
 
 struct RunOutcome {
@@ -73,7 +75,10 @@ struct RunResult {
   // The kept posterior samples (RunConfig::keepSamples), mapped from their file; null when the
   // run kept none (or was saved before samples were kept). Shared by every copy of the result.
   std::shared_ptr<const PosteriorSamples> samples;
-  std::string samplesError;   // why `samples` is null although the folder should hold them
+  std::string samplesError;  // why `samples` is null although the folder should hold them
+  // Per-sample diagnostic scalars (run/sample_diagnostics.h): this chain's rows, or every
+  // chain's in a pooled result. Empty for evaluations and folders saved without them.
+  SampleDiagnostics diagnostics;
   EvaluationInfo evaluation;  // set for results of evaluating another run's samples
   RunTimings timings;
   // The dataset the run used and its test split, the images the predictive refers to. The split

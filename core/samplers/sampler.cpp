@@ -1,5 +1,6 @@
 #include "samplers/sampler.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "util/parallel.h"
@@ -12,6 +13,10 @@ std::unique_ptr<Sampler> makeSampler(const SamplerSettings& s, int64_t dim, Rand
       return makeSgld(s, dim, noise);
     case SamplerKind::Sghmc:
       return makeSghmc(s, dim, noise);
+    case SamplerKind::Psgld:
+      return makePsgld(s, dim, noise);
+    case SamplerKind::Sgnht:
+      return makeSgnht(s, dim, noise);
   }
   return nullptr;
 }
@@ -58,6 +63,13 @@ bool forEachUpdateBlock(int64_t dim, const std::function<bool(int64_t, int64_t, 
     if (!body(begin, end, b)) ok.store(false, std::memory_order_relaxed);
   });
   return ok.load();
+}
+
+void fillNoise(const RandomStream& stream, uint64_t draw, int64_t offset, int64_t n, bool noise, float* xi) {
+  if (noise)
+    stream.normals(draw, offset, n, xi);
+  else
+    std::fill_n(xi, n, 0.0f);
 }
 }  // namespace detail
 

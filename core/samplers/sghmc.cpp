@@ -17,7 +17,12 @@ namespace {
 class Sghmc final : public Sampler {
  public:
   Sghmc(const SamplerSettings& s, int64_t dim, RandomStream noise)
-      : m_s(s), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)), m_p(static_cast<size_t>(dim)) {}
+      : Sampler(s.stepSize),
+        m_s(s),
+        m_noise(noise),
+        m_draw(0),
+        m_gsum(static_cast<size_t>(dim)),
+        m_p(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGHMC"; }
   int gradientsPerStep() const override { return m_s.leapfrogSteps; }
@@ -33,20 +38,21 @@ class Sghmc final : public Sampler {
     return okStatus();
   }
 
-  bool step(float* theta, GradientTarget& target) override {
+  bool step(float* theta, GradientTarget& target, const StepControl& ctl) override {
     const int64_t dim = static_cast<int64_t>(m_p.size());
-    const double h = m_s.stepSize, T = m_s.temperature, a = m_s.alpha, be = m_s.beta;
+    const double h = ctl.stepSize, a = m_s.alpha, be = m_s.beta;
+    const double T = ctl.explore ? 0.0 : m_s.temperature;  // exploration: no noise
     const bool chen = m_s.form == SghmcForm::Chen;
     float* p = m_p.data();
     const float* g = m_gsum.data();
     const update::UpdateKernels& K = update::updateKernels();
 
-    // Momentum resampled at the start of every step; in the Chen form the first position move
-    // θ += p is fused into the same pass.
-    const float pScale = static_cast<float>(chen ? std::sqrt(h * T) : 1.0);
+    // Momentum resampled at the start of every step (from 0 in an exploration step); in the Chen
+    // form the first position move θ += p is fused into the same pass.
+    const float pScale = static_cast<float>(chen ? std::sqrt(h * T) : ctl.explore ? 0.0 : 1.0);
     const uint64_t resampleDraw = m_draw++;
     detail::forEachUpdateBlock(dim, [&](int64_t b, int64_t e, int64_t) {
-      m_noise.normals(resampleDraw, b, e - b, p + b);
+      detail::fillNoise(m_noise, resampleDraw, b, e - b, !ctl.explore, p + b);
       K.resample(theta + b, p + b, e - b, pScale, chen);
       return true;
     });

@@ -13,7 +13,11 @@ namespace {
 class Sgld final : public Sampler {
  public:
   Sgld(const SamplerSettings& s, int64_t dim, RandomStream noise)
-      : m_h(s.stepSize), m_T(s.temperature), m_noise(noise), m_draw(0), m_gsum(static_cast<size_t>(dim)) {}
+      : Sampler(s.stepSize),
+        m_T(s.temperature),
+        m_noise(noise),
+        m_draw(0),
+        m_gsum(static_cast<size_t>(dim)) {}
 
   const char* name() const override { return "SGLD"; }
   int gradientsPerStep() const override { return 1; }
@@ -26,14 +30,14 @@ class Sgld final : public Sampler {
     return okStatus();
   }
 
-  bool step(float* theta, GradientTarget& target) override {
+  bool step(float* theta, GradientTarget& target, const StepControl& ctl) override {
     const int64_t dim = static_cast<int64_t>(m_gsum.size());
     target.nextMinibatch();
     target.dataGradient(theta, m_gsum.data());
-    const float h = static_cast<float>(m_h);
+    const float h = static_cast<float>(ctl.stepSize);
     const float prec = static_cast<float>(target.priorPrecision());
     const float scale = static_cast<float>(target.dataScale());
-    const float sigma = static_cast<float>(std::sqrt(2.0 * m_T * m_h));
+    const float sigma = ctl.explore ? 0.0f : static_cast<float>(std::sqrt(2.0 * m_T * ctl.stepSize));
     const uint64_t draw = m_draw++;
     const float* g = m_gsum.data();
     const update::UpdateKernels& K = update::updateKernels();
@@ -46,7 +50,7 @@ class Sgld final : public Sampler {
   }
 
  private:
-  double m_h, m_T;
+  double m_T;
   RandomStream m_noise;
   uint64_t m_draw;
   std::vector<float> m_gsum;

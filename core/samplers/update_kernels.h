@@ -29,6 +29,16 @@ struct UpdateKernels {
                  float h, float decay, float sigma);
   /// Fresh momentum from normals already in p: p = scale p; then θ = θ + p when `move`.
   void (*resample)(float* theta, float* p, int64_t n, float scale, bool move);
+  /// pSGLD (RMSprop preconditioner, ḡ = invn g the mean minibatch gradient, c = 1 - a):
+  /// V = fma(a, V, c (ḡ ḡ)); G = 1 / (λ + sqrt V); θ = θ + fma(h G, ĝ, (sigma sqrt G) ξ).
+  uint32_t (*psgld)(float* theta, float* v, const float* g, const float* xi, int64_t n, float scale,
+                    float prec, float invn, float a, float c, float lambda, float h, float sigma);
+  /// SGNHT inner step (decay = 1 - ζ h): p = fma(sigma, ξ, fma(decay, p, h ĝ)); θ = fma(h, p, θ).
+  /// *psq = Σ p² over the block (the new p): element j accumulates into lane j % 16 with
+  /// fma(p, p, lane) (baseline: lane + p p), then the lanes are added in the tree of
+  /// _mm512_reduce_add_ps. `n` counts from a multiple of 16.
+  uint32_t (*sgnht)(float* theta, float* p, const float* g, const float* xi, int64_t n, float scale,
+                    float prec, float h, float decay, float sigma, float* psq);
 };
 
 /// The table of `level` (which must be supported by this CPU).

@@ -46,6 +46,15 @@ inline void forVectors(int64_t n, const F& body) {
   if (j < n) body(j, Tail{tailMask(n - j), (1u << (n - j)) - 1u});
 }
 
+// The horizontal sum of the avx512 level's 16 lanes (lo = lanes 0-7, hi = 8-15) in the tree of
+// _mm512_reduce_add_ps, as nn/kernels_avx2.cpp spells it.
+inline float sum16(__m256 lo, __m256 hi) {
+  const __m256 t3 = _mm256_add_ps(hi, lo);
+  const __m128 t6 = _mm_add_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
+  const __m128 t8 = _mm_add_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm_cvtss_f32(_mm_add_ss(t8, _mm_shuffle_ps(t8, t8, _MM_SHUFFLE(1, 1, 1, 1))));
+}
+
 inline __m256 ghat(__m256 g, __m256 theta, __m256 scale, __m256 prec) {
   return _mm256_fmsub_ps(scale, g, _mm256_mul_ps(prec, theta));
 }
@@ -123,9 +132,57 @@ void resample(float* theta, float* p, int64_t n, float scale, bool move) {
   });
 }
 
+uint32_t psgld(float* theta, float* v, const float* g, const float* xi, int64_t n, float scale, float prec,
+               float invn, float a, float c, float lambda, float h, float sigma) {
+  const __m256 vs = _mm256_set1_ps(scale), vp = _mm256_set1_ps(prec), vinv = _mm256_set1_ps(invn),
+               va = _mm256_set1_ps(a), vc = _mm256_set1_ps(c), vl = _mm256_set1_ps(lambda),
+               vh = _mm256_set1_ps(h), vsig = _mm256_set1_ps(sigma), one = _mm256_set1_ps(1.0f);
+  uint32_t bad = 0;
+  forVectors(n, [&](int64_t j, const auto& acc) {
+    const __m256 t = acc.load(theta + j);
+    const __m256 gv = acc.load(g + j);
+    const __m256 gb = _mm256_mul_ps(gv, vinv);
+    const __m256 v1 = _mm256_fmadd_ps(va, acc.load(v + j), _mm256_mul_ps(vc, _mm256_mul_ps(gb, gb)));
+    const __m256 G = _mm256_div_ps(one, _mm256_add_ps(vl, _mm256_sqrt_ps(v1)));
+    const __m256 gh = ghat(gv, t, vs, vp);
+    const __m256 noise = _mm256_mul_ps(_mm256_mul_ps(vsig, _mm256_sqrt_ps(G)), acc.load(xi + j));
+    const __m256 t1 = _mm256_add_ps(t, _mm256_fmadd_ps(_mm256_mul_ps(vh, G), gh, noise));
+    acc.store(v + j, v1);
+    acc.store(theta + j, t1);
+    bad |= (nonFinite(t1) | nonFinite(v1)) & acc.live();
+  });
+  return bad;
+}
+
+uint32_t sgnht(float* theta, float* p, const float* g, const float* xi, int64_t n, float scale, float prec,
+               float h, float decay, float sigma, float* psq) {
+  const __m256 vs = _mm256_set1_ps(scale), vp = _mm256_set1_ps(prec), vh = _mm256_set1_ps(h),
+               vd = _mm256_set1_ps(decay), vsig = _mm256_set1_ps(sigma);
+  // Lanes 0-7 and 8-15 of the avx512 level's accumulator: element j goes to lane j % 16.
+  __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
+  uint32_t bad = 0;
+  forVectors(n, [&](int64_t j, const auto& a) {
+    const __m256 t = a.load(theta + j);
+    const __m256 gh = ghat(a.load(g + j), t, vs, vp);
+    const __m256 p1 =
+        _mm256_fmadd_ps(vsig, a.load(xi + j), _mm256_fmadd_ps(vd, a.load(p + j), _mm256_mul_ps(vh, gh)));
+    const __m256 t1 = _mm256_fmadd_ps(vh, p1, t);
+    a.store(p + j, p1);
+    a.store(theta + j, t1);
+    if ((j & 8) == 0)
+      lo = _mm256_fmadd_ps(p1, p1, lo);  // lanes past n hold p1 = 0
+    else
+      hi = _mm256_fmadd_ps(p1, p1, hi);
+    bad |= (nonFinite(p1) | nonFinite(t1)) & a.live();
+  });
+  *psq = sum16(lo, hi);
+  return bad;
+}
+
 }  // namespace
 }  // namespace bnn::avx2
 
 namespace bnn::update {
-const UpdateKernels kUpdateKernelsAvx2 = {avx2::sgld, avx2::chen, avx2::ma, avx2::resample};
+const UpdateKernels kUpdateKernelsAvx2 = {avx2::sgld,     avx2::chen,  avx2::ma,
+                                          avx2::resample, avx2::psgld, avx2::sgnht};
 }  // namespace bnn::update

@@ -18,14 +18,10 @@
 
 using namespace bnn;
 using Outcome = test::CliOutcome;
+using test::fileBytes;
 using test::runCli;
 
 namespace {
-
-QByteArray fileBytes(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 QJsonObject jsonObject(const QString& path) { return QJsonDocument::fromJson(fileBytes(path)).object(); }
 
@@ -42,14 +38,9 @@ class TestBnnCliEval : public QObject {
   void initTestCase() {
     QVERIFY(m_tmp.isValid());
     m_data = m_tmp.filePath("data");
-    QVERIFY(test::writeIdxDataset(m_data, makeSyntheticDataset(400, 60, 11)));
     m_run = m_tmp.filePath("run");
-    const Outcome o = runCli({"run",       "--data", m_data,           "--no-progress",
-                              "--hidden",  "16",     "--batch-size",   "32",
-                              "--warmup",  "20",     "--eval-every",   "10",
-                              "--samples", "12",     "--keep-samples", "12",
-                              "--seed",    "3",      "--out",          m_run});
-    QVERIFY2(o.exitCode == 0 && !o.crashed, qPrintable(o.err + o.out));
+    const QString error = test::makeSmallRun(m_data, m_run);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
   }
 
   // The run folder holds the samples, and nothing else is left behind beside it.

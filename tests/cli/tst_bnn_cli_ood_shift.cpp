@@ -16,14 +16,10 @@
 
 using namespace bnn;
 using Outcome = test::CliOutcome;
+using test::fileBytes;
 using test::runCli;
 
 namespace {
-
-QByteArray fileBytes(const QString& path) {
-  QFile f(path);
-  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 // The CSV without its last column (the time taken differs between two evaluations).
 QStringList withoutLastColumn(const QString& csv) {
@@ -41,21 +37,14 @@ class TestBnnCliOodShift : public QObject {
   void initTestCase() {
     QVERIFY(m_tmp.isValid());
     m_data = m_tmp.filePath("data");
-    QVERIFY(test::writeIdxDataset(m_data, makeSyntheticDataset(400, 60, 11)));
+    m_run = m_tmp.filePath("run");
+    QString error = test::makeSmallRun(m_data, m_run);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     m_other = m_tmp.filePath("other");
     QVERIFY(test::writeIdxDataset(m_other, makeSyntheticDataset(100, 40, 99)));
-    m_run = m_tmp.filePath("run");
-    const Outcome o = runCli({"run",       "--data", m_data,           "--no-progress",
-                              "--hidden",  "16",     "--batch-size",   "32",
-                              "--warmup",  "20",     "--eval-every",   "10",
-                              "--samples", "12",     "--keep-samples", "12",
-                              "--seed",    "3",      "--out",          m_run});
-    QVERIFY2(o.exitCode == 0 && !o.crashed, qPrintable(o.err + o.out));
     m_noSamples = m_tmp.filePath("no-samples");
-    const Outcome o2 =
-        runCli({"run", "--data", m_data, "--no-progress", "--hidden", "16", "--batch-size", "32", "--warmup",
-                "10", "--eval-every", "10", "--samples", "4", "--keep-samples", "0", "--out", m_noSamples});
-    QVERIFY2(o2.exitCode == 0 && !o2.crashed, qPrintable(o2.err + o2.out));
+    error = test::makeSmallRun(m_data, m_noSamples, 0, 10, 4);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
   }
 
   void oodTableEqualsTheCore() {

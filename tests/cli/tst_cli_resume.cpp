@@ -1,8 +1,8 @@
 // bnn-cli run --resume: a run killed with SIGKILL in the middle of its warm-up or of its sampling
 // phase, or stopped with Ctrl-C, continues from the checkpoint in its --out folder, and every
-// array of the result (the kept posterior samples and the last sample's probabilities included), its curve (wall times aside), its summary and its configuration equal
-// those of the same run never interrupted; a --compare pair continues both chains. --resume
-// refuses, with a reason, what it cannot continue.
+// array of the result (the kept posterior samples and the last sample's probabilities included), its curve
+// (wall times aside), its summary and its configuration equal those of the same run never interrupted; a
+// --compare pair continues both chains. --resume refuses, with a reason, what it cannot continue.
 #include <QtTest>
 
 #include <QDir>
@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 
@@ -56,7 +57,7 @@ void compareFolders(const QString& got, const QString& want) {
   QCOMPARE(QDir(got).entryList(QDir::Files), files);  // nothing more (no checkpoint left), nothing less
   for (const QString& f : files) {
     const QByteArray a = readAll(got + "/" + f), b = readAll(want + "/" + f);
-    if (f.endsWith(".npy")) {
+    if (f.endsWith(".npy") || f == "diagnostics.csv") {
       QVERIFY2(a == b, qPrintable(f));
     } else if (f == "curve.csv") {
       const QList<QByteArray> la = a.split('\n'), lb = b.split('\n');
@@ -86,16 +87,19 @@ class TestCliResume : public QObject {
   void initTestCase();
   void killAndResume_data();
   void killAndResume();
+  void killAndResumeOtherSamplers_data();
+  void killAndResumeOtherSamplers() { killAndResume(); }
   void resumeRefuses_data();
   void resumeRefuses();
+  void chainsInOneProcessWriteNoCheckpoints();
 
  private:
-  QStringList runArgs(bool compare) const;
-  QString reference(bool compare);
+  QStringList runArgs(const QString& variant) const;
+  QString reference(const QString& variant);
 
   QTemporaryDir m_tmp;
   QString m_data;
-  QString m_reference[2];  // single run, --compare pair
+  QMap<QString, QString> m_reference;  // per variant ("", "compare", "psgld", "sgnht")
 };
 
 void TestCliResume::initTestCase() {
@@ -107,7 +111,9 @@ void TestCliResume::initTestCase() {
 
 // Long enough (thousands of steps, a test pass on every sampling step) to be caught in either
 // phase, and checkpointed every 50 ms; 20 posterior samples kept.
-QStringList TestCliResume::runArgs(bool compare) const {
+// Variants: "" (SGLD), "compare" (SGLD and SGHMC at once), "psgld" (with a polynomial
+// schedule), "sgnht" (with a cyclical schedule).
+QStringList TestCliResume::runArgs(const QString& variant) const {
   QStringList a{"run",
                 "--data",
                 m_data,
@@ -128,19 +134,44 @@ QStringList TestCliResume::runArgs(bool compare) const {
                 "20",
                 "--checkpoint-every",
                 "0.05"};
-  if (compare)
+  if (variant == "compare")
     a << "--compare"
       << "--leapfrog-steps"
       << "2";
+  if (variant == "psgld" || variant == "sgnht")
+    a << "--warmup"
+      << "1000"
+      << "--samples"
+      << "800";
+  if (variant == "psgld")
+    a << "--sampler"
+      << "psgld"
+      << "--step-size"
+      << "3e-6"
+      << "--schedule"
+      << "polynomial";
+  if (variant == "sgnht")
+    a << "--sampler"
+      << "sgnht"
+      << "--step-size"
+      << "1e-2"
+      << "--leapfrog-steps"
+      << "2"
+      << "--schedule"
+      << "cyclical"
+      << "--cycles"
+      << "3"
+      << "--exploration"
+      << "0.3";
   return a;
 }
 
 // The same run(s), never interrupted (made once).
-QString TestCliResume::reference(bool compare) {
-  QString& ref = m_reference[compare ? 1 : 0];
+QString TestCliResume::reference(const QString& variant) {
+  QString& ref = m_reference[variant];
   if (ref.isEmpty()) {
-    const QString dir = m_tmp.filePath(compare ? "reference-pair" : "reference");
-    const Outcome o = runCli(runArgs(compare) << "--out" << dir);
+    const QString dir = m_tmp.filePath("reference-" + (variant.isEmpty() ? QStringLiteral("sgld") : variant));
+    const Outcome o = runCli(runArgs(variant) << "--out" << dir);
     if (o.exitCode != 0 || o.crashed) qWarning("%s%s", qPrintable(o.out), qPrintable(o.err));
     if (o.exitCode == 0) ref = dir;
   }
@@ -148,22 +179,35 @@ QString TestCliResume::reference(bool compare) {
 }
 
 void TestCliResume::killAndResume_data() {
-  QTest::addColumn<bool>("compare");
+  QTest::addColumn<QString>("variant");
   QTest::addColumn<int>("phase");  // Phase of the checkpoint to wait for
   QTest::addColumn<int>("step");   // ... and at least this step of it
   QTest::addColumn<int>("signal");
-  QTest::newRow("SIGKILL mid-warm-up") << false << int(Phase::Warmup) << 300 << SIGKILL;
-  QTest::newRow("SIGKILL mid-sampling") << false << int(Phase::Sampling) << 200 << SIGKILL;
-  QTest::newRow("Ctrl-C mid-sampling") << false << int(Phase::Sampling) << 400 << SIGINT;
-  QTest::newRow("--compare, SIGKILL mid-sampling") << true << int(Phase::Sampling) << 100 << SIGKILL;
+  QTest::newRow("SIGKILL mid-warm-up") << "" << int(Phase::Warmup) << 300 << SIGKILL;
+  QTest::newRow("SIGKILL mid-sampling") << "" << int(Phase::Sampling) << 200 << SIGKILL;
+  QTest::newRow("Ctrl-C mid-sampling") << "" << int(Phase::Sampling) << 400 << SIGINT;
+  QTest::newRow("--compare, SIGKILL mid-sampling") << "compare" << int(Phase::Sampling) << 100 << SIGKILL;
+}
+
+// pSGLD (accumulator V) with a polynomial schedule and SGNHT (momentum, thermostat) with a
+// cyclical one: a test function of their own, within QTest's time per function on a busy machine.
+void TestCliResume::killAndResumeOtherSamplers_data() {
+  QTest::addColumn<QString>("variant");
+  QTest::addColumn<int>("phase");
+  QTest::addColumn<int>("step");
+  QTest::addColumn<int>("signal");
+  QTest::newRow("pSGLD, SIGKILL mid-sampling") << "psgld" << int(Phase::Sampling) << 200 << SIGKILL;
+  QTest::newRow("SGNHT, SIGKILL mid-warm-up") << "sgnht" << int(Phase::Warmup) << 300 << SIGKILL;
+  QTest::newRow("SGNHT, SIGKILL mid-sampling") << "sgnht" << int(Phase::Sampling) << 400 << SIGKILL;
 }
 
 void TestCliResume::killAndResume() {
-  QFETCH(bool, compare);
+  QFETCH(QString, variant);
   QFETCH(int, phase);
   QFETCH(int, step);
   QFETCH(int, signal);
-  const QString ref = reference(compare);
+  const bool compare = variant == "compare";
+  const QString ref = reference(variant);
   QVERIFY2(!ref.isEmpty(), "the uninterrupted run failed");
 
   QTemporaryDir parent;
@@ -171,7 +215,7 @@ void TestCliResume::killAndResume() {
   const QStringList folders =
       compare ? QStringList{out + "/example-sgld", out + "/example-sghmc"} : QStringList{out};
   QProcess p;
-  p.start(QStringLiteral(BNN_CLI), runArgs(compare) << "--out" << out);
+  p.start(QStringLiteral(BNN_CLI), runArgs(variant) << "--out" << out);
   QVERIFY(p.waitForStarted());
   // Wait for the checkpoint(s) to show the chain(s) at the wanted point; the process must still
   // be running then.
@@ -239,7 +283,7 @@ void TestCliResume::resumeRefuses() {
   } else if (setup == "checkpoint" || setup == "damaged") {
     // A short run stopped by Ctrl-C at once leaves a checkpoint at its first step.
     QProcess p;
-    p.start(QStringLiteral(BNN_CLI), runArgs(false) << "--out" << dir);
+    p.start(QStringLiteral(BNN_CLI), runArgs("") << "--out" << dir);
     QVERIFY(p.waitForStarted());
     QByteArray said;
     while (!said.contains("data:")) {
@@ -264,6 +308,22 @@ void TestCliResume::resumeRefuses() {
   QCOMPARE(o.exitCode, exitCode);
   QVERIFY2(o.err.contains(reason), qPrintable(o.err));
   QVERIFY2(o.err.startsWith("bnn-cli run: "), qPrintable(o.err));
+}
+
+// K chains in one process write no checkpoints (README "Many chains"): asking for them is
+// refused with the way to get them (one process per chain), and nothing is written.
+void TestCliResume::chainsInOneProcessWriteNoCheckpoints() {
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath("run");
+  const Outcome o = runCli(runArgs("") << "--chains"
+                                       << "2"
+                                       << "--checkpoint-every"
+                                       << "5"
+                                       << "--out" << dir);
+  QVERIFY(!o.crashed);
+  QCOMPARE(o.exitCode, 2);
+  QVERIFY2(o.err.contains("--chain-index i"), qPrintable(o.err));
+  QVERIFY(!QFileInfo::exists(dir));
 }
 
 QTEST_GUILESS_MAIN(TestCliResume)

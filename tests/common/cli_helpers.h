@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -37,6 +38,16 @@ inline CliOutcome runCli(const QStringList& args, int timeoutMs = kPatientMs) {
   o.out = QString::fromUtf8(p.readAllStandardOutput());
   o.err = QString::fromUtf8(p.readAllStandardError());
   return o;
+}
+
+/// The small run of test_helpers.h: its data folder written to `dataDir` and the run (bnn-cli
+/// run) to `runDir`. "" when both are there, else what went wrong.
+inline QString makeSmallRun(const QString& dataDir, const QString& runDir, int keepSamples = 12,
+                            int warmup = 20, int samples = 12) {
+  if (!QFileInfo::exists(dataDir) && !writeIdxDataset(dataDir, smallRunData()))
+    return QStringLiteral("cannot write ") + dataDir;
+  const CliOutcome o = runCli(smallRunArguments(dataDir, runDir, keepSamples, warmup, samples));
+  return o.exitCode == 0 && !o.crashed ? QString() : o.err + o.out;
 }
 
 /// The lines of a text file without the empty one after the last '\n' (empty when unreadable).

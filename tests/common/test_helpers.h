@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QString>
+#include <QStringList>
 
 #include <cmath>
 #include <cstdint>
@@ -79,6 +80,16 @@ inline RunConfig unusualConfig() {
   c.priorSigma = 1e-300;
   c.init = InitKind::Prior;
   c.seed = 18446744073709551615ull;
+  c.schedule = ScheduleKind::Cyclical;  // 3 cycles of 3,333,333 steps
+  c.scheduleB = 12.5;
+  c.scheduleGamma = 0.75;
+  c.cycles = 3;
+  c.exploration = 0.5;
+  c.psgldDecay = 0.9;
+  c.psgldLambda = 1e-8;
+  c.sgnhtDiffusion = 2.5;
+  c.chains = 3;  // chain 2 of 3
+  c.chainIndex = 2;
   return c;
 }
 
@@ -127,6 +138,40 @@ inline bool writeIdxSplit(const QString& dir, const QString& imagesName, const Q
   QFile fi(dir + "/" + imagesName), fl(dir + "/" + labelsName);
   return fi.open(QIODevice::WriteOnly) && fi.write(images) == images.size() &&
          fl.open(QIODevice::WriteOnly) && fl.write(labels) == labels.size();
+}
+
+/// Whole contents of a file (empty when unreadable).
+inline QByteArray fileBytes(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+/// The small run the command-line tests evaluate (eval, ood, shift): trained on smallRunData()
+/// written as a folder, 16 hidden units, 20 warm-up and 12 sampling steps, `keepSamples` of them
+/// kept (every one by default, so evaluations reproduce the run's own arrays), seed 3.
+inline Dataset smallRunData() { return makeSyntheticDataset(400, 60, 11); }
+inline QStringList smallRunArguments(const QString& dataDir, const QString& outDir, int keepSamples = 12,
+                                     int warmup = 20, int samples = 12) {
+  return {"run",
+          "--data",
+          dataDir,
+          "--no-progress",
+          "--hidden",
+          "16",
+          "--batch-size",
+          "32",
+          "--warmup",
+          QString::number(warmup),
+          "--eval-every",
+          "10",
+          "--samples",
+          QString::number(samples),
+          "--keep-samples",
+          QString::number(keepSamples),
+          "--seed",
+          "3",
+          "--out",
+          outDir};
 }
 
 /// Writes `d` as an MNIST-style folder (the four raw IDX files) that bnn-cli --data reads.

@@ -25,6 +25,7 @@
 #include "run/posterior_samples.h"
 #include "run/result_io.h"
 #include "run/run_engine.h"
+#include "run/sample_diagnostics.h"
 
 using namespace bnn;
 
@@ -85,6 +86,7 @@ class CopyCheckpointAt final : public ChainObserver {
 // Everything a run computes, bit for bit (wall times aside).
 void compareRuns(const RunResult& a, const RunResult& b) {
   QCOMPARE(enumName(a.outcome.status), enumName(b.outcome.status));
+  QCOMPARE(a.outcome.message, b.outcome.message);  // a chain-health warning word for word
   QCOMPARE(a.outcome.step, b.outcome.step);
   QCOMPARE(a.curve.size(), b.curve.size());
   QVERIFY(test::bitEqual(a, b));
@@ -107,6 +109,14 @@ void compareRuns(const RunResult& a, const RunResult& b) {
                         size_t(a.samples->count() * a.samples->numParams()) * sizeof(float)) == 0);
   }
   QVERIFY(a.lastProbs == b.lastProbs);
+  // The per-sample diagnostics (diagnostics.csv), bit for bit (NaN where a value is undefined).
+  QVERIFY(a.diagnostics.names == b.diagnostics.names);
+  QVERIFY(a.diagnostics.chain == b.diagnostics.chain);
+  QVERIFY(a.diagnostics.step == b.diagnostics.step);
+  QCOMPARE(a.diagnostics.values.size(), b.diagnostics.values.size());
+  QVERIFY(std::memcmp(a.diagnostics.values.data(), b.diagnostics.values.data(),
+                      a.diagnostics.values.size() * sizeof(double)) == 0);
+  QCOMPARE(diagnosticsCsv(a.diagnostics), diagnosticsCsv(b.diagnostics));
 }
 
 std::shared_ptr<const ChainCheckpoint> load(const QString& path) {
@@ -159,6 +169,19 @@ void TestCheckpoint::resumeIsBitIdentical_data() {
   QTest::newRow("SGHMC Ma form, fresh batches") << "example-sghmc" << Phase::Sampling << 2 << "ma";
   QTest::newRow("SGLD, thinning 3") << "example-sgld" << Phase::Sampling << 5 << "thinning";
   QTest::newRow("SGLD, prior init, T = 0.5") << "example-sgld" << Phase::Warmup << 20 << "prior";
+  // pSGLD (its RMSprop accumulator V) and SGNHT (momentum p, thermostat ζ, whether p₀ was
+  // drawn), with a step-size schedule, a chain-health warning and a second chain's streams.
+  for (const char* sampler : {"psgld", "sgnht"}) {
+    QTest::addRow("%s, warm-up", sampler) << "example-sgld" << Phase::Warmup << 10 << sampler;
+    QTest::addRow("%s, between the phases", sampler) << "example-sgld" << Phase::Warmup << 30 << sampler;
+    QTest::addRow("%s, sampling", sampler) << "example-sgld" << Phase::Sampling << 6 << sampler;
+    QTest::addRow("%s, cyclical schedule", sampler)
+        << "example-sgld" << Phase::Sampling << 7 << QString(sampler) + "-cyclical";
+    QTest::addRow("%s, chain 2 of 3", sampler)
+        << "example-sgld" << Phase::Sampling << 3 << QString(sampler) + "-chain";
+  }
+  QTest::newRow("SGLD, polynomial schedule") << "example-sgld" << Phase::Sampling << 5 << "polynomial";
+  QTest::newRow("SGLD, warning: at chance") << "example-sgld" << Phase::Sampling << 4 << "chance";
 }
 
 void TestCheckpoint::resumeIsBitIdentical() {
@@ -178,11 +201,34 @@ void TestCheckpoint::resumeIsBitIdentical() {
   } else if (variant == "prior") {
     c.init = InitKind::Prior;
     c.temperature = 0.5;
+  } else if (variant == "polynomial") {
+    c.schedule = ScheduleKind::Polynomial;
+    c.scheduleB = 5;
+  } else if (variant == "chance") {
+    c.hidden = {160};
+    c.stepSize = 1e-12;  // θ stays at its initialisation, at chance: a warning (suggestion 10 h)
+  } else if (variant.startsWith("psgld") || variant.startsWith("sgnht")) {
+    c.sampler = variant.startsWith("psgld") ? SamplerKind::Psgld : SamplerKind::Sgnht;
+    c.stepSize = c.sampler == SamplerKind::Psgld ? 3e-6 : 1e-2;
+    if (variant.endsWith("-cyclical")) {
+      c.schedule = ScheduleKind::Cyclical;
+      c.cycles = 3;  // cycles of 4 steps, the first two exploring
+      c.exploration = 0.5;
+    } else if (variant.endsWith("-chain")) {
+      c.chains = 3;
+      c.chainIndex = 2;
+    }
   }
+  QVERIFY(!validate(c));
   const Dataset& data = *test::syntheticData();
 
   const RunResult whole = runChain(c, data, nullptr, nullptr);
-  QCOMPARE(enumName(whole.outcome.status), "completed");
+  if (variant == "chance")
+    QVERIFY2(whole.outcome.status == RunStatus::Warning, whole.outcome.message.c_str());
+  else
+    QVERIFY2(whole.outcome.status == RunStatus::Completed || whole.outcome.status == RunStatus::Warning,
+             whole.outcome.message.c_str());
+  QVERIFY(!whole.diagnostics.empty());
 
   QTemporaryDir tmp;
   QVERIFY(tmp.isValid());
@@ -228,7 +274,8 @@ void TestCheckpoint::timerCheckpointResumes() {
   // The kept samples it refers to: the first ck->keptSamples rows of the chain's samples file.
   QVERIFY(ck->keptSamples > 0);
   QVERIFY(QDir().mkpath(tmp.filePath("again")));
-  QVERIFY(QFile::copy(dir + "/" + kCheckpointSamplesFile, tmp.filePath("again") + "/" + kCheckpointSamplesFile));
+  QVERIFY(
+      QFile::copy(dir + "/" + kCheckpointSamplesFile, tmp.filePath("again") + "/" + kCheckpointSamplesFile));
   compareRuns(whole, runChain(c, data, nullptr, nullptr, {}, {str(tmp.filePath("again")), ck}));
   QVERIFY(!QDir(tmp.filePath("again")).entryList(QDir::Files | QDir::Hidden).filter(".bnnckpt.").size());
 }
@@ -329,6 +376,9 @@ void TestCheckpoint::damagedFile_data() {
   row("parameter not finite", ErrorCode::BadValue, "entry 'theta', index 3");
   row("votes inconsistent", ErrorCode::BadValue, "votes summing to the sample count");
   row("curve accuracy above 1", ErrorCode::BadValue, "curve point 2");
+  row("health flag not 0 or 1", ErrorCode::BadValue, "entry 'health.flags', index 1");
+  row("diagnostic row of a step not taken", ErrorCode::BadValue, "entry 'diagnostics.step'");
+  row("diagnostic values missing", ErrorCode::BadFormat, "entry 'diagnostics.values'");
 }
 
 void TestCheckpoint::damagedFile() {
@@ -398,6 +448,16 @@ void TestCheckpoint::damagedFile() {
   } else if (damage == "curve accuracy above 1") {
     ck.curve[2].pointwiseAccuracy = 1.5;
     b = serialised(ck);
+  } else if (damage == "health flag not 0 or 1") {
+    b[keyAt("health.flags") + 12 + 1 + 8 + 1] = 2;  // key, type, count; the second flag
+    fixCrc(b);
+  } else if (damage == "diagnostic row of a step not taken") {
+    QVERIFY(!ck.diagnostics.rows.empty());
+    ck.diagnostics.rows.step.back() = ck.step;
+    b = serialised(ck);
+  } else if (damage == "diagnostic values missing") {
+    ck.diagnostics.rows.values.pop_back();
+    b = serialised(ck);
   } else {
     QFAIL(qPrintable(damage));
   }
@@ -432,7 +492,9 @@ void TestCheckpoint::writeIsAtomic() {
   ChainCheckpoint next = *ck;
   next.step += 1;
   QVERIFY(writeCheckpoint(next, str(dir)).ok());
-  QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden), QStringList{kCheckpointFile});
+  QStringList left = QDir(dir).entryList(QDir::Files | QDir::Hidden);
+  left.removeAll(kCheckpointSamplesFile);  // the kept samples the checkpoint refers to
+  QCOMPARE(left, QStringList{kCheckpointFile});
   QCOMPARE(load(dir)->step, ck->step + 1);
   QCOMPARE(QFileInfo(dir + "/" + kCheckpointFile).permissions() & QFile::ReadOther, QFile::ReadOther);
   // A destination that cannot be a folder: an error naming it, the old file untouched.

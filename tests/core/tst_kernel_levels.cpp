@@ -517,6 +517,66 @@ class TestKernelLevels : public QObject {
     checkLevels(rT, levels, resT, sc, tol, true);
     checkLevels(rP, levels, resP, sc, tol, true);
 
+    // pSGLD and SGNHT passes.
+    {
+      const std::vector<float> v0 = uniforms(25, n, 0.0f, 4.0f);
+      const float invn = 1.0f / 512, a = 0.99f, c = 1.0f - 0.99f, lambda = 1e-5f;
+      std::vector<double> psV(n), psT(n), psS(n), psVS(n), snP(n), snT(n), snS(n);
+      double psqRef = 0, psqScale = 0;
+      for (int64_t jj = 0; jj < n; ++jj) {
+        const size_t j = static_cast<size_t>(jj);
+        const double gb = double(g[j]) * invn;
+        psV[j] = double(a) * v0[j] + double(c) * gb * gb;
+        psVS[j] = psV[j];
+        const double G = 1 / (double(lambda) + std::sqrt(psV[j]));
+        psT[j] = theta0[j] + h * G * ghat(j, theta0[j]) + double(sigma) * std::sqrt(G) * xi[j];
+        psS[j] = std::fabs(theta0[j]) + h * G * (scale * std::fabs(g[j]) + std::fabs(theta0[j])) +
+                 sigma * std::sqrt(G) * std::fabs(xi[j]) + 1e-3 * std::fabs(psV[j]);
+        snP[j] = chenP[j];
+        snT[j] = theta0[j] + double(h) * snP[j];
+        snS[j] = sc[j];
+        psqRef += snP[j] * snP[j];
+        psqScale += snP[j] * snP[j];
+      }
+      std::vector<std::vector<float>> pT, pV, sT2, sP2, sq;
+      for (KernelLevel l : levels) {
+        const update::UpdateKernels& K = update::updateKernels(l);
+        std::vector<float> t = theta0, v = v0, p = p0;
+        QCOMPARE(
+            K.psgld(t.data(), v.data(), g.data(), xi.data(), n, scale, prec, invn, a, c, lambda, h, sigma),
+            0u);
+        pT.push_back(t);
+        pV.push_back(v);
+        t = theta0;
+        float psq = -1;
+        QCOMPARE(K.sgnht(t.data(), p.data(), g.data(), xi.data(), n, scale, prec, h, decay, sigma, &psq), 0u);
+        sT2.push_back(t);
+        sP2.push_back(p);
+        sq.push_back({psq});
+      }
+      // sqrt and division are correctly rounded: a few more ulps than a fused product.
+      checkLevels(pT, levels, psT, psS, 16 * tol, false);
+      checkLevels(pV, levels, psV, psVS, tol, false);
+      checkLevels(sT2, levels, snT, snS, tol, false);
+      checkLevels(sP2, levels, snP, snS, tol, false);
+      checkLevels(sq, levels, {psqRef}, {psqScale}, 1e-5, false);
+
+      // Non-finite results are reported, in a full vector and in the tail.
+      for (KernelLevel l : levels) {
+        const update::UpdateKernels& K = update::updateKernels(l);
+        for (int64_t at : {int64_t{3}, n - 2}) {
+          std::vector<float> gb = g, t = theta0, v = v0, p = p0;
+          gb[static_cast<size_t>(at)] = std::numeric_limits<float>::infinity();
+          QVERIFY(K.psgld(t.data(), v.data(), gb.data(), xi.data(), n, scale, prec, invn, a, c, lambda, h,
+                          sigma) != 0);
+          t = theta0;
+          float psq = 0;
+          QVERIFY(K.sgnht(t.data(), p.data(), gb.data(), xi.data(), n, scale, prec, h, decay, sigma, &psq) !=
+                  0);
+        }
+      }
+    }
+
     // NaN or Inf anywhere (a full vector or the tail) is reported at every level.
     for (KernelLevel l : levels) {
       const update::UpdateKernels& K = update::updateKernels(l);
@@ -592,8 +652,10 @@ class TestKernelLevels : public QObject {
   // grow along a chain, slowly over a few steps).
   void shortRunAcrossLevels() {
     const auto data = makeSyntheticDataset(1000, 300, 7);
-    for (SamplerKind kind : {SamplerKind::Sgld, SamplerKind::Sghmc}) {
-      const RunConfig c = tinyRun(kind);
+    for (SamplerKind kind : {SamplerKind::Sgld, SamplerKind::Sghmc, SamplerKind::Psgld, SamplerKind::Sgnht}) {
+      RunConfig c = tinyRun(kind);
+      if (kind == SamplerKind::Psgld) c.stepSize = 3e-6;  // G = 1/λ where pixels are always 0
+      if (kind == SamplerKind::Sgnht) c.stepSize = 1e-2;
       std::vector<RunResult> results;
       for (KernelLevel l : supportedLevels()) {
         LevelScope scope(l);
@@ -616,7 +678,9 @@ class TestKernelLevels : public QObject {
         } else {
           float worst = 0;
           for (size_t j = 0; j < p.size(); ++j) worst = std::max(worst, std::fabs(p[j] - p0[j]));
-          QVERIFY2(worst < 1e-3, qPrintable(QString("baseline predictive differs by %1").arg(worst)));
+          QVERIFY2(
+              worst < 1e-3,
+              qPrintable(QString("%1: baseline predictive differs by %2").arg(enumName(kind)).arg(worst)));
         }
       }
     }

@@ -185,27 +185,15 @@ void TestRunConfig::presets() {
 }
 
 void TestRunConfig::specKeys() {
-  const std::vector<std::string> expected{"name",
-                                          "sampler",
-                                          "sghmc-form",
-                                          "step-size",
-                                          "batch-size",
-                                          "batch-mode",
-                                          "leapfrog-steps",
-                                          "alpha",
-                                          "beta",
-                                          "temperature",
-                                          "fresh-batch-per-inner-step",
-                                          "sampling-phase-sgld",
-                                          "warmup",
-                                          "eval-every",
-                                          "samples",
-                                          "thinning",
-                                          "keep-samples",
-                                          "hidden",
-                                          "prior-sigma",
-                                          "init",
-                                          "seed"};
+  const std::vector<std::string> expected{
+      "name",         "sampler",      "sghmc-form",      "step-size",
+      "schedule",     "schedule-b",   "schedule-gamma",  "cycles",
+      "exploration",  "batch-size",   "batch-mode",      "leapfrog-steps",
+      "alpha",        "beta",         "temperature",     "fresh-batch-per-inner-step",
+      "psgld-decay",  "psgld-lambda", "sgnht-diffusion", "sampling-phase-sgld",
+      "warmup",       "eval-every",   "samples",         "thinning",
+      "keep-samples", "hidden",       "prior-sigma",     "init",
+      "seed",         "chains",       "chain-index"};
   const std::vector<ParamSpec>& specs = runParamSpecs();
   QCOMPARE(specs.size(), expected.size());
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -236,7 +224,7 @@ void TestRunConfig::specKeys() {
   QCOMPARE(findParamSpec("warmup")->max, 1e7);
   QCOMPARE(findParamSpec("hidden")->type, ParamSpec::Type::IntList);
   QCOMPARE(findParamSpec("hidden")->max, 4096.0);
-  QCOMPARE(findParamSpec("sampler")->choices, (std::vector<std::string>{"sgld", "sghmc"}));
+  QCOMPARE(findParamSpec("sampler")->choices, (std::vector<std::string>{"sgld", "sghmc", "psgld", "sgnht"}));
   QCOMPARE(findParamSpec("init")->choices, (std::vector<std::string>{"lecun-normal", "prior"}));
   QCOMPARE(findParamSpec("fresh-batch-per-inner-step")->type, ParamSpec::Type::Bool);
   QCOMPARE(findParamSpec("step-size")->tooltip,
@@ -531,10 +519,10 @@ void TestRunConfig::refused_data() {
                              << "a whole number from 0 to 18446744073709551615";
   QTest::newRow("sampler foo") << "sampler"
                                << "foo"
-                               << "sgld or sghmc";
+                               << "sgld, sghmc, psgld or sgnht";
   QTest::newRow("sampler SGLD") << "sampler"
                                 << "SGLD"
-                                << "sgld or sghmc";
+                                << "sgld, sghmc, psgld or sgnht";
   QTest::newRow("sghmc-form empty") << "sghmc-form"
                                     << ""
                                     << "chen or ma";
@@ -587,7 +575,7 @@ void TestRunConfig::refusalMessage() {
   QCOMPARE(setParam(c, "warmup", "-5").value_or(""),
            std::string("Warm-up steps W: expected a whole number from 0 to 1e7, found '-5'"));
   QCOMPARE(setParam(c, "sampler", "foo").value_or(""),
-           std::string("Sampler: expected one of sgld or sghmc, found 'foo'"));
+           std::string("Sampler: expected one of sgld, sghmc, psgld or sgnht, found 'foo'"));
   QCOMPARE(
       setParam(c, "hidden", "0").value_or(""),
       std::string("Hidden layers: expected 1 to 8 comma-separated whole numbers from 1 to 4096, found '0'"));

@@ -20,16 +20,6 @@ using namespace ui_test;
 
 namespace {
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                QColor color = QColor("#1f77b4")) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = color;
-  v.result = std::move(result);
-  return v;
-}
-
 bnn::RunCalibration expectedCalibration(const bnn::RunResult& run, const bnn::CalibrationOptions& o) {
   const bnn::Result<bnn::UncertaintyAnalysis> a = bnn::analyzeUncertainty(run);
   return bnn::runCalibration(&a.value(), run.testLabels(), bnn::lastSampleProbabilities(run), o);
@@ -48,15 +38,8 @@ QList<QLineSeries*> curves(const QChartView* view) {
 class TestCalibrationView : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  void init() {
-    m_jobs = std::make_unique<JobRunner>();
-    m_view = std::make_unique<CalibrationView>(ViewContext{nullptr, m_jobs.get()});
-    m_view->resize(1024, 700);
-  }
-  void cleanup() {
-    m_view.reset();
-    m_jobs.reset();
-  }
+  void init() { makeView(m_jobs, m_view); }
+  void cleanup() { releaseView(m_jobs, m_view); }
 
   void numbersEqualTheCore() {
     auto run = handMadeRun();

@@ -29,15 +29,6 @@ std::shared_ptr<const bnn::RunResult> runWithSamples(const char* preset, int kee
   return r;
 }
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = Qt::blue;
-  v.result = std::move(result);
-  return v;
-}
-
 QList<QPointF> sevenStroke() { return {{80, 70}, {200, 70}, {190, 110}, {160, 170}, {140, 230}}; }
 
 }  // namespace

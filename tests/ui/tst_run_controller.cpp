@@ -9,6 +9,7 @@
 #include "data/synthetic.h"
 #include "common/job_runner.h"
 #include "run/checkpoint.h"
+#include "run/posterior_samples.h"
 #include "run/result_io.h"
 #include "runs/run_controller.h"
 #include "runs/run_files.h"

@@ -116,6 +116,26 @@ void TestRunPanel::sghmcOnlyFieldsFollowTheSampler() {
   panel.setFieldText(QStringLiteral("sampler"), QStringLiteral("sghmc"));
   for (const char* key : {"sghmc-form", "leapfrog-steps", "alpha", "beta"})
     QVERIFY2(panel.field(QString::fromLatin1(key))->isEnabled(), key);
+  QVERIFY(!panel.field(QStringLiteral("sgnht-diffusion"))->isEnabled());
+  panel.setFieldText(QStringLiteral("sampler"), QStringLiteral("sgnht"));
+  for (const char* key : {"leapfrog-steps", "fresh-batch-per-inner-step", "sgnht-diffusion"})
+    QVERIFY2(panel.field(QString::fromLatin1(key))->isEnabled(), key);
+  for (const char* key : {"alpha", "beta", "psgld-decay", "psgld-lambda"})
+    QVERIFY2(!panel.field(QString::fromLatin1(key))->isEnabled(), key);
+  panel.setFieldText(QStringLiteral("sampler"), QStringLiteral("psgld"));
+  for (const char* key : {"psgld-decay", "psgld-lambda"})
+    QVERIFY2(panel.field(QString::fromLatin1(key))->isEnabled(), key);
+  QVERIFY(!panel.field(QStringLiteral("leapfrog-steps"))->isEnabled());
+  // Schedule parameters follow the schedule.
+  for (const char* key : {"schedule-b", "schedule-gamma", "cycles", "exploration"})
+    QVERIFY2(!panel.field(QString::fromLatin1(key))->isEnabled(), key);
+  panel.setFieldText(QStringLiteral("schedule"), QStringLiteral("cyclical"));
+  QVERIFY(panel.field(QStringLiteral("cycles"))->isEnabled());
+  QVERIFY(panel.field(QStringLiteral("exploration"))->isEnabled());
+  QVERIFY(!panel.field(QStringLiteral("schedule-b"))->isEnabled());
+  panel.setFieldText(QStringLiteral("schedule"), QStringLiteral("polynomial"));
+  QVERIFY(panel.field(QStringLiteral("schedule-gamma"))->isEnabled());
+  QVERIFY(!panel.field(QStringLiteral("cycles"))->isEnabled());
 }
 
 void TestRunPanel::compareTakesTheScheduleAndSeed() {

@@ -51,17 +51,6 @@ std::vector<int> galleryRows(const UncertaintyGalleryModel* m) {
 
 std::vector<int> expected(std::initializer_list<int> v) { return v; }
 
-ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                QColor color = QColor("#1f77b4"), bool running = false) {
-  ViewRun v;
-  v.id = id;
-  v.name = name;
-  v.color = color;
-  v.running = running;
-  v.result = std::move(result);
-  return v;
-}
-
 }  // namespace
 
 class TestUncertaintyView : public QObject {

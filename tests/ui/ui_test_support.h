@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the UI tests: synthetic data, tiny run configurations that finish in a
-// second or two on two cores, and a hand-made run result with known uncertainty measures.
+// second or two on two cores, a hand-made run result with known uncertainty measures, and the
+// fixture of the view tests (a ViewRun, a view on its own background runner).
 // Header-only; included by the tst_*.cpp files of this folder.
 
 #include <QApplication>
@@ -13,9 +14,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/job_runner.h"
 #include "data/synthetic.h"
 #include "run/run_config.h"
 #include "run/run_result.h"
+#include "views/analysis_view.h"
 
 namespace ui_test {
 
@@ -86,6 +89,32 @@ inline std::shared_ptr<bnn::RunResult> handMadeRun(bool withImages = true, doubl
   run->lastPointwiseAccuracy = 0.8;
   run->outcome.status = bnn::RunStatus::Completed;
   return run;
+}
+
+/// A run as the host hands it to a view.
+inline ViewRun viewRun(const QString& id, const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                       QColor color = QColor("#1f77b4"), bool running = false) {
+  ViewRun v;
+  v.id = id;
+  v.name = name;
+  v.color = color;
+  v.running = running;
+  v.result = std::move(result);
+  return v;
+}
+
+/// A view of type V fed by hand (no run list) on a background runner of its own, at 1024 x 700,
+/// as the view tests build one in init() (and let go of in cleanup(): view first, then runner).
+template <class V>
+void makeView(std::unique_ptr<JobRunner>& jobs, std::unique_ptr<V>& view) {
+  jobs = std::make_unique<JobRunner>();
+  view = std::make_unique<V>(ViewContext{nullptr, jobs.get()});
+  view->resize(1024, 700);
+}
+template <class V>
+void releaseView(std::unique_ptr<JobRunner>& jobs, std::unique_ptr<V>& view) {
+  view.reset();
+  jobs.reset();
 }
 
 /// Clicks `button` of the next message box that opens (closing dialogs are modal).

@@ -11,7 +11,6 @@
 #include <QLegend>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -24,6 +23,7 @@
 #include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "explorer/explorer_state.h"
 #include "explorer/explorer_text.h"
 #include "explorer/run_analysis.h"
@@ -67,22 +67,11 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
     : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
-  top->addWidget(m_picker, 3);
-  top->addSpacing(8);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
+  QHBoxLayout* top = scaffold.header;
   m_scheme = new QComboBox(content);
   m_scheme->addItem(QStringLiteral("Equal-width bins"), int(bnn::BinScheme::EqualWidth));
   m_scheme->addItem(QStringLiteral("Equal-mass bins"), int(bnn::BinScheme::EqualMass));
@@ -101,13 +90,15 @@ CalibrationView::CalibrationView(const ViewContext& context, QWidget* parent)
   m_showLast = new QCheckBox(QStringLiteral("Last sample"), content);
   m_showLast->setChecked(true);
   m_showLast->setToolTip(QStringLiteral("The single network at the last sample (dashed lines)"));
-  top->addWidget(m_scheme);
-  top->addWidget(m_bins);
-  top->addWidget(m_showEnsemble);
-  top->addWidget(m_showLast);
-  top->addStretch(1);
+  // The bins and sources in a second row, so that the view fits 1024 x 700 without scrolling.
   top->addWidget(chart_export::makeExportButton(content, [this] { return exports().value(0); }));
-  root->addLayout(top);
+  auto* options = new QHBoxLayout;
+  options->addWidget(m_scheme);
+  options->addWidget(m_bins);
+  options->addWidget(m_showEnsemble);
+  options->addWidget(m_showLast);
+  options->addStretch(1);
+  scaffold.root->addLayout(options);
 
   m_reliability = makeChartView(QStringLiteral("Reliability diagram"));
   m_reliability->setToolTip(
@@ -277,23 +268,11 @@ void CalibrationView::requestCalibrations() {
       refresh();
       Q_EMIT calibrationInstalled(id);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("calibration/") + id, {id}, work, install);
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("calibration/") + id, {id}, work, install);
   }
 }
 
-void CalibrationView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void CalibrationView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void CalibrationView::refresh() {
   QChart* rel = m_reliability->chart();

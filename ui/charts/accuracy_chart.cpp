@@ -2,10 +2,12 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
@@ -58,6 +60,12 @@ QString csvField(const QString& s) {
 
 // Shortest text that reads back as the same double (0.9622, not 0.96220000000000006).
 QString number(double v) { return QString::fromStdString(bnn::formatNumber(v)); }
+
+// Runs on different data can share a name ("Example SGLD" on MNIST and on Fashion-MNIST): the
+// legend says which data each curve belongs to.
+QString legendName(const RunRecord& r) {
+  return r.dataset.isEmpty() ? r.name : QStringLiteral("%1 · %2").arg(r.name, r.dataset);
+}
 
 }  // namespace
 
@@ -212,9 +220,20 @@ void AccuracyChart::rebuildYTicks(double lo, double hi) {
 AccuracyChart::RunSeries AccuracyChart::createSeries(const RunRecord& r) {
   RunSeries s;
   s.name = r.name;
+  s.legend = legendName(r);
   s.color = r.color;
   s.main = new QLineSeries(this);
-  s.main->setName(r.name);
+  s.main->setName(s.legend);
+  // Hovering a curve names its run, data and point.
+  connect(s.main, &QLineSeries::hovered, this, [this, id = r.id](const QPointF& p, bool state) {
+    const RunRecord* rec = context().runs ? context().runs->record(id) : nullptr;
+    if (!state || !rec) return QToolTip::hideText();
+    QToolTip::showText(QCursor::pos(),
+                       QStringLiteral("%1\n%2\nx %3, accuracy %4")
+                           .arg(rec->name, rec->datasetTip.isEmpty() ? rec->dataset : rec->datasetTip)
+                           .arg(p.x(), 0, 'g', 6)
+                           .arg(p.y(), 0, 'f', 4));
+  });
   QPen pen(r.color);
   pen.setWidthF(m_kind == Kind::Warmup ? 1.8 : 2.2);
   s.main->setPen(pen);
@@ -223,7 +242,7 @@ AccuracyChart::RunSeries AccuracyChart::createSeries(const RunRecord& r) {
   s.main->attachAxis(axisY());
   if (m_kind == Kind::Sampling) {
     s.companion = new QLineSeries(this);
-    s.companion->setName(r.name + QStringLiteral(" (current sample)"));
+    s.companion->setName(s.legend + QStringLiteral(" (current sample)"));
     QColor c = r.color;
     c.setAlpha(150);
     QPen thin(c);
@@ -310,15 +329,16 @@ void AccuracyChart::refresh(bool evenIfHidden) {
   double xHint = 1;
   for (int row = 0; row < model.rowCount(); ++row) {
     const RunRecord& r = model.recordAt(row);
-    if (!r.shown) continue;
+    if (!r.shown || r.evaluation) continue;  // an evaluation has no curve
     order << r.id;
     auto it = m_series.find(r.id);
     if (it == m_series.end()) it = m_series.insert(r.id, createSeries(r));
     RunSeries& s = *it;
-    if (s.name != r.name) {
+    if (s.name != r.name || s.legend != legendName(r)) {
       s.name = r.name;
-      s.main->setName(r.name);
-      if (s.companion) s.companion->setName(r.name + QStringLiteral(" (current sample)"));
+      s.legend = legendName(r);
+      s.main->setName(s.legend);
+      if (s.companion) s.companion->setName(s.legend + QStringLiteral(" (current sample)"));
     }
     if (s.version != r.curveVersion) {
       fillSeries(r, s);

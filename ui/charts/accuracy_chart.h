@@ -79,6 +79,7 @@ class AccuracyChart : public AnalysisView {
     QLineSeries* companion = nullptr;  // Sampling: pointwise of the current sample
     quint64 version = 0;
     QString name;
+    QString legend;  // name · dataset
     QColor color;
   };
   void buildToolbar();

@@ -100,6 +100,17 @@ class JobRunner : public QObject {
   bool m_stop = false;
 };
 
+/// Submits to `jobs`; without a runner (a view built alone, in tests or tools) does the work and
+/// installs its result here and now.
+template <class Work, class Install>
+void submitOrRun(JobRunner* jobs, QObject* context, const QString& channel, const QStringList& runIds,
+                 Work work, Install install, JobRunner::Supersede supersede = JobRunner::Supersede::Running) {
+  if (jobs)
+    jobs->submit(context, channel, runIds, std::move(work), std::move(install), supersede);
+  else
+    install(work([] { return false; }));
+}
+
 template <class Work, class Install>
 void JobRunner::submit(QObject* context, const QString& channel, const QStringList& runIds, Work work,
                        Install install, Supersede supersede) {

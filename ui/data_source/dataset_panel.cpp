@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QTextDocumentFragment>
 
+#include "common/dataset_text.h"
 #include "common/display_path.h"
 #include "common/elided_label.h"
 #include "data_source/mnist_fetcher.h"
@@ -26,6 +27,12 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
   m_summary->setMinimumChars(30);
   m_summary->hide();
   h->addWidget(m_summary, 1);
+  m_note = new ElidedLabel(QString(), this);
+  m_note->setObjectName(QStringLiteral("runningNote"));
+  m_note->setMinimumChars(24);
+  m_note->setStyleSheet(QStringLiteral("color: #8a5a00;"));
+  m_note->hide();
+  h->addWidget(m_note, 1);
   m_busy = new QProgressBar(this);
   m_busy->setRange(0, 0);
   m_busy->setMaximumWidth(120);
@@ -71,16 +78,15 @@ void DatasetPanel::showLoading(const QString& directory) {
 void DatasetPanel::showDataset(const bnn::Dataset& d) {
   const QLocale loc(QLocale::English);
   const QString dir = QString::fromStdString(d.directory);
-  const QString text =
-      QStringLiteral("Data: %1 · %2 training / %3 test images (%4×%5, %6 classes) from %7%8")
-          .arg(QString::fromStdString(d.name), loc.toString(qlonglong(d.train.count)),
-               loc.toString(qlonglong(d.test.count)))
-          .arg(d.train.rows)
-          .arg(d.train.cols)
-          .arg(d.numClasses)
-          .arg(displayPath(dir), d.canonicalMnist ? QStringLiteral(" · MD5 verified") : QString());
+  const QString text = QStringLiteral("Data: %1 · %2 training / %3 test images (%4×%5, %6 classes) from %7")
+                           .arg(datasetShortLabel(d), loc.toString(qlonglong(d.train.count)),
+                                loc.toString(qlonglong(d.test.count)))
+                           .arg(d.train.rows)
+                           .arg(d.train.cols)
+                           .arg(d.numClasses)
+                           .arg(displayPath(dir));
   m_summary->setText(text);
-  m_summary->setToolTipSuffix(dir);
+  m_summary->setToolTipSuffix(datasetToolTip(d));
   m_text->hide();
   m_summary->show();
   m_busy->hide();
@@ -127,5 +133,12 @@ void DatasetPanel::showFetchFailed(const QString& error) {
   m_cancel->hide();
   m_choose->setEnabled(true);
 }
+
+void DatasetPanel::setRunningNote(const QString& note) {
+  m_note->setText(note);
+  m_note->setVisible(!note.isEmpty());
+}
+
+QString DatasetPanel::runningNote() const { return m_note->text(); }
 
 QString DatasetPanel::text() const { return m_text->isHidden() ? m_summary->text() : m_text->text(); }

@@ -3,6 +3,7 @@
 // check) or, when no data could be loaded, why and how to get it: "Fetch MNIST" (download and
 // verify, see MnistFetcher) or "Choose folder…". Shows fetch progress and errors. One line of
 // text (the whole text in its tooltip); folders are shown relative to the current directory.
+// When the folder changes while chains run, a note says that they keep the data they started with.
 // Threading: GUI thread only.
 
 #include <QWidget>
@@ -29,6 +30,10 @@ class DatasetPanel : public QWidget {
   void showFetchFailed(const QString& error);
 
   QString text() const;
+  /// A note beside the data about chains still running on the data they started with (""
+  /// hides it); the whole note is its tooltip.
+  void setRunningNote(const QString& note);
+  QString runningNote() const;
 
  Q_SIGNALS:
   void fetchRequested();
@@ -40,6 +45,7 @@ class DatasetPanel : public QWidget {
 
   QLabel* m_text = nullptr;          // messages, wrapped
   ElidedLabel* m_summary = nullptr;  // the data in use, one line
+  ElidedLabel* m_note = nullptr;     // chains that keep other data
   QProgressBar* m_busy = nullptr;
   QPushButton* m_fetch = nullptr;
   QPushButton* m_cancel = nullptr;

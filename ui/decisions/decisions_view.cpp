@@ -12,7 +12,6 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QListWidget>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -27,6 +26,7 @@
 #include "charts/chart_style.h"
 #include "common/digit_view.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "decisions/cost_editor.h"
 #include "explorer/explorer_state.h"
 #include "explorer/explorer_text.h"
@@ -117,22 +117,11 @@ std::shared_ptr<const DecisionOutcome> computeOutcome(std::shared_ptr<const RunA
 DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
   // Top: the runs, the source of each side, the reject cost.
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
-  top->addWidget(m_picker, 3);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
   for (int side = 0; side < kSides; ++side) {
     m_source[side] = new QComboBox(content);
     for (PredictiveSource s : bnn::kPredictiveSources)
@@ -161,7 +150,6 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   controls->addWidget(m_reject);
   controls->addStretch(1);
   controls->addWidget(chart_export::makeExportButton(content, [this] { return exports().value(0); }));
-  root->addLayout(top);
   root->addLayout(controls);
 
   // Left: the cost editor. Right: the summary table over the tabs.
@@ -191,9 +179,13 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   auto* modeRow = new QHBoxLayout;
   m_cellMode = new QComboBox(confusion);
   m_cellMode->addItem(QStringLiteral("Cells: image counts"));
-  m_cellMode->addItem(QStringLiteral("Cells: cost (count × C[a, k], or × c when deferred)"));
-  modeRow->addWidget(
-      new QLabel(QStringLiteral("Rows: true class · columns: decision, then deferred"), confusion));
+  m_cellMode->addItem(QStringLiteral("Cells: cost"));
+  m_cellMode->setItemData(1, QStringLiteral("count × C[a, k], or × c when deferred"), Qt::ToolTipRole);
+  m_cellMode->setToolTip(
+      QStringLiteral("Image counts, or their cost: count × C[a, k], or × c when deferred"));
+  auto* axes = new QLabel(QStringLiteral("Rows: true class · columns: decision, then deferred"), confusion);
+  axes->setWordWrap(true);
+  modeRow->addWidget(axes, 1);
   modeRow->addStretch(1);
   modeRow->addWidget(m_cellMode);
   cv->addLayout(modeRow);
@@ -277,6 +269,8 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 3);
   root->addWidget(split, 1);
+  m_split = split;
+  m_right = right;
   content->setMinimumSize(640, 520);
 
   connect(m_picker, &RunPairPicker::primaryChosen, m_state, &ExplorerState::setPrimary);
@@ -300,6 +294,15 @@ DecisionsView::DecisionsView(const ViewContext& context, QWidget* parent) : Anal
 }
 
 DecisionsView::~DecisionsView() = default;
+
+void DecisionsView::resizeEvent(QResizeEvent* event) {
+  AnalysisView::resizeEvent(event);
+  // The cost editor beside the tables where both fit, above them where they do not (1024 x 700):
+  // the view then scrolls vertically instead of sideways. The margin covers a vertical scroll bar.
+  const int need =
+      m_costs->minimumSizeHint().width() + m_right->minimumSizeHint().width() + m_split->handleWidth() + 32;
+  m_split->setOrientation(width() >= need ? Qt::Horizontal : Qt::Vertical);
+}
 
 void DecisionsView::updateRun(const ViewRun& run) { m_state->setRun(run); }
 
@@ -357,11 +360,8 @@ void DecisionsView::requestAnalysis(const QString& id) {
   auto install = [this, id](std::shared_ptr<const RunAnalysis> analysis) {
     m_state->setAnalysis(id, std::move(analysis));
   };
-  if (JobRunner* jobs = context().jobs)
-    jobs->submit(this, QStringLiteral("decisions/analysis/") + id, {id}, work, install,
-                 JobRunner::Supersede::QueuedOnly);
-  else
-    install(work([] { return false; }));
+  submitOrRun(context().jobs, this, QStringLiteral("decisions/analysis/") + id, {id}, work, install,
+              JobRunner::Supersede::QueuedOnly);
 }
 
 void DecisionsView::requestDecisions() {
@@ -384,24 +384,12 @@ void DecisionsView::requestDecisions() {
       refreshSides();
       Q_EMIT outcomeInstalled(side);
     };
-    if (JobRunner* jobs = context().jobs)
-      jobs->submit(this, QStringLiteral("decisions/side-%1").arg(side), {r->id}, work, install);
-    else
-      install(work([] { return false; }));
+    submitOrRun(context().jobs, this, QStringLiteral("decisions/side-%1").arg(side), {r->id}, work, install);
   }
   refreshSides();
 }
 
-void DecisionsView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void DecisionsView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void DecisionsView::refreshSides() {
   static const char* kRows[] = {"Images",

@@ -25,6 +25,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineSeries;
 class QListWidget;
+class QSplitter;
 class QTabWidget;
 class QTableWidget;
 class QValueAxis;
@@ -85,6 +86,9 @@ class DecisionsView : public AnalysisView {
  Q_SIGNALS:
   void outcomeInstalled(int side);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void requestAnalysis(const QString& id);
   void requestDecisions();
@@ -106,6 +110,8 @@ class DecisionsView : public AnalysisView {
   QTabWidget* m_tabs = nullptr;
   QComboBox* m_cellMode = nullptr;
   QWidget* m_confusionBox[kSides] = {nullptr, nullptr};
+  QSplitter* m_split = nullptr;  // cost editor | summary and tabs (stacked when narrow)
+  QWidget* m_right = nullptr;
   QWidget* m_galleryBox[kSides] = {nullptr, nullptr};
   QLabel* m_confusionTitle[kSides] = {nullptr, nullptr};
   QTableWidget* m_confusion[kSides] = {nullptr, nullptr};

@@ -8,6 +8,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -41,6 +42,15 @@ DetailPane::DetailPane(QWidget* parent) : QWidget(parent) {
   m_digit->setPlaceholder(QStringLiteral("Select a tile"));
   m_digit->setFixedSize(112, 112);  // 4 x 28: sharp pixels
   text->addWidget(m_digit, 0, Qt::AlignHCenter);
+  m_edit = new QPushButton(QStringLiteral("Edit in canvas"), textHost);
+  m_edit->setToolTip(QStringLiteral(
+      "Put this image on the Draw and probe canvas: erase or add strokes, rotate, shift, thicken, "
+      "and see what the kept samples make of it"));
+  m_edit->setEnabled(false);
+  connect(m_edit, &QPushButton::clicked, this, [this] {
+    if (m_image >= 0) Q_EMIT editRequested(m_image);
+  });
+  text->addWidget(m_edit, 0, Qt::AlignHCenter);
   m_measures = new QLabel(textHost);
   m_measures->setTextFormat(Qt::RichText);
   m_measures->setWordWrap(true);
@@ -105,6 +115,8 @@ void DetailPane::showImage(std::shared_ptr<const bnn::RunResult> run,
                            std::shared_ptr<const bnn::UncertaintyAnalysis> analysis, int index) {
   m_run = std::move(run);
   m_analysis = std::move(analysis);
+  m_edit->setEnabled(m_analysis && m_run && !m_run->testImages().empty() && index >= 0 &&
+                     index < m_analysis->numImages);
   if (!m_analysis || index < 0 || index >= m_analysis->numImages) {
     m_image = -1;
     m_digit->setImage({});

@@ -1,7 +1,8 @@
 #pragma once
 // DetailPane: one test image of the gallery: the digit drawn sharply, its true and predicted
 // label, max p̄, vote share, entropy, expected entropy and mutual information, and a bar chart
-// of the mean probability p̄ beside the vote share of every class. Shows the numbers of the
+// of the mean probability p̄ beside the vote share of every class; "Edit in canvas" sends the
+// image to the drawing canvas. Shows the numbers of the
 // result the gallery's tiles show (held or not), so tile and detail always agree.
 // Threading: GUI thread only.
 
@@ -17,6 +18,7 @@ class QBarSet;
 class QChartView;
 class QGroupBox;
 class QLabel;
+class QPushButton;
 QT_END_NAMESPACE
 
 class DigitView;
@@ -39,6 +41,11 @@ class DetailPane : public QWidget {
   QBarSet* meanSet() const { return m_mean; }
   QBarSet* voteSet() const { return m_votes; }
   DigitView* digitView() const { return m_digit; }
+  QPushButton* editButton() const { return m_edit; }
+
+ Q_SIGNALS:
+  /// "Edit in canvas": the image shown, to the drawing canvas.
+  void editRequested(int image);
 
  private:
   int m_image = -1;
@@ -48,6 +55,7 @@ class DetailPane : public QWidget {
   DigitView* m_digit = nullptr;
   ElidedLabel* m_title = nullptr;
   QLabel* m_measures = nullptr;
+  QPushButton* m_edit = nullptr;
   QChartView* m_chart = nullptr;
   QBarSet* m_mean = nullptr;
   QBarSet* m_votes = nullptr;

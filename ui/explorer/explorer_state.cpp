@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "views/run_pair_picker.h"
+
 QString ExplorerRun::problem() const {
   if (hasSamples()) return {};
   if (analysis && analysis->run == result) return analysis->problem;
@@ -47,7 +49,7 @@ void ExplorerState::setRun(const ViewRun& v) {
   if (m_primary.isEmpty() || v.id == m_wantedPrimary) {
     // The first run, or one the user picked in the run list before it arrived here.
     m_primary = v.id;
-    m_wantedPrimary.clear();
+    if (v.id == m_wantedPrimary) m_wantedPrimary.clear();  // else still wanted when it arrives
     m_selected = -1;
     Q_EMIT runsChanged();
     Q_EMIT shownChanged();
@@ -139,4 +141,15 @@ void ExplorerState::requestAnalyses() {
     const ExplorerRun* r = run(id);
     if (r && r->result && !r->upToDate()) Q_EMIT analysisWanted(id);
   }
+}
+
+void ExplorerState::showIn(RunPairPicker& picker) const {
+  QList<RunPairPicker::Entry> entries;
+  for (const ExplorerRun& r : m_runs) {
+    QString label = r.name;
+    if (!r.result || r.result->predictive.sampleCount() <= 0)
+      label += QStringLiteral(" (nothing sampled yet)");
+    entries.append({r.id, label, r.color});
+  }
+  picker.setEntries(entries, m_primary, m_comparison);
 }

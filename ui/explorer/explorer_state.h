@@ -16,6 +16,8 @@
 #include "explorer/run_analysis.h"
 #include "views/analysis_view.h"
 
+class RunPairPicker;
+
 struct ExplorerRun {
   QString id;
   QString name;
@@ -58,6 +60,9 @@ class ExplorerState : public QObject {
   /// Compares with `id`; empty or equal to the shown run: no comparison.
   void setComparison(const QString& id);
   void swap();
+  /// Lists the runs in `picker` (a run with nothing sampled yet says so) with the shown and the
+  /// compared run selected.
+  void showIn(RunPairPicker& picker) const;
 
   double threshold() const { return m_threshold; }
   /// Clamped to [kMinThreshold, kMaxThreshold].

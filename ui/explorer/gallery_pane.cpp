@@ -9,6 +9,7 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QListView>
@@ -163,6 +164,20 @@ GalleryPane::GalleryPane(ExplorerState* state, QWidget* parent) : QWidget(parent
     if (m_settingSelection || !i.isValid()) return;
     m_userPicked = true;  // the user's tile stays selected through newer results and filters
     m_state->setSelectedImage(m_model->imageIndexAt(i.row()));
+  });
+  // Right-click a tile: send it to the drawing canvas.
+  m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    const QModelIndex i = m_view->indexAt(pos);
+    if (!i.isValid()) return;
+    const int image = m_model->imageIndexAt(i.row());
+    const bool hasPixels =
+        !m_model->data(i, UncertaintyGalleryModel::DigitImageRole).value<QImage>().isNull();
+    QMenu menu(this);
+    QAction* edit = menu.addAction(QStringLiteral("Edit in canvas"));
+    edit->setEnabled(image >= 0 && hasPixels);
+    edit->setToolTip(QStringLiteral("Put image #%1 on the Draw and probe canvas").arg(image));
+    if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == edit) Q_EMIT editInCanvasRequested(image);
   });
   connect(m_update, &QPushButton::clicked, this, &GalleryPane::applyHeldUpdate);
   connect(state, &ExplorerState::shownChanged, this, &GalleryPane::onShownChanged);

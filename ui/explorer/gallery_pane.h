@@ -62,6 +62,8 @@ class GalleryPane : public QWidget {
   void statusMessage(const QString& text);
   /// The tiles now show another analysis (a newer result or another run).
   void tilesChanged();
+  /// "Edit in canvas" on a tile's context menu: test image `image` of the shown run.
+  void editInCanvasRequested(int image);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

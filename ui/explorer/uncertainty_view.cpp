@@ -1,13 +1,13 @@
 #include "explorer/uncertainty_view.h"
 
 #include <QHBoxLayout>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "explorer/detail_pane.h"
 #include "explorer/explorer_state.h"
 #include "explorer/gallery_pane.h"
@@ -23,26 +23,13 @@ UncertaintyView::UncertaintyView(const ViewContext& context, QWidget* parent)
     : AnalysisView(context, parent) {
   m_state = new ExplorerState(this);
 
-  // Everything sits in a scroll area: below its minimum size the view scrolls, nothing overlaps.
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  auto* top = new QHBoxLayout;
-  m_picker = new RunPairPicker(content);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
   m_threshold = new ThresholdControl(m_state, content);
-  top->addWidget(m_picker, 3);
-  top->addSpacing(8);
-  top->addWidget(m_threshold, 2);
-  root->addLayout(top);
+  scaffold.header->addSpacing(8);
+  scaffold.header->addWidget(m_threshold, 2);
   m_summary = new SummaryPane(m_state, content);
   root->addWidget(m_summary);
 
@@ -79,6 +66,10 @@ UncertaintyView::UncertaintyView(const ViewContext& context, QWidget* parent)
   connect(m_gallery, &GalleryPane::tilesChanged, this, &UncertaintyView::showSelectedImage);
   connect(m_gallery, &GalleryPane::statusMessage, this, &AnalysisView::statusMessage);
   connect(m_perDigit, &PerDigitPane::digitClicked, m_gallery, &GalleryPane::setTrueDigit);
+  // A tile (context menu) or the selected image (button) goes to the drawing canvas.
+  auto toCanvas = [this](int image) { Q_EMIT imageEditRequested(m_state->primaryId(), image); };
+  connect(m_gallery, &GalleryPane::editInCanvasRequested, this, toCanvas);
+  connect(m_detail, &DetailPane::editRequested, this, toCanvas);
   refreshPicker();
 }
 
@@ -138,16 +129,7 @@ void UncertaintyView::requestAnalysis(const QString& id) {
   jobs->submit(this, QStringLiteral("explorer/") + id, {id}, work, install, JobRunner::Supersede::QueuedOnly);
 }
 
-void UncertaintyView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const ExplorerRun& r : m_state->runs()) {
-    QString label = r.name;
-    if (!r.result || r.result->predictive.sampleCount() <= 0)
-      label += QStringLiteral(" (nothing sampled yet)");
-    entries.append({r.id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_state->primaryId(), m_state->comparisonId());
-}
+void UncertaintyView::refreshPicker() { m_state->showIn(*m_picker); }
 
 void UncertaintyView::showSelectedImage() {
   const UncertaintyGalleryModel* m = m_gallery->model();

@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -18,6 +17,7 @@
 
 #include "common/digit_view.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "data/mnist_style.h"
 #include "probe/drawing_canvas.h"
 #include "probe/probe_result_pane.h"
@@ -45,20 +45,10 @@ QToolButton* toolButton(const QString& text, const QString& tip, QWidget* parent
 }  // namespace
 
 ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
-
-  m_picker = new RunPairPicker(content);
-  root->addWidget(m_picker);
+  const ViewScaffold scaffold = makeViewScaffold(this);
+  QWidget* content = scaffold.content;
+  QVBoxLayout* root = scaffold.root;
+  m_picker = scaffold.picker;
 
   auto* body = new QHBoxLayout;
   root->addLayout(body, 1);
@@ -256,19 +246,34 @@ void ProbeView::updateTestImageRange() {
   m_editTest->setEnabled(n > 0);
 }
 
-bool ProbeView::editTestImage(int64_t index) {
-  const ViewRun& r = m_runs.value(m_primary);
+bool ProbeView::editTestImage(int64_t index) { return putTestImage(m_runs.value(m_primary), index); }
+
+QString ProbeView::sourceText() const { return m_source->text(); }
+
+bool ProbeView::editImage(const QString& runId, qint64 image) {
+  if (!m_runs.contains(runId)) return false;
+  const ViewRun run = m_runs.value(runId);
+  if (run.result && run.result->samples && runId != m_primary) {
+    m_userChose = true;
+    selectRun(runId);
+  }
+  return putTestImage(run, image);
+}
+
+bool ProbeView::putTestImage(const ViewRun& r, int64_t index) {
   if (!r.result) return false;
   const QImage img = digitImage(*r.result, index);
   if (img.isNull()) return false;
   m_canvas->setImage(img);
   const int label = r.result->testLabels()[size_t(index)];
-  m_source->setText(QStringLiteral("Editing test image #%1 of %2 (true %3: %4)")
-                        .arg(index)
-                        .arg(QString::fromStdString(r.result->datasetName))
-                        .arg(QString::fromStdString(r.result->classNoun()))
-                        .arg(QString::fromStdString(r.result->className(label))));
-  m_testIndex->setValue(int(index));
+  QString text = QStringLiteral("Editing test image #%1 of %2 (true %3: %4)")
+                     .arg(index)
+                     .arg(QString::fromStdString(r.result->datasetName))
+                     .arg(QString::fromStdString(r.result->classNoun()))
+                     .arg(QString::fromStdString(r.result->className(label)));
+  if (r.id != m_primary) text += QStringLiteral(", from %1").arg(r.name);
+  m_source->setText(text);
+  if (r.id == m_primary) m_testIndex->setValue(int(index));
   return true;
 }
 

@@ -38,6 +38,10 @@ class ProbeView : public AnalysisView {
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
   QList<ChartExport> exports() const override;
+  bool editsImages() const override { return true; }
+  /// Test image `image` of run `runId` onto the canvas. The run becomes the probed one if it
+  /// kept samples; otherwise (an evaluation, a run without samples) the probed run stays.
+  bool editImage(const QString& runId, qint64 image) override;
 
   DrawingCanvas* canvas() const { return m_canvas; }
   RunPairPicker* runPicker() const { return m_picker; }
@@ -50,6 +54,8 @@ class ProbeView : public AnalysisView {
   bool editTestImage(int64_t index);
   /// Loads a PNG/JPEG (or any image Qt reads) onto the canvas; false with a message if unreadable.
   bool loadImageFile(const QString& path);
+  /// What the canvas holds ("Editing test image #3 of MNIST (true digit: 5)").
+  QString sourceText() const;
   /// Probes installed so far (tests).
   int probesInstalled() const { return m_installed; }
 
@@ -64,6 +70,7 @@ class ProbeView : public AnalysisView {
   void showRunHeader(int slot);
   QString slotRun(int slot) const;
   void updateTestImageRange();
+  bool putTestImage(const ViewRun& run, int64_t index);
 
   QHash<QString, ViewRun> m_runs;
   QStringList m_order;  // run ids in the order they arrived

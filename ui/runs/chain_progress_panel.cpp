@@ -62,10 +62,10 @@ ChainProgressPanel::ChainProgressPanel(QWidget* parent) : QWidget(parent) {
   updateVisibility();
 }
 
-void ChainProgressPanel::addChain(const QString& id, const QString& name, const QColor& color,
-                                  const bnn::RunConfig& config) {
+ChainProgressPanel::Row& ChainProgressPanel::addRow(const QString& id, const QString& name,
+                                                    const QColor& color, const QString& dataset) {
   Row row;
-  row.config = config;
+  row.dataset = dataset;
   row.widget = new QWidget;
   auto* h = new QHBoxLayout(row.widget);
   h->setContentsMargins(0, 0, 0, 0);
@@ -73,7 +73,7 @@ void ChainProgressPanel::addChain(const QString& id, const QString& name, const 
   swatch->setFixedSize(12, 12);
   swatch->setStyleSheet(QStringLiteral("background:%1; border-radius:2px;").arg(color.name()));
   h->addWidget(swatch);
-  row.name = new ElidedLabel(name, row.widget);
+  row.name = new ElidedLabel(dataset.isEmpty() ? name : name + QStringLiteral(" · ") + dataset, row.widget);
   row.name->setMinimumChars(14);
   row.name->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
   h->addWidget(row.name, 2);
@@ -94,9 +94,49 @@ void ChainProgressPanel::addChain(const QString& id, const QString& name, const 
   connect(row.stop, &QPushButton::clicked, this, [this, id] { Q_EMIT stopRequested(id); });
   h->addWidget(row.stop);
   m_rowsLayout->addWidget(row.widget);
-  m_rows.insert(id, row);
+  auto it = m_rows.insert(id, row);
   updateVisibility();
   m_scroll->ensureWidgetVisible(row.widget);
+  return *it;
+}
+
+void ChainProgressPanel::addChain(const QString& id, const QString& name, const QColor& color,
+                                  const bnn::RunConfig& config, const QString& dataset,
+                                  const QString& datasetTip) {
+  Row& row = addRow(id, name, color, dataset);
+  row.config = config;
+  if (!datasetTip.isEmpty())
+    row.name->setToolTipSuffix(
+        QStringLiteral("%1\nThe chain keeps this data until it ends.").arg(datasetTip));
+}
+
+void ChainProgressPanel::addEvaluation(const QString& id, const QString& name, const QString& dataset) {
+  Row& row = addRow(id, name, palette().color(QPalette::Mid), QString());
+  row.name->setToolTipSuffix(QStringLiteral("Evaluating the kept samples on %1").arg(dataset));
+  row.bar->setFormat(QStringLiteral("reading data"));
+  row.stop->setText(QStringLiteral("Cancel"));
+  row.stop->setToolTip(QStringLiteral("Cancel this evaluation (it stops within one sample)"));
+}
+
+void ChainProgressPanel::setEvaluationProgress(const QString& id, qint64 done, qint64 total) {
+  auto it = m_rows.find(id);
+  if (it == m_rows.end() || it->finished || total <= 0) return;
+  it->bar->setValue(int(1000 * done / total));
+  it->bar->setFormat(QStringLiteral("evaluating %1/%2").arg(done).arg(total));
+  it->detail->setText(QStringLiteral("sample %1 of %2 kept samples").arg(done).arg(total));
+}
+
+void ChainProgressPanel::setEvaluationFinished(const QString& id, const QString& status,
+                                               const QString& detail) {
+  auto it = m_rows.find(id);
+  if (it == m_rows.end()) return;
+  it->finished = true;
+  it->stop->setEnabled(false);
+  it->stop->hide();
+  if (status == QLatin1String("Completed")) it->bar->setValue(1000);
+  it->bar->setFormat(status);
+  it->detail->setText(detail);
+  updateVisibility();
 }
 
 void ChainProgressPanel::setProgress(const QString& id, const bnn::ChainProgress& p) {
@@ -128,8 +168,14 @@ void ChainProgressPanel::setFinished(const QString& id, const bnn::RunResult& r)
   it->stop->hide();
   QString status = QString::fromLatin1(bnn::enumName(r.outcome.status));
   status = status.left(1).toUpper() + status.mid(1);
-  if (r.outcome.status == bnn::RunStatus::Completed) it->bar->setValue(1000);
+  if (r.outcome.status == bnn::RunStatus::Completed || r.outcome.status == bnn::RunStatus::Warning)
+    it->bar->setValue(1000);
   it->bar->setFormat(status);
+  // A warning (a quiet failure) or a divergence is not coloured like a success.
+  if (r.outcome.status == bnn::RunStatus::Warning)
+    it->bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: #e69500; }"));
+  else if (r.outcome.status == bnn::RunStatus::Diverged || r.outcome.status == bnn::RunStatus::Failed)
+    it->bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: #c62828; }"));
   // Accuracy first: it is what an elided line must still show.
   QString detail;
   const double acc = r.ensembleAccuracy();
@@ -146,7 +192,13 @@ void ChainProgressPanel::setFinished(const QString& id, const bnn::RunResult& r)
 
 void ChainProgressPanel::renameChain(const QString& id, const QString& name) {
   auto it = m_rows.find(id);
-  if (it != m_rows.end()) it->name->setText(name);
+  if (it != m_rows.end())
+    it->name->setText(it->dataset.isEmpty() ? name : name + QStringLiteral(" · ") + it->dataset);
+}
+
+QString ChainProgressPanel::nameText(const QString& id) const {
+  auto it = m_rows.find(id);
+  return it == m_rows.end() ? QString() : it->name->text();
 }
 
 void ChainProgressPanel::removeChain(const QString& id) {

@@ -27,7 +27,14 @@ class ChainProgressPanel : public QWidget {
  public:
   explicit ChainProgressPanel(QWidget* parent = nullptr);
 
-  void addChain(const QString& id, const QString& name, const QColor& color, const bnn::RunConfig& config);
+  /// `dataset`: the data the chain runs on ("MNIST (verified)"), shown after the name.
+  void addChain(const QString& id, const QString& name, const QColor& color, const bnn::RunConfig& config,
+                const QString& dataset = {}, const QString& datasetTip = {});
+  /// A row for an evaluation of kept samples ("Evaluate on…"): its Stop button cancels it.
+  void addEvaluation(const QString& id, const QString& name, const QString& dataset);
+  void setEvaluationProgress(const QString& id, qint64 done, qint64 total);
+  /// `status` "Completed", "Cancelled" or "Failed"; `detail` the outcome.
+  void setEvaluationFinished(const QString& id, const QString& status, const QString& detail);
   void setProgress(const QString& id, const bnn::ChainProgress& progress);
   void setFinished(const QString& id, const bnn::RunResult& result);
   void renameChain(const QString& id, const QString& name);
@@ -35,6 +42,8 @@ class ChainProgressPanel : public QWidget {
   void clearFinished();
 
   int chainCount() const { return int(m_rows.size()); }
+  /// Text of a chain's name label (name · dataset).
+  QString nameText(const QString& id) const;
   /// Text of a chain's bar and detail label (for tests and the status bar).
   QString progressText(const QString& id) const;
   int progressValue(const QString& id) const;  // 0..1000 over both phases
@@ -50,9 +59,11 @@ class ChainProgressPanel : public QWidget {
     ElidedLabel* detail = nullptr;
     QPushButton* stop = nullptr;
     bnn::RunConfig config;
+    QString dataset;
     bool finished = false;
   };
   void updateVisibility();
+  Row& addRow(const QString& id, const QString& name, const QColor& color, const QString& dataset);
 
   QVBoxLayout* m_rowsLayout = nullptr;
   QScrollArea* m_scroll = nullptr;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "runs/chain_buffer.h"
+#include "runs/sample_cache.h"
 
 struct RunController::Chain {
   QString id;
@@ -17,13 +18,12 @@ struct RunController::Chain {
 
 namespace {
 
-// Kept posterior samples of runs not saved yet stream into the user's cache folder; each file
-// goes with the last result holding it (a saved run links or copies it into its folder).
+// Kept posterior samples of runs not saved yet stream into this session's cache folder
+// (runs/sample_cache.h); each file goes with the last result holding it (a saved run links or
+// copies it into its folder), and what a dead session left is removed at the next start.
 bnn::ChainStorage chainStorage() {
-  const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-  if (cache.isEmpty()) return {};  // the system's temporary folder
-  const QString dir = QDir(cache).filePath(QStringLiteral("samples"));
-  QDir().mkpath(dir);
+  const QString dir = sample_cache::sessionFolder(sample_cache::root());
+  if (dir.isEmpty()) return {};  // the system's temporary folder
   return bnn::ChainStorage{QDir::toNativeSeparators(dir).toStdString()};
 }
 

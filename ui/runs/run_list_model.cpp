@@ -1,21 +1,42 @@
 #include "runs/run_list_model.h"
 
+#include <algorithm>
+
 #include <QRegularExpression>
 #include <cmath>
 
+#include "common/dataset_text.h"
 #include "common/display_path.h"
 #include "runs/run_colors.h"
 
 namespace {
 
 QString samplerText(const bnn::RunConfig& c) {
-  if (c.sampler == bnn::SamplerKind::Sgld) return QStringLiteral("SGLD");
-  QString s = QStringLiteral("SGHMC (%1)").arg(c.sghmcForm == bnn::SghmcForm::Chen ? "Chen" : "Ma");
-  if (c.samplingPhaseUsesSgld) s += QStringLiteral(", SGLD sampling");
+  QString s;
+  switch (c.sampler) {
+    case bnn::SamplerKind::Sgld:
+      s = QStringLiteral("SGLD");
+      break;
+    case bnn::SamplerKind::Sghmc:
+      s = QStringLiteral("SGHMC (%1)").arg(c.sghmcForm == bnn::SghmcForm::Chen ? "Chen" : "Ma");
+      if (c.samplingPhaseUsesSgld) s += QStringLiteral(", SGLD sampling");
+      break;
+    case bnn::SamplerKind::Psgld:
+      s = QStringLiteral("pSGLD");
+      break;
+    case bnn::SamplerKind::Sgnht:
+      s = QStringLiteral("SGNHT");
+      break;
+  }
+  if (c.schedule != bnn::ScheduleKind::Constant) s += QStringLiteral(", %1").arg(bnn::enumName(c.schedule));
+  if (c.chains > 1)  // a K-chain group: the pooled row, or one of its chains
+    s += c.chainIndex < 0 ? QStringLiteral(", %1 chains pooled").arg(c.chains)
+                          : QStringLiteral(", chain %1 of %2").arg(c.chainIndex).arg(c.chains);
   return s;
 }
 
 QString statusText(const RunRecord& r) {
+  if (r.evaluation && r.status == bnn::RunStatus::Completed) return QStringLiteral("Evaluated");
   if (r.recovered && r.status == bnn::RunStatus::Completed) return QStringLiteral("Recovered");
   if (r.loaded && r.status == bnn::RunStatus::Completed) return QStringLiteral("Loaded");
   switch (r.status) {
@@ -34,6 +55,8 @@ QString statusText(const RunRecord& r) {
       return QStringLiteral("Diverged");
     case bnn::RunStatus::Failed:
       return QStringLiteral("Failed");
+    case bnn::RunStatus::Warning:
+      return QStringLiteral("Warning");
   }
   return {};
 }
@@ -73,11 +96,28 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
   if (role == IdRole) return r.id;
   switch (index.column()) {
     case NameColumn:
+      // The chains of a K-chain run are indented under the group's pooled row.
+      if (role == Qt::DisplayRole && !r.groupId.isEmpty()) return QStringLiteral("    \u21b3 ") + r.name;
       if (role == Qt::DisplayRole || role == Qt::EditRole) return r.name;
       if (role == Qt::CheckStateRole) return r.shown ? Qt::Checked : Qt::Unchecked;
       if (role == Qt::DecorationRole) return r.color;
       if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\nChecked: shown in the charts. Double-click to rename.").arg(r.name);
+        return QStringLiteral("%1\n%2\nChecked: shown in the charts. Double-click to rename.")
+            .arg(r.name, r.dataset.isEmpty() ? QStringLiteral("Dataset not recorded") : r.dataset);
+      break;
+    case DatasetColumn:
+      if (role == Qt::DisplayRole) return r.dataset.isEmpty() ? QStringLiteral("–") : r.dataset;
+      if (role == Qt::ToolTipRole) {
+        QString t = r.datasetTip.isEmpty() ? QStringLiteral("Dataset not recorded") : r.datasetTip;
+        if (r.evaluation && r.result && r.result->evaluation.isEvaluation()) {
+          const bnn::EvaluationInfo& e = r.result->evaluation;
+          t += QStringLiteral("\nKept samples of %1, %2 split")
+                   .arg(QString::fromStdString(e.sourceName), QString::fromStdString(e.split));
+          if (!e.transform.empty())
+            t += QStringLiteral(", transform %1").arg(QString::fromStdString(e.transform));
+        }
+        return t;
+      }
       break;
     case SamplerColumn:
       if (role == Qt::DisplayRole) return samplerText(r.config);
@@ -90,6 +130,11 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case StatusColumn:
       if (role == Qt::DisplayRole) return statusText(r);
       if (role == Qt::ToolTipRole && !r.message.isEmpty()) return r.message;
+      // A chain that failed, loudly or quietly, is not shown like a success.
+      if (role == Qt::ForegroundRole && r.status == bnn::RunStatus::Warning) return QColor(0xb2, 0x5e, 0x00);
+      if (role == Qt::ForegroundRole &&
+          (r.status == bnn::RunStatus::Diverged || r.status == bnn::RunStatus::Failed))
+        return QColor(0xc6, 0x28, 0x28);
       break;
     case SamplesColumn:
       if (role == Qt::DisplayRole) return r.samples();
@@ -144,6 +189,8 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
       return QStringLiteral("Run");
     case SamplerColumn:
       return QStringLiteral("Sampler");
+    case DatasetColumn:
+      return QStringLiteral("Data");
     case StatusColumn:
       return QStringLiteral("Status");
     case SamplesColumn:
@@ -179,9 +226,14 @@ QString RunListModel::uniqueName(const QString& base) const {
   }
 }
 
-void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config) {
+void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config,
+                              const bnn::Dataset* data) {
   RunRecord r;
   r.id = id;
+  if (data) {
+    r.dataset = datasetShortLabel(*data);
+    r.datasetTip = datasetToolTip(*data);
+  }
   r.name = uniqueName(name);
   r.color = nextColor();
   r.config = config;
@@ -206,6 +258,9 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
   r.message = QString::fromStdString(result->outcome.message);
   r.curve = result->curve;
   r.curveVersion = 1;
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.evaluation = result->evaluation.isEvaluation();
   r.result = std::move(result);
   r.path = path;
   const int row = rowCount();
@@ -218,10 +273,64 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
   return id;
 }
 
+QString RunListModel::addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                                   const QStringList& chainIds) {
+  RunRecord r;
+  r.id = QStringLiteral("pooled-%1").arg(++m_loadedCount);
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.result = std::move(result);
+  // Above its first chain; the chains are shown indented under it.
+  int first = rowCount();
+  for (const QString& c : chainIds)
+    if (const int row = rowOf(c); row >= 0) first = std::min(first, row);
+  beginInsertRows({}, first, first);
+  m_records.insert(m_records.begin() + first, std::move(r));
+  endInsertRows();
+  const QString id = m_records[static_cast<size_t>(first)].id;
+  for (const QString& c : chainIds)
+    if (RunRecord* chain = find(c)) {
+      chain->groupId = id;
+      rowChanged(rowOf(c));
+    }
+  ++m_chartVersion;
+  Q_EMIT runUpdated(id);
+  return id;
+}
+
 QString RunListModel::addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result) {
   const QString id = addLoadedRun(name, std::move(result), QString());
   m_records.back().recovered = true;
   rowChanged(rowCount() - 1);
+  return id;
+}
+
+QString RunListModel::addEvaluation(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                                    const QString& sourceId) {
+  RunRecord r;
+  r.id = QStringLiteral("eval-%1").arg(++m_evaluationCount);
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.evaluation = true;
+  r.sourceId = sourceId;
+  r.result = std::move(result);
+  const int row = rowCount();
+  beginInsertRows({}, row, row);
+  m_records.push_back(std::move(r));
+  endInsertRows();
+  ++m_chartVersion;
+  const QString id = m_records.back().id;
+  Q_EMIT runUpdated(id);
   return id;
 }
 

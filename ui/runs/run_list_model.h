@@ -34,6 +34,11 @@ struct RunRecord {
   std::shared_ptr<const bnn::RunResult> snapshot;  // latest predictive snapshot of a live run
   std::shared_ptr<const bnn::RunResult> result;    // final or loaded result
   QString path;                                    // folder it was saved to or opened from
+  QString dataset;          // the data it used: "MNIST (verified)" (common/dataset_text.h)
+  QString datasetTip;       // name, checksum status and folder
+  bool evaluation = false;  // made by evaluating another run's kept samples ("Evaluate on…")
+  QString sourceId;         // that run's id (evaluations made in this session)
+  QString groupId;  // one chain of a K-chain run: the id of the group's pooled row (else empty)
 
   /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
   std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
@@ -50,6 +55,7 @@ class RunListModel : public QAbstractTableModel {
   enum Column {
     NameColumn,
     SamplerColumn,
+    DatasetColumn,
     StatusColumn,
     SamplesColumn,
     AccuracyColumn,
@@ -67,13 +73,22 @@ class RunListModel : public QAbstractTableModel {
   Qt::ItemFlags flags(const QModelIndex& index) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-  /// Adds a live run (status Running). The name is made unique.
-  void addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config);
+  /// Adds a live run (status Running) on the data `data` (null: not recorded). The name is made unique.
+  void addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config,
+                  const bnn::Dataset* data = nullptr);
   /// Adds a run opened from `path`; returns its id ("loaded-N").
   QString addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                        const QString& path);
+  /// Adds the pooled result of a K-chain run started here, as the head of its group: the row
+  /// goes above the first of `chainIds`, which are shown indented under it. Returns its id.
+  QString addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                       const QStringList& chainIds);
   /// Adds a run restored from the recovery folder (not saved anywhere yet); returns its id.
   QString addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result);
+  /// Adds the result of evaluating run `sourceId`'s kept samples (not saved anywhere yet);
+  /// returns its id ("eval-N").
+  QString addEvaluation(const QString& name, std::shared_ptr<const bnn::RunResult> result,
+                        const QString& sourceId);
   void removeRun(const QString& id);
 
   void appendCurve(const QString& id, const QList<bnn::CurvePoint>& points);
@@ -116,5 +131,6 @@ class RunListModel : public QAbstractTableModel {
   std::vector<RunRecord> m_records;
   int m_colorIndex = 0;  // runs ever added: colours are never reused
   int m_loadedCount = 0;
+  int m_evaluationCount = 0;
   quint64 m_chartVersion = 1;
 };

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QHeaderView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QToolBar>
@@ -29,7 +30,7 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
     : QWidget(parent), m_model(model), m_files(files) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
-  auto* bar = new QToolBar(this);
+  auto* bar = m_bar = new QToolBar(this);
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   layout->addWidget(bar);
   m_view = new QTreeView(this);
@@ -43,6 +44,7 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
   m_view->header()->setStretchLastSection(true);
   m_view->setColumnWidth(RunListModel::NameColumn, 150);
   m_view->setColumnWidth(RunListModel::SamplerColumn, 92);
+  m_view->setColumnWidth(RunListModel::DatasetColumn, 130);
   m_view->setColumnWidth(RunListModel::StatusColumn, 110);
   m_view->setColumnWidth(RunListModel::SamplesColumn, 60);
   m_view->setToolTip(
@@ -86,8 +88,23 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
   bar->addAction(m_open);
   bar->addAction(m_remove);
 
+  m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    const QModelIndex index = m_view->indexAt(pos);
+    if (index.isValid()) m_view->setCurrentIndex(index.siblingAtColumn(RunListModel::NameColumn));
+    QMenu menu(this);
+    menu.setToolTipsVisible(true);  // a disabled action says why
+    menu.addAction(m_stopSelected);
+    menu.addAction(m_save);
+    menu.addAction(m_open);
+    menu.addAction(m_remove);
+    if (!m_extra.isEmpty()) menu.addSeparator();
+    for (QAction* a : m_extra) menu.addAction(a);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+  });
   connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
     updateActions(m_running);
+    Q_EMIT selectionChanged(selectedRunId());
     // Only a row the user picked: rows that shift when others are added or removed do not count.
     if (m_view->hasFocus() || m_view->viewport()->hasFocus())
       if (const QString id = selectedRunId(); !id.isEmpty()) Q_EMIT runChosen(id);
@@ -120,6 +137,12 @@ RunListPane::RunListPane(RunListModel* model, RunFiles* files, QWidget* parent)
               QStringLiteral("Could not open the run in %1:\n%2").arg(dir, error));
   });
   updateActions(0);
+}
+
+void RunListPane::addRunAction(QAction* action) {
+  if (m_extra.isEmpty()) m_bar->addSeparator();
+  m_extra << action;
+  m_bar->addAction(action);
 }
 
 QString RunListPane::selectedRunId() const {

@@ -9,6 +9,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAction;
+class QToolBar;
 class QTreeView;
 QT_END_NAMESPACE
 
@@ -31,6 +32,9 @@ class RunListPane : public QWidget {
   QAction* resumeAction() const { return m_resume; }
   QAction* removeAction() const { return m_remove; }
 
+  /// Adds an action about the selected run to the tool bar and the context menu (after Remove).
+  void addRunAction(QAction* action);
+
   /// Enables the actions for the selection and the number of running chains.
   void updateActions(int runningChains);
   void saveSelectedWithDialog();
@@ -44,6 +48,8 @@ class RunListPane : public QWidget {
   void stopAllRequested();
   /// The user made `id` the current row (not sent when rows move by themselves).
   void runChosen(const QString& id);
+  /// The current row changed, by the user or not ("" when none).
+  void selectionChanged(const QString& id);
   void statusMessage(const QString& text);
   /// Continue the interrupted run in `directory` (its checkpoint); the window knows the data.
   void resumeRequested(const QString& directory);
@@ -58,5 +64,7 @@ class RunListPane : public QWidget {
   QAction* m_open = nullptr;
   QAction* m_resume = nullptr;
   QAction* m_remove = nullptr;
+  QToolBar* m_bar = nullptr;
+  QList<QAction*> m_extra;  // addRunAction
   int m_running = 0;
 };

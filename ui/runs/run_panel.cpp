@@ -14,13 +14,6 @@ namespace {
 
 const char* kInvalidStyle = "QLineEdit { border: 1px solid #c62828; background: #fdecea; }";
 
-// Parameters only SGHMC uses (disabled while the sampler is SGLD).
-const QStringList kSghmcOnly{QStringLiteral("sghmc-form"),
-                             QStringLiteral("leapfrog-steps"),
-                             QStringLiteral("alpha"),
-                             QStringLiteral("beta"),
-                             QStringLiteral("fresh-batch-per-inner-step"),
-                             QStringLiteral("sampling-phase-sgld")};
 // What "Compare SGLD vs SGHMC" takes from the form: the schedule and the seed.
 const QStringList kCompareKeys{QStringLiteral("warmup"), QStringLiteral("eval-every"),
                                QStringLiteral("samples"), QStringLiteral("thinning"), QStringLiteral("seed")};
@@ -314,13 +307,12 @@ void RunPanel::updateState() {
                                                    "once on the worker pool, with this form's schedule "
                                                    "and seed")
                                   : dataTip);
-  // SGHMC-only fields are greyed out for SGLD (their values are kept and saved).
-  const bool sghmc = m_config.sampler == bnn::SamplerKind::Sghmc;
-  for (const QString& key : kSghmcOnly) {
-    auto it = m_fields.find(key);
-    if (it == m_fields.end()) continue;
-    it->editor->setEnabled(sghmc);
-    it->label->setEnabled(sghmc);
+  // Fields the configuration ignores (SGHMC's friction under SGLD, the cycles of a constant
+  // schedule, ...) are greyed out; their values are kept and saved.
+  for (auto it = m_fields.begin(); it != m_fields.end(); ++it) {
+    const bool applies = bnn::parameterApplies(m_config, it.key().toStdString());
+    it->editor->setEnabled(applies);
+    it->label->setEnabled(applies);
   }
   if (!m_loading) updateNotes();
   if (valid != m_lastValid) {

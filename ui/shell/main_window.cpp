@@ -20,12 +20,15 @@
 #include <malloc.h>
 #endif
 
+#include "common/dataset_text.h"
 #include "common/display_path.h"
 #include "common/job_runner.h"
 #include "common/latency_monitor.h"
 #include "data_source/dataset_loader.h"
 #include "data_source/dataset_panel.h"
 #include "data_source/mnist_fetcher.h"
+#include "run/chain_pool.h"
+#include "evaluate/evaluation_controller.h"
 #include "runs/chain_progress_panel.h"
 #include "runs/recovery_store.h"
 #include "runs/run_controller.h"
@@ -33,6 +36,7 @@
 #include "runs/run_list_model.h"
 #include "runs/run_list_pane.h"
 #include "runs/run_panel.h"
+#include "runs/sample_cache.h"
 #include "shell/diagnostics_dialog.h"
 #include "shell/unsaved_runs_guard.h"
 #include "util/cpu_features.h"
@@ -60,6 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_fetcher = new MnistFetcher(this);
   m_fetcher->setJobRunner(m_jobs);
   m_recovery = new RecoveryStore(m_jobs, RecoveryStore::defaultRoot(), this);
+  m_evaluations = new EvaluationController(m_model, this);
+  m_evaluations->setDialogParent(this);
   buildUi();
   buildMenus();
   connectParts();
@@ -74,6 +80,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   restoreSettings();
   updateStatus();
   updateActions();
+  // Kept samples that sessions which died left in the cache folder go now, in the background.
+  m_jobs->submit(
+      this, QStringLiteral("cache/cleanup"), {},
+      [root = sample_cache::root()](const JobRunner::CancelCheck&) {
+        return sample_cache::removeStale(root);
+      },
+      [this](sample_cache::Cleanup c) {
+        if (c.files > 0)
+          statusBar()->showMessage(
+              QStringLiteral("Removed %1 sample file%2 (%3 MB) left by sessions that ended "
+                             "without closing")
+                  .arg(c.files)
+                  .arg(c.files == 1 ? "" : "s")
+                  .arg(double(c.bytes) / 1e6, 0, 'f', 1),
+              8000);
+      });
 }
 
 MainWindow::~MainWindow() {
@@ -96,6 +118,7 @@ void MainWindow::buildUi() {
   addDockWidget(Qt::LeftDockWidgetArea, formDock);
 
   m_runList = new RunListPane(m_model, m_files);
+  m_runList->addRunAction(m_evaluations->action());
   auto* listDock = new QDockWidget(QStringLiteral("Runs"), this);
   listDock->setObjectName(QStringLiteral("runsDock"));
   listDock->setWidget(m_runList);
@@ -145,6 +168,9 @@ void MainWindow::buildMenus() {
   run->addAction(QStringLiteral("Compare SGLD vs SGHMC"), this,
                  [this] { m_runPanel->compareButton()->click(); });
   run->addSeparator();
+  run->setToolTipsVisible(true);  // "Evaluate on…" says why it is unavailable
+  run->addAction(m_evaluations->action());
+  run->addSeparator();
   run->addAction(m_runList->stopSelectedAction());
   run->addAction(m_runList->stopAllAction());
 
@@ -177,6 +203,34 @@ void MainWindow::connectParts() {
   connect(m_runPanel, &RunPanel::compareRequested, this,
           [this] { startComparison(m_runPanel->compareOverrides()); });
   connect(m_progress, &ChainProgressPanel::stopRequested, this, &MainWindow::stopRun);
+  // Evaluations of kept samples: a progress row each, the result selected in the run list.
+  connect(m_progress, &ChainProgressPanel::stopRequested, m_evaluations, &EvaluationController::cancel);
+  connect(m_runList, &RunListPane::selectionChanged, m_evaluations, &EvaluationController::setCurrentRun);
+  connect(m_evaluations, &EvaluationController::started, m_progress, &ChainProgressPanel::addEvaluation);
+  connect(m_evaluations, &EvaluationController::progressed, m_progress,
+          &ChainProgressPanel::setEvaluationProgress);
+  connect(
+      m_evaluations, &EvaluationController::finished, this, [this](const QString& id, const QString& runId) {
+        const RunRecord* r = m_model->record(runId);
+        if (!r || !r->result) return;
+        m_progress->setEvaluationFinished(id, QStringLiteral("Completed"),
+                                          QStringLiteral("ensemble %1 · last sample %2 · %3 images in %4 s")
+                                              .arg(r->result->ensembleAccuracy(), 0, 'f', 4)
+                                              .arg(r->result->lastPointwiseAccuracy, 0, 'f', 4)
+                                              .arg(r->result->testCount())
+                                              .arg(r->result->timings.totalSeconds, 0, 'f', 1));
+        m_runList->selectRun(runId);
+        m_views->selectRun(runId);
+      });
+  connect(m_evaluations, &EvaluationController::failed, this,
+          [this](const QString& id, const QString& error) {
+            m_progress->setEvaluationFinished(id, QStringLiteral("Failed"), error);
+          });
+  connect(m_evaluations, &EvaluationController::cancelled, this, [this](const QString& id) {
+    m_progress->setEvaluationFinished(id, QStringLiteral("Cancelled"), QStringLiteral("cancelled"));
+  });
+  connect(m_evaluations, &EvaluationController::statusMessage, this,
+          [this](const QString& t) { statusBar()->showMessage(t, 8000); });
   // Data
   connect(m_datasetPanel, &DatasetPanel::chooseFolderRequested, this, &MainWindow::chooseDataFolder);
   connect(m_datasetPanel, &DatasetPanel::fetchRequested, this, &MainWindow::fetchMnist);
@@ -197,6 +251,8 @@ void MainWindow::connectParts() {
             if (m_rememberSettings && !dir.isEmpty())
               QSettings().setValue(QStringLiteral("data/directory"), dir);
             m_datasetPanel->showDataset(*data);
+            noteRunningChainsData();
+            m_evaluations->setStartFolder(dir);
             m_runPanel->setDataReady(true);
             updateStatus();
             Q_EMIT datasetLoaded();
@@ -306,22 +362,33 @@ void MainWindow::fetchMnist() {
 QString MainWindow::startRun(const bnn::RunConfig& config) {
   const std::shared_ptr<const bnn::Dataset> data = dataset();
   if (!data || bnn::validate(config)) return {};
-  return addLiveRun(m_controller->startRun(config, data), config);
+  // Chains K > 1: K runs of their own (the group's chains), pooled when the last one finished.
+  if (const std::vector<bnn::RunConfig> chains = bnn::chainConfigs(config); chains.size() > 1) {
+    ChainGroup group{config, {}};
+    for (bnn::RunConfig c : chains) {
+      c.name = (config.name.empty() ? std::string("Run") : config.name).substr(0, 180) + " · chain " +
+               std::to_string(c.chainIndex);
+      group.chainIds << startRun(c);
+    }
+    m_chainGroups.append(group);
+    return group.chainIds.value(0);
+  }
+  return addLiveRun(m_controller->startRun(config, data), config, *data);
 }
 
 QString MainWindow::resumeRun(const QString& directory, std::shared_ptr<const bnn::ChainCheckpoint> checkpoint) {
   const std::shared_ptr<const bnn::Dataset> data = dataset();
   if (!data || !checkpoint) return {};
   const bnn::RunConfig config = checkpoint->config;
-  const QString id = addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config);
+  const QString id = addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config, *data);
   m_runList->selectRun(id);
   return id;
 }
 
-QString MainWindow::addLiveRun(const QString& id, const bnn::RunConfig& config) {
-  m_model->addLiveRun(id, config.name.empty() ? QStringLiteral("Run") : toQ(config.name), config);
+QString MainWindow::addLiveRun(const QString& id, const bnn::RunConfig& config, const bnn::Dataset& data) {
+  m_model->addLiveRun(id, config.name.empty() ? QStringLiteral("Run") : toQ(config.name), config, &data);
   const RunRecord* r = m_model->record(id);
-  m_progress->addChain(id, r->name, r->color, config);
+  m_progress->addChain(id, r->name, r->color, config, r->dataset, r->datasetTip);
   if (m_rememberSettings) {
     QSettings s;
     m_runPanel->saveSettings(s);
@@ -346,10 +413,85 @@ void MainWindow::stopRun(const QString& id) {
 
 void MainWindow::stopAll() { m_controller->stopAll(); }
 
-void MainWindow::onRunFinished(const QString&) {
+void MainWindow::noteRunningChainsData() {
+  // Chains hold the dataset they started with; a new folder is for the runs started from now on.
+  const auto data = dataset();
+  const QString now = data ? datasetShortLabel(*data) : QString();
+  QStringList other;
+  int running = 0;
+  for (int row = 0; row < m_model->rowCount(); ++row) {
+    const RunRecord& r = m_model->recordAt(row);
+    if (!r.live) continue;
+    ++running;
+    const QString d = r.dataset.isEmpty() ? QStringLiteral("data not recorded") : r.dataset;
+    if (!other.contains(d)) other << d;
+  }
+  if (running == 0) {
+    m_datasetPanel->setRunningNote({});
+    return;
+  }
+  const QString note =
+      QStringLiteral(
+          "%1 running chain%2 keep%3 the data %4 started with (%5); runs started from now on use %6")
+          .arg(running)
+          .arg(running == 1 ? "" : "s")
+          .arg(running == 1 ? "s" : "")
+          .arg(running == 1 ? "it" : "they")
+          .arg(other.join(QStringLiteral(", ")), now);
+  m_datasetPanel->setRunningNote(note);
+  statusBar()->showMessage(note, 12000);
+}
+
+void MainWindow::onRunFinished(const QString& id) {
+  poolChainGroup(id);
+  bool anyLive = false;
+  for (int row = 0; row < m_model->rowCount(); ++row) anyLive = anyLive || m_model->recordAt(row).live;
+  if (!anyLive) m_datasetPanel->setRunningNote({});
   updateStatus();
   updateActions();
   if (m_controller->runningCount() == 0) Q_EMIT allRunsFinished();
+}
+
+void MainWindow::poolChainGroup(const QString& finishedId) {
+  for (int g = 0; g < m_chainGroups.size(); ++g) {
+    const ChainGroup group = m_chainGroups[g];
+    if (!group.chainIds.contains(finishedId)) continue;
+    std::vector<std::shared_ptr<const bnn::RunResult>> results;
+    for (const QString& c : group.chainIds) {
+      const RunRecord* r = m_model->record(c);
+      if (!r) {  // a chain was removed: the group cannot be pooled any more
+        m_chainGroups.removeAt(g);
+        return;
+      }
+      if (!r->result) return;  // still running
+      results.push_back(r->result);
+    }
+    m_chainGroups.removeAt(g);
+    auto work = [results, groupName = group.config.name](const JobRunner::CancelCheck&) {
+      std::vector<const bnn::RunResult*> ptrs;
+      std::vector<std::string> labels;
+      for (const auto& r : results) {
+        ptrs.push_back(r.get());
+        labels.push_back(r->config.name);
+      }
+      auto pooled = std::make_shared<bnn::Result<bnn::RunResult>>(bnn::poolChains(ptrs, labels));
+      if (pooled->ok()) pooled->value().config.name = groupName;
+      return pooled;
+    };
+    const QString name = toQ(group.config.name.empty() ? std::string("Run") : group.config.name) +
+                         QStringLiteral(" (%1 chains)").arg(group.chainIds.size());
+    auto install = [this, name, ids = group.chainIds](std::shared_ptr<bnn::Result<bnn::RunResult>> pooled) {
+      if (!pooled->ok()) {
+        statusBar()->showMessage(
+            QStringLiteral("The chains could not be pooled: ") + toQ(pooled->error().message()), 10000);
+        return;
+      }
+      m_model->addPooledRun(name, std::make_shared<const bnn::RunResult>(std::move(pooled->value())), ids);
+      updateActions();
+    };
+    m_jobs->submit(this, QStringLiteral("pool/") + group.chainIds.join(','), group.chainIds, work, install);
+    return;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

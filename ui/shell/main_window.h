@@ -36,6 +36,7 @@ class AnalysisView;
 class ChainProgressPanel;
 class DatasetLoader;
 class DatasetPanel;
+class EvaluationController;
 class JobRunner;
 class LatencyMonitor;
 class MnistFetcher;
@@ -102,6 +103,7 @@ class MainWindow : public QMainWindow {
   LatencyMonitor* latencyMonitor() const { return m_latency; }
   RecoveryStore* recovery() const { return m_recovery; }
   UnsavedRunsGuard* unsavedRunsGuard() const { return m_guard; }
+  EvaluationController* evaluations() const { return m_evaluations; }
 
  Q_SIGNALS:
   void datasetLoaded();
@@ -116,11 +118,15 @@ class MainWindow : public QMainWindow {
  private:
   void buildUi();
   void buildMenus();
-  QString addLiveRun(const QString& id, const bnn::RunConfig& config);  // list, progress row
+  QString addLiveRun(const QString& id, const bnn::RunConfig& config, const bnn::Dataset& data);  // list, progress row
   void connectParts();
   void updateStatus();
   void updateActions();
   void onRunFinished(const QString& id);
+  void noteRunningChainsData();
+  /// When every chain of the K-chain group of `finishedId` has finished: pools them (in the
+  /// background) into the group's row (RunListModel::addPooledRun).
+  void poolChainGroup(const QString& finishedId);
   void chooseDataFolder();
   void fetchMnist();
   void showDiagnostics();
@@ -138,6 +144,7 @@ class MainWindow : public QMainWindow {
   LatencyMonitor* m_latency = nullptr;
   RecoveryStore* m_recovery = nullptr;
   UnsavedRunsGuard* m_guard = nullptr;
+  EvaluationController* m_evaluations = nullptr;
   RunPanel* m_runPanel = nullptr;
   RunListPane* m_runList = nullptr;
   ChainProgressPanel* m_progress = nullptr;
@@ -151,6 +158,11 @@ class MainWindow : public QMainWindow {
   QAction* m_viewActionsAnchor = nullptr;  // the current view's actions go before it
   QList<QAction*> m_currentViewActions;
 
+  struct ChainGroup {
+    bnn::RunConfig config;  // as asked for: Chains K, chain index -1
+    QStringList chainIds;   // its K runs, in chain order
+  };
+  QList<ChainGroup> m_chainGroups;  // K-chain runs started here and not pooled yet
   bool m_confirmOnClose = true;
   bool m_rememberSettings = true;
   bool m_warmedUp = false;

@@ -72,6 +72,15 @@ class AnalysisView : public QWidget {
   /// The user picked this run in the run list.
   virtual void selectRun(const QString& id) { Q_UNUSED(id); }
 
+  /// Views that edit images (the drawing canvas) take test image `image` of run `runId`;
+  /// false when they cannot. editsImages() says whether a view does.
+  virtual bool editsImages() const { return false; }
+  virtual bool editImage(const QString& runId, qint64 image) {
+    Q_UNUSED(runId);
+    Q_UNUSED(image);
+    return false;
+  }
+
   /// What the view can export as shown now; the first is File → Export's target.
   virtual QList<ChartExport> exports() const = 0;
   /// Actions for the View menu while this view is current (e.g. zoom).
@@ -82,6 +91,9 @@ class AnalysisView : public QWidget {
  Q_SIGNALS:
   /// A short message for the status bar ("Saved ...").
   void statusMessage(const QString& text);
+  /// The user wants test image `image` of run `runId` edited (the host shows the view that
+  /// edits images and hands it over).
+  void imageEditRequested(const QString& runId, qint64 image);
 
  private:
   ViewContext m_context;

@@ -15,6 +15,7 @@ ViewHost::ViewHost(const ViewContext& context, const std::vector<ViewRegistratio
     m_views << v;
     m_keys << reg.key;
     addTab(v, reg.title);
+    connect(v, &AnalysisView::imageEditRequested, this, &ViewHost::editImage);
   }
   const RunListModel* model = m_context.runs;
   connect(model, &RunListModel::runUpdated, this, &ViewHost::onRunUpdated);
@@ -103,6 +104,15 @@ void ViewHost::catchUp(AnalysisView* v) {
 void ViewHost::refreshCurves() {
   AnalysisView* v = currentView();
   if (v && (v->feeds() & AnalysisView::Curves) && isVisible()) v->refreshCurves();
+}
+
+bool ViewHost::editImage(const QString& runId, qint64 image) {
+  for (AnalysisView* v : m_views) {
+    if (!v->editsImages()) continue;
+    setCurrentWidget(v);  // catches the view up with every run first
+    return v->editImage(runId, image);
+  }
+  return false;
 }
 
 void ViewHost::selectRun(const QString& id) {

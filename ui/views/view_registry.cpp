@@ -4,7 +4,10 @@
 #include "charts/accuracy_chart.h"
 #include "decisions/decisions_view.h"
 #include "explorer/uncertainty_view.h"
+#include "lab/diagnostics_view.h"
+#include "ood/ood_view.h"
 #include "probe/probe_view.h"
+#include "shift/shift_view.h"
 
 namespace {
 
@@ -27,6 +30,9 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"probe", "Draw and probe", createView<ProbeView>},
       {"calibration", "Calibration", createView<CalibrationView>},
       {"decisions", "Decisions", createView<DecisionsView>},
+      {"ood", "OOD", createView<OodView>},
+      {"shift", "Shift", createView<ShiftView>},
+      {"diagnostics", "Diagnostics", createView<DiagnosticsView>},
   };
   return views;
 }
