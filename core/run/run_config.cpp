@@ -492,7 +492,7 @@ std::vector<ParamDef> makeTable() {
       realRow(&C::checkpointEverySeconds, "checkpoint-every", "Checkpoint every (s)", 0, false, 1e6,
               "Seconds between checkpoints of a running chain in its output folder, from which an "
               "interrupted run continues with identical results (bnn-cli run --resume); 0 writes none. "
-              "Does not change results. Default: 30."),
+              "Does not change results. Default: 30. Example: none (the notebook writes no checkpoints)."),
       intRow<int64_t>(&C::chains, "chains", "Chains K", "chains", 1, 64,
                       "Independent chains of this configuration, each from random streams of its own derived "
                       "from the seed (chain 0 is the one-chain run), run concurrently; the predictive is "

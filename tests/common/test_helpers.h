@@ -90,6 +90,7 @@ inline RunConfig unusualConfig() {
   c.sgnhtDiffusion = 2.5;
   c.chains = 3;  // chain 2 of 3
   c.chainIndex = 2;
+  c.checkpointEverySeconds = 0.25;
   return c;
 }
 

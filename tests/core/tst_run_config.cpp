@@ -193,7 +193,7 @@ void TestRunConfig::specKeys() {
       "psgld-decay",  "psgld-lambda", "sgnht-diffusion", "sampling-phase-sgld",
       "warmup",       "eval-every",   "samples",         "thinning",
       "keep-samples", "hidden",       "prior-sigma",     "init",
-      "seed",         "chains",       "chain-index"};
+      "seed",         "checkpoint-every", "chains",   "chain-index"};
   const std::vector<ParamSpec>& specs = runParamSpecs();
   QCOMPARE(specs.size(), expected.size());
   for (size_t i = 0; i < specs.size(); ++i) {
