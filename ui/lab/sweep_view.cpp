@@ -7,7 +7,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QFont>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -85,8 +84,8 @@ QScatterSeries* makeMarkers(const QString& name, const QColor& color, QScatterSe
 QLineEdit* numberField(const QString& text, const QString& tip, QWidget* parent) {
   auto* e = new QLineEdit(text, parent);
   e->setToolTip(tip);
-  e->setMaximumWidth(80);
-  e->setMinimumWidth(56);
+  e->setMaximumWidth(70);
+  e->setMinimumWidth(50);
   return e;
 }
 
@@ -114,13 +113,11 @@ SweepView::SweepView(const ViewContext& context, QWidget* parent) : AnalysisView
   root->setSpacing(4);
 
   // What to sweep: preset, sampler, grid, schedule, seed, further parameters.
-  auto* form = new QGridLayout;
-  form->setHorizontalSpacing(6);
-  form->setVerticalSpacing(3);
   m_preset = new QComboBox(content);
   for (const std::string& name : bnn::presetNames())
     m_preset->addItem(QString::fromStdString(bnn::presetTitle(name)), QString::fromStdString(name));
   m_preset->setToolTip(QStringLiteral("The configuration every grid point runs, but for its step size"));
+  m_preset->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   m_sampler = new QComboBox(content);
   m_sampler->addItem(QStringLiteral("preset's"), QString());
   if (const bnn::ParamSpec* spec = bnn::findParamSpec("sampler"))
@@ -140,39 +137,47 @@ SweepView::SweepView(const ViewContext& context, QWidget* parent) : AnalysisView
   m_samples = spinField(1, 1000000, 100, QStringLiteral("Sampling steps of each run (--samples)"), content);
   m_seed = spinField(0, 2147483647, 0,
                      QStringLiteral("The seed of every run (--seed): the same for all points"), content);
+  m_seed->setMaximumWidth(110);
   m_more = new QLineEdit(content);
+  m_more->setMinimumWidth(120);
   m_more->setPlaceholderText(QStringLiteral("e.g. --batch-size 200 --hidden 400,400"));
   m_more->setToolTip(QStringLiteral(
       "Further run parameters as on bnn-cli's command line (--key value ...), applied after the "
       "preset and the sampler; the fields of this form win over them"));
   m_gridNote = new QLabel(content);
   m_gridNote->setTextFormat(Qt::PlainText);
+  m_gridNote->setMinimumWidth(80);
 
-  int col = 0;
-  auto add = [&](int row, const QString& label, QWidget* w) {
-    if (!label.isEmpty()) form->addWidget(new QLabel(label, content), row, col++);
-    form->addWidget(w, row, col++);
+  auto* row1 = new QHBoxLayout;
+  row1->setSpacing(6);
+  auto add = [&](QHBoxLayout* row, const QString& label, QWidget* w) {
+    row->addWidget(new QLabel(label, content));
+    row->addWidget(w);
+    row->addSpacing(6);
   };
-  add(0, QStringLiteral("Preset"), m_preset);
-  add(0, QStringLiteral("Sampler"), m_sampler);
-  add(0, QStringLiteral("Warm-up"), m_warmup);
-  add(0, QStringLiteral("Sampling"), m_samples);
-  add(0, QStringLiteral("Seed"), m_seed);
-  col = 0;
-  auto* gridRow = new QHBoxLayout;
-  gridRow->setSpacing(4);
-  gridRow->addWidget(m_lo);
-  gridRow->addWidget(new QLabel(QStringLiteral("to"), content));
-  gridRow->addWidget(m_hi);
-  gridRow->addWidget(new QLabel(QStringLiteral("× factor"), content));
-  gridRow->addWidget(m_factor);
-  gridRow->addWidget(m_gridNote, 1);
-  form->addWidget(new QLabel(QStringLiteral("Step sizes"), content), 1, 0);
-  form->addLayout(gridRow, 1, 1, 1, 3);
-  form->addWidget(new QLabel(QStringLiteral("More"), content), 1, 4);
-  form->addWidget(m_more, 1, 5, 1, 5);
-  form->setColumnStretch(9, 1);
-  root->addLayout(form);
+  add(row1, QStringLiteral("Preset"), m_preset);
+  add(row1, QStringLiteral("Sampler"), m_sampler);
+  add(row1, QStringLiteral("Warm-up"), m_warmup);
+  add(row1, QStringLiteral("Sampling"), m_samples);
+  row1->addStretch(1);
+  root->addLayout(row1);
+  auto* row2 = new QHBoxLayout;
+  row2->setSpacing(4);
+  row2->addWidget(new QLabel(QStringLiteral("Step sizes"), content));
+  row2->addWidget(m_lo);
+  row2->addWidget(new QLabel(QStringLiteral("to"), content));
+  row2->addWidget(m_hi);
+  row2->addWidget(new QLabel(QStringLiteral("× factor"), content));
+  row2->addWidget(m_factor);
+  row2->addSpacing(4);
+  row2->addWidget(m_gridNote);
+  row2->addSpacing(10);
+  row2->addWidget(new QLabel(QStringLiteral("Seed"), content));
+  row2->addWidget(m_seed);
+  row2->addSpacing(10);
+  row2->addWidget(new QLabel(QStringLiteral("More"), content));
+  row2->addWidget(m_more, 1);
+  root->addLayout(row2);
 
   m_command = new QLabel(content);
   m_command->setTextFormat(Qt::PlainText);
@@ -231,13 +236,13 @@ SweepView::SweepView(const ViewContext& context, QWidget* parent) : AnalysisView
     m_x[i]->setBase(10);
     m_x[i]->setLabelFormat(QStringLiteral("%.0e"));
     m_x[i]->setMinorTickCount(8);
-    m_x[i]->setTitleText(QStringLiteral("step size h (log scale)"));
+    m_x[i]->setTitleText(i == 2 ? QStringLiteral("step size h") : QStringLiteral("step size h (log scale)"));
     m_x[i]->setRange(1e-6, 1e-3);
     views[i]->chart()->addAxis(m_x[i], Qt::AlignBottom);
     chartGrid->addWidget(views[i], i == 2 ? 2 : 3);
   }
   m_accuracyY = new QValueAxis;
-  m_accuracyY->setTitleText(QStringLiteral("ensemble accuracy"));
+  m_accuracyY->setTitleText(QStringLiteral("accuracy"));
   m_accuracyChart->chart()->addAxis(m_accuracyY, Qt::AlignLeft);
   m_nllY = new QValueAxis;
   m_nllY->setTitleText(QStringLiteral("NLL (nats)"));
@@ -295,6 +300,10 @@ SweepView::SweepView(const ViewContext& context, QWidget* parent) : AnalysisView
   for (QComboBox* c : {m_preset, m_sampler})
     connect(c, &QComboBox::currentIndexChanged, this, &SweepView::validate);
   validate();
+  if (const bnn::CheckedConfigs c = configs())
+    for (QLogValueAxis* x : m_x)
+      x->setRange(c.configs.front().stepSize / 1.6, c.configs.back().stepSize * 1.6);
+  refreshCharts();
   refresh();
 }
 
@@ -396,16 +405,14 @@ void SweepView::validate() {
   const bnn::CheckedConfigs c = configs();
   for (QLineEdit* e : {m_lo, m_hi, m_factor}) e->setStyleSheet(QString());
   if (c) {
-    m_gridNote->setStyleSheet(QString());
     m_gridNote->setText(
         QStringLiteral("%1 step size%2").arg(c.configs.size()).arg(c.configs.size() == 1 ? "" : "s"));
-    m_gridNote->setToolTip(QString());
+    m_command->setStyleSheet(QStringLiteral("color: palette(mid);"));
     m_command->setText(QStringLiteral("Same as: ") + commandLine());
   } else {
-    m_gridNote->setStyleSheet(QStringLiteral("color: #b00020;"));
-    m_gridNote->setText(QString::fromStdString(c.error));
-    m_gridNote->setToolTip(QString::fromStdString(c.error));
-    m_command->setText(QString());
+    m_gridNote->setText(QStringLiteral("no grid"));
+    m_command->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_command->setText(QString::fromStdString(c.error));
     if (c.error.rfind("Step sizes", 0) == 0)
       for (QLineEdit* e : {m_lo, m_hi, m_factor})
         e->setStyleSheet(QStringLiteral("QLineEdit { background: #f8d7da; }"));
