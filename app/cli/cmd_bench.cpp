@@ -9,11 +9,13 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.h"
 #include "data/idx_loader.h"
 #include "data/synthetic.h"
+#include "nn/kernels.h"
 #include "nn/sparse_batch.h"
 #include "run/chain_parts.h"
 #include "run/run_engine.h"
@@ -52,6 +54,18 @@ double peakGflopsOneThread(double* flops = nullptr) {
   const double s = since(t0);
   if (flops) *flops = f;
   return f / s / 1e9;
+}
+
+// Values in [-1, 1) from Philox bits (the dense-layer timings' operands).
+std::vector<float> uniformsForBench(uint64_t seed, int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  const RandomStream s(seed);
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t b[4];
+    s.bits(0, static_cast<uint64_t>(i), b);
+    v[static_cast<size_t>(i)] = -1.0f + 2.0f * static_cast<float>(b[0] >> 8) * (1.0f / 16777216.0f);
+  }
+  return v;
 }
 
 void usage(FILE* out) {
@@ -237,6 +251,54 @@ int bench(int argc, char** argv) {
                 theta.size() / tNoise / 1e6);
     row("SGLD step (batch+gradient+update)", tSgldStep, gradDense, gradExecuted);
     row("SGHMC step (L = 10)", tSghmcStep, 10 * gradDense, 10 * gradExecuted);
+
+    // The dense kernels of the first hidden-to-hidden layer alone, on one thread over the same
+    // tiles the network uses (64 rows x 64 columns): forward A W + b with ReLU, weight gradient
+    // A^T dZ, delta dZ W^T masked by [A > 0]; 2 n in out flops each.
+    if (shape.numLayers() >= 3) {
+      const int din = shape.sizes[1], dout = shape.sizes[2];
+      const int64_t rows = 512;
+      const std::vector<float> A = uniformsForBench(6, rows * din),
+                               W = uniformsForBench(7, int64_t{din} * dout);
+      const std::vector<float> dZ = uniformsForBench(8, rows * dout),
+                               WT = uniformsForBench(9, int64_t{dout} * din);
+      const std::vector<float> bias = uniformsForBench(10, dout);
+      std::vector<float> Z(static_cast<size_t>(rows * dout)), gW(static_cast<size_t>(din) * dout),
+          dA(static_cast<size_t>(rows * din));
+      const kernels::NnKernels& K = kernels::nnKernels();
+      constexpr int64_t kTile = 64;
+      auto tiles = [&](int64_t r, int c, const auto& f) {
+        for (int64_t r0 = 0; r0 < r; r0 += kTile)
+          for (int c0 = 0; c0 < c; c0 += kernels::kColBlock)
+            f(r0, std::min(r, r0 + kTile), c0, std::min(c, c0 + kernels::kColBlock) - c0);
+      };
+      const double tFwd = medianSeconds(reps, [&] {
+        tiles(rows, dout, [&](int64_t r0, int64_t r1, int c0, int w) {
+          K.denseBlock(A.data(), din, 1, r0, r1, din, W.data(), dout, bias.data(), nullptr, 0,
+                       kernels::kDenseRelu, Z.data(), dout, c0, w);
+        });
+      });
+      const double tGw = medianSeconds(reps, [&] {
+        tiles(din, dout, [&](int64_t r0, int64_t r1, int c0, int w) {
+          K.denseBlock(A.data(), 1, din, r0, r1, static_cast<int>(rows), dZ.data(), dout, nullptr, nullptr, 0,
+                       kernels::kDenseNone, gW.data(), dout, c0, w);
+        });
+      });
+      const double tDa = medianSeconds(reps, [&] {
+        tiles(rows, din, [&](int64_t r0, int64_t r1, int c0, int w) {
+          K.denseBlock(dZ.data(), dout, 1, r0, r1, dout, WT.data(), din, nullptr, A.data(), din,
+                       kernels::kDenseMask, dA.data(), din, c0, w);
+        });
+      });
+      const double f = 2.0 * rows * din * dout;
+      std::printf("dense layer %d -> %d, n = 512, one thread (%.1f GFLOP/s peak of one thread):\n", din, dout,
+                  peak1);
+      for (auto [what, t] :
+           {std::pair{"forward A W + b, ReLU", tFwd}, std::pair{"weight gradient A^T dZ", tGw},
+            std::pair{"delta dZ W^T, ReLU mask", tDa}})
+        std::printf("  %-34s %9.3f ms   %7.1f GFLOP/s (%5.1f%% of one thread's peak)\n", what, 1e3 * t,
+                    f / t / 1e9, 100 * f / t / 1e9 / peak1);
+    }
 
     // Full schedules: W warm-up steps with a test pass every K, then S sampling steps each with
     // a test pass and predictive update.
