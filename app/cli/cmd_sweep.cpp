@@ -3,9 +3,7 @@
 // core; prints and writes (sweep.csv) the ensemble accuracy, test NLL, last-sample accuracy,
 // outcome (completed, warning: a quiet failure, diverged) and wall time per step size, and marks
 // the best grid point: the highest ensemble accuracy among the completed runs (lower NLL on ties).
-#include <charconv>
-#include <chrono>
-#include <cmath>
+// The grid, the runs and the best-point rule are run/step_size_sweep.h's (shared with the app).
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -15,14 +13,13 @@
 #include "commands.h"
 #include "data/idx_loader.h"
 #include "run/run_engine.h"
+#include "run/step_size_sweep.h"
 #include "util/format.h"
 #include "util/option_parser.h"
 
 namespace bnn::cli {
 
 namespace {
-
-constexpr int kMaxPoints = 40;
 
 void sweepUsage(FILE* out) {
   std::fputs(
@@ -43,49 +40,6 @@ void sweepUsage(FILE* out) {
       "written, 2 wrong options\n",
       out);
 }
-
-bool parseReal(const std::string& t, double& v) {
-  const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-  return !t.empty() && r.ec == std::errc() && r.ptr == t.data() + t.size() && std::isfinite(v);
-}
-
-// "LO:HI:xF" or a single value; an error text or "".
-std::string parseGrid(const std::string& spec, std::vector<double>& grid) {
-  const std::string bad = "--step-size: expected LO:HI:xF (e.g. 1e-6:1e-4:x2) or one step size, found " +
-                          quotedText(spec.substr(0, 60));
-  const size_t a = spec.find(':');
-  if (a == std::string::npos) {
-    double h = 0;
-    if (!parseReal(spec, h) || h <= 0) return bad;
-    grid = {h};
-    return "";
-  }
-  const size_t b = spec.find(':', a + 1);
-  if (b == std::string::npos || spec.compare(b + 1, 1, "x") != 0) return bad;
-  double lo = 0, hi = 0, f = 0;
-  if (!parseReal(spec.substr(0, a), lo) || !parseReal(spec.substr(a + 1, b - a - 1), hi) ||
-      !parseReal(spec.substr(b + 2), f))
-    return bad;
-  if (lo <= 0 || hi < lo || f <= 1)
-    return "--step-size: need 0 < LO <= HI and a factor above 1, found " + quotedText(spec.substr(0, 60));
-  grid.clear();
-  // LO F^k up to HI, with a relative slack so that 1e-6 x2 ... reaches 1.024e-4 only if <= HI.
-  for (int k = 0; k <= kMaxPoints; ++k) {
-    const double h = lo * std::pow(f, k);
-    if (h > hi * (1 + 1e-9)) break;
-    grid.push_back(h);
-  }
-  if (static_cast<int>(grid.size()) > kMaxPoints)
-    return "--step-size: more than " + std::to_string(kMaxPoints) + " grid points; use a larger factor";
-  return "";
-}
-
-struct Point {
-  double h = 0;
-  RunStatus status = RunStatus::Failed;
-  std::string message;
-  double ensemble = std::nan(""), nll = std::nan(""), last = std::nan(""), seconds = 0;
-};
 
 }  // namespace
 
@@ -112,29 +66,18 @@ int sweep(int argc, char** argv) {
     std::fputs("bnn-cli sweep: --step-size LO:HI:xF is required (see bnn-cli sweep --help)\n", stderr);
     return kExitBadOptions;
   }
-  std::vector<double> grid;
-  if (std::string e = parseGrid(*spec, grid); !e.empty()) {
-    std::fprintf(stderr, "bnn-cli sweep: %s\n", e.c_str());
+  const Result<std::vector<double>> grid = parseStepSizeGrid(*spec, "--step-size");
+  if (!grid) {
+    std::fprintf(stderr, "bnn-cli sweep: %s\n", grid.error().message().c_str());
     return kExitBadOptions;
   }
   ParamOverrides overrides;
   for (const auto& [name, value] : p.options)
-    if (findParamSpec(name) && name != "step-size") overrides.emplace_back(name, value);
-  overrides.emplace_back("keep-samples", "0");
-  std::vector<RunConfig> configs;
-  for (double h : grid) {
-    ParamOverrides o = overrides;
-    o.emplace_back("step-size", formatNumber(h));
-    CheckedConfig c = configFromOptions(preset, o);
-    if (!c) {
-      std::fprintf(stderr, "bnn-cli sweep: %s\n", c.error.c_str());
-      return kExitBadOptions;
-    }
-    if (c.config->chains > 1) {
-      std::fputs("bnn-cli sweep: one chain per grid point (leave --chains at 1)\n", stderr);
-      return kExitBadOptions;
-    }
-    configs.push_back(*c.config);
+    if (findParamSpec(name)) overrides.emplace_back(name, value);
+  const CheckedConfigs configs = stepSizeSweepConfigs(preset, overrides, *grid);
+  if (!configs) {
+    std::fprintf(stderr, "bnn-cli sweep: %s\n", configs.error.c_str());
+    return kExitBadOptions;
   }
 
   auto loaded = loadDataset(data);
@@ -144,55 +87,31 @@ int sweep(int argc, char** argv) {
   }
   const auto dataset = std::make_shared<const Dataset>(std::move(loaded).value());
 
-  std::vector<Point> points;
-  for (size_t i = 0; i < configs.size(); ++i) {
-    std::fprintf(stderr, "[%zu/%zu] %s, h = %s ...\n", i + 1, configs.size(), configs[i].name.c_str(),
-                 formatNumber(grid[i]).c_str());
-    const auto t0 = std::chrono::steady_clock::now();
-    const RunResult r = runChains({configs[i]}, dataset, static_cast<int>(threads)).front();
-    Point pt;
-    pt.h = grid[i];
-    pt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    pt.status = r.outcome.status;
-    pt.message = r.outcome.message;
-    if (r.predictive.sampleCount() > 0) {
-      pt.ensemble = r.ensembleAccuracy();
-      pt.nll = r.predictive.negLogLikelihood(r.testLabels().data());
-    }
-    pt.last = r.lastPointwiseAccuracy;
-    points.push_back(pt);
-  }
-  int best = -1;
-  for (size_t i = 0; i < points.size(); ++i) {
-    const Point& q = points[i];
-    if (q.status != RunStatus::Completed || !std::isfinite(q.ensemble)) continue;
-    if (best < 0 || q.ensemble > points[size_t(best)].ensemble ||
-        (q.ensemble == points[size_t(best)].ensemble && q.nll < points[size_t(best)].nll))
-      best = int(i);
-  }
+  SweepControl control;
+  control.threads = static_cast<int>(threads);
+  control.runStarted = [&](int i, int total) {
+    std::fprintf(stderr, "[%d/%d] %s, h = %s ...\n", i + 1, total, configs.configs[size_t(i)].name.c_str(),
+                 formatNumber((*grid)[size_t(i)]).c_str());
+  };
+  const StepSizeSweep sweep = runStepSizeSweep(configs.configs, dataset, control);
+  const std::vector<SweepPoint>& points = sweep.points;
+  const int best = sweep.best;
 
-  std::string csv = "step_size,status,ensemble_accuracy,nll,last_sample_accuracy,wall_seconds,best,message\n";
-  std::printf("%s: %zu step sizes, %s\n", configs.front().name.c_str(), points.size(), spec->c_str());
+  std::printf("%s: %zu step sizes, %s\n", configs.configs.front().name.c_str(), points.size(), spec->c_str());
   std::printf("  %-10s %-10s %9s %9s %9s %9s\n", "h", "outcome", "ensemble", "NLL", "last", "seconds");
   for (size_t i = 0; i < points.size(); ++i) {
-    const Point& q = points[i];
-    std::printf("  %-10s %-10s %9s %9s %9s %9.1f%s\n", formatNumber(q.h).c_str(), enumName(q.status),
-                fixedText(q.ensemble, 4).c_str(), fixedText(q.nll, 4).c_str(), fixedText(q.last, 4).c_str(),
-                q.seconds, int(i) == best ? "  <- best" : "");
-    std::string msg = q.message;
-    for (char& ch : msg)
-      if (ch == '"') ch = '\'';
-    csv += formatNumber(q.h) + ',' + enumName(q.status) + ',' + formatNumber(q.ensemble) + ',' +
-           formatNumber(q.nll) + ',' + formatNumber(q.last) + ',' + formatNumber(q.seconds) + ',' +
-           (int(i) == best ? "1" : "0") + ",\"" + msg + "\"\n";
+    const SweepPoint& q = points[i];
+    std::printf("  %-10s %-10s %9s %9s %9s %9.1f%s\n", formatNumber(q.stepSize).c_str(), enumName(q.status),
+                fixedText(q.ensembleAccuracy, 4).c_str(), fixedText(q.nll, 4).c_str(),
+                fixedText(q.lastSampleAccuracy, 4).c_str(), q.seconds, int(i) == best ? "  <- best" : "");
   }
-  for (const Point& q : points)
+  for (const SweepPoint& q : points)
     if (q.status != RunStatus::Completed)
-      std::printf("  h = %s: %s\n", formatNumber(q.h).c_str(), q.message.c_str());
+      std::printf("  h = %s: %s\n", formatNumber(q.stepSize).c_str(), q.message.c_str());
   if (best < 0) std::printf("no step size completed without a warning\n");
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  if (!writeFiles("sweep", out, {{"sweep.csv", csv}})) return kExitBadFiles;
+  if (!writeFiles("sweep", out, {{"sweep.csv", sweepCsv(points, best)}})) return kExitBadFiles;
   std::printf("written to %s/sweep.csv\n", out.c_str());
   return 0;
 }

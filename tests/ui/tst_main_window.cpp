@@ -74,6 +74,7 @@ class TestMainWindow : public QObject {
   void missingDataSaysHowToGetIt();
   void aNewerDataFolderSupersedesTheLoadInProgress();
   void automationRunsAndTakesScreenshot();
+  void aViewFillsTheRunForm();
 };
 
 void TestMainWindow::initTestCase() {
@@ -88,7 +89,7 @@ void TestMainWindow::everyRegisteredViewIsATab() {
   MainWindow w;
   const QStringList keys = viewKeys();
   QCOMPARE(keys, (QStringList{"warmup", "sampling", "comparison", "uncertainty", "probe", "calibration",
-                              "decisions", "ood", "shift", "diagnostics"}));
+                              "decisions", "ood", "shift", "diagnostics", "sweep"}));
   QCOMPARE(w.views()->count(), keys.size());
   for (const QString& key : keys) {
     QVERIFY(w.showView(key));
@@ -619,6 +620,19 @@ void TestMainWindow::automationRunsAndTakesScreenshot() {
   // A command-line session does not overwrite the user's last configuration.
   QVERIFY(!QSettings().contains(QStringLiteral("runForm/seed")));
   w.setConfirmOnClose(false);
+}
+
+// The Sweep view's "Use this step size": the form takes the preset and the configuration sent.
+void TestMainWindow::aViewFillsTheRunForm() {
+  MainWindow w;
+  AnalysisView* sweep = w.views()->view("sweep");
+  QVERIFY(sweep);
+  const bnn::CheckedConfig c = bnn::configFromOptions("example-sghmc", {{"step-size", "2e-06"}, {"seed", "4"}});
+  QVERIFY(c);
+  Q_EMIT sweep->runFormRequested(*c.config);
+  QCOMPARE(w.runPanel()->presetName(), QString("example-sghmc"));
+  QCOMPARE(w.runPanel()->config(), *c.config);
+  QCOMPARE(w.runPanel()->fieldText("step-size"), QString("2e-06"));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -134,7 +134,7 @@ void MainWindow::buildUi() {
   v->addWidget(m_datasetPanel);
   m_progress = new ChainProgressPanel(centre);
   v->addWidget(m_progress);
-  m_views = new ViewHost(ViewContext{m_model, m_jobs}, centre);
+  m_views = new ViewHost(ViewContext{m_model, m_jobs, [this] { return dataset(); }}, centre);
   v->addWidget(m_views, 1);
   setCentralWidget(centre);
 
@@ -202,6 +202,13 @@ void MainWindow::connectParts() {
   connect(m_runPanel, &RunPanel::compareRequested, this,
           [this] { startComparison(m_runPanel->compareOverrides()); });
   connect(m_progress, &ChainProgressPanel::stopRequested, this, &MainWindow::stopRun);
+  // A view fills the run form (the Sweep view's "Use this step size").
+  connect(m_views, &ViewHost::runFormRequested, this, [this](const bnn::RunConfig& c) {
+    for (const std::string& name : bnn::presetNames())
+      if (bnn::presetTitle(name) == c.name) m_runPanel->applyPreset(QString::fromStdString(name));
+    m_runPanel->setConfig(c);
+    if (auto* dock = qobject_cast<QDockWidget*>(m_runPanel->parentWidget())) dock->raise();
+  });
   // Evaluations of kept samples: a progress row each, the result selected in the run list.
   connect(m_progress, &ChainProgressPanel::stopRequested, m_evaluations, &EvaluationController::cancel);
   connect(m_runList, &RunListPane::selectionChanged, m_evaluations, &EvaluationController::setCurrentRun);

@@ -20,9 +20,13 @@
 #include <QList>
 #include <QString>
 #include <QWidget>
+#include <functional>
 #include <memory>
+#include <utility>
 
 #include "charts/chart_export.h"
+#include "data/dataset.h"
+#include "run/run_config.h"
 #include "run/run_result.h"
 
 QT_BEGIN_NAMESPACE
@@ -49,8 +53,15 @@ struct ViewRun {
 
 /// What the host gives every view.
 struct ViewContext {
+  using DatasetSource = std::function<std::shared_ptr<const bnn::Dataset>()>;
+  ViewContext(const RunListModel* runs = nullptr, JobRunner* jobs = nullptr, DatasetSource dataset = {})
+      : runs(runs), jobs(jobs), dataset(std::move(dataset)) {}
+
   const RunListModel* runs = nullptr;  // every run of the session: curves, names, colours, status
   JobRunner* jobs = nullptr;           // background work, latest request wins
+  /// The data new runs start on (null when none is loaded), for views that start runs of their
+  /// own (the step-size sweep); unset in tests that need none.
+  DatasetSource dataset;
 };
 
 class AnalysisView : public QWidget {
@@ -94,6 +105,8 @@ class AnalysisView : public QWidget {
   /// The user wants test image `image` of run `runId` edited (the host shows the view that
   /// edits images and hands it over).
   void imageEditRequested(const QString& runId, qint64 image);
+  /// The user wants the run form filled with `config` (e.g. a swept step size).
+  void runFormRequested(const bnn::RunConfig& config);
 
  private:
   ViewContext m_context;

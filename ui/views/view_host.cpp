@@ -16,6 +16,7 @@ ViewHost::ViewHost(const ViewContext& context, const std::vector<ViewRegistratio
     m_keys << reg.key;
     addTab(v, reg.title);
     connect(v, &AnalysisView::imageEditRequested, this, &ViewHost::editImage);
+    connect(v, &AnalysisView::runFormRequested, this, &ViewHost::runFormRequested);
   }
   const RunListModel* model = m_context.runs;
   connect(model, &RunListModel::runUpdated, this, &ViewHost::onRunUpdated);

@@ -40,6 +40,8 @@ class ViewHost : public QTabWidget {
 
  Q_SIGNALS:
   void currentViewChanged(AnalysisView* view);
+  /// A view wants the run form filled with `config` (AnalysisView::runFormRequested).
+  void runFormRequested(const bnn::RunConfig& config);
 
  protected:
   void showEvent(QShowEvent* event) override;

@@ -5,6 +5,7 @@
 #include "decisions/decisions_view.h"
 #include "explorer/uncertainty_view.h"
 #include "lab/diagnostics_view.h"
+#include "lab/sweep_view.h"
 #include "ood/ood_view.h"
 #include "probe/probe_view.h"
 #include "shift/shift_view.h"
@@ -33,6 +34,7 @@ const std::vector<ViewRegistration>& registeredViews() {
       {"ood", "OOD", createView<OodView>},
       {"shift", "Shift", createView<ShiftView>},
       {"diagnostics", "Diagnostics", createView<DiagnosticsView>},
+      {"sweep", "Sweep", createView<SweepView>},
   };
   return views;
 }
