@@ -2,11 +2,21 @@
 // RunFiles: saving runs as results folders and opening them, on the background runner (writing
 // or reading some 10 MB of arrays never stalls the GUI thread). A save keeps the name the run
 // has in the list; the folder is written atomically by the core. An opened run joins the list
-// (named uniquely) when the folder has been read and checked.
+// (named uniquely) when the folder has been read and checked. A K-chain run is one folder: the
+// pooled result, and each chain in chain-<i>/ with its kept samples; saving a group's head
+// writes it so (bnn-cli eval, report and merge read it), and opening one shows the group with
+// its chains.
 // Threading: GUI thread only (the work runs on the JobRunner's thread).
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
+#include <memory>
+#include <vector>
+
+namespace bnn {
+struct RunResult;
+}
 
 class JobRunner;
 class RunListModel;
@@ -32,6 +42,11 @@ class RunFiles : public QObject {
   void openFailed(const QString& directory, const QString& error);
 
  private:
+  /// The chains of group head `id` in chain order (ids in `ids`), or none when `id` is no
+  /// group's head; `why` says why a head with chains missing from the list cannot be saved.
+  std::vector<std::shared_ptr<const bnn::RunResult>> groupChains(const QString& id, QStringList* ids,
+                                                                 QString* why) const;
+
   RunListModel* m_model;
   JobRunner* m_jobs;
 };

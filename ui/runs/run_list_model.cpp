@@ -274,9 +274,11 @@ QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bn
 }
 
 QString RunListModel::addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                                   const QStringList& chainIds) {
+                                   const QStringList& chainIds, const QString& path) {
   RunRecord r;
   r.id = QStringLiteral("pooled-%1").arg(++m_loadedCount);
+  r.loaded = !path.isEmpty();
+  r.path = path;
   r.name = uniqueName(name);
   r.color = nextColor();
   r.config = result->config;

@@ -81,8 +81,9 @@ class RunListModel : public QAbstractTableModel {
                        const QString& path);
   /// Adds the pooled result of a K-chain run started here, as the head of its group: the row
   /// goes above the first of `chainIds`, which are shown indented under it. Returns its id.
+  /// With `path`: the group was opened from that K-chain folder (the chains from its chain-<i>).
   QString addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
-                       const QStringList& chainIds);
+                       const QStringList& chainIds, const QString& path = {});
   /// Adds a run restored from the recovery folder (not saved anywhere yet); returns its id.
   QString addRecoveredRun(const QString& name, std::shared_ptr<const bnn::RunResult> result);
   /// Adds the result of evaluating run `sourceId`'s kept samples (not saved anywhere yet);
