@@ -33,6 +33,7 @@
 #include "shell/app_options.h"
 #include "shell/main_window.h"
 #include "ui_test_support.h"
+#include "views/run_pair_picker.h"
 #include "views/view_host.h"
 #include "views/view_registry.h"
 
@@ -75,6 +76,7 @@ class TestMainWindow : public QObject {
   void aNewerDataFolderSupersedesTheLoadInProgress();
   void automationRunsAndTakesScreenshot();
   void aViewFillsTheRunForm();
+  void comparedPairIsShownInTheViews();
 };
 
 void TestMainWindow::initTestCase() {
@@ -627,12 +629,40 @@ void TestMainWindow::aViewFillsTheRunForm() {
   MainWindow w;
   AnalysisView* sweep = w.views()->view("sweep");
   QVERIFY(sweep);
-  const bnn::CheckedConfig c = bnn::configFromOptions("example-sghmc", {{"step-size", "2e-06"}, {"seed", "4"}});
+  const bnn::CheckedConfig c =
+      bnn::configFromOptions("example-sghmc", {{"step-size", "2e-06"}, {"seed", "4"}});
   QVERIFY(c);
   Q_EMIT sweep->runFormRequested(*c.config);
   QCOMPARE(w.runPanel()->presetName(), QString("example-sghmc"));
   QCOMPARE(w.runPanel()->config(), *c.config);
   QCOMPARE(w.runPanel()->fieldText("step-size"), QString("2e-06"));
+}
+
+// Compare SGLD vs SGHMC selects the pair in every view with "Compare with": the first run shown,
+// the second compared, although the views learn of the runs only later (when shown).
+void TestMainWindow::comparedPairIsShownInTheViews() {
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.show();
+  QSignalSpy done(&w, &MainWindow::allRunsFinished);
+  w.runPanel()->setConfig(tinyConfig());
+  auto o = w.runPanel()->compareOverrides();
+  o.emplace_back("hidden", "32");  // keeps the test fast
+  o.emplace_back("batch-size", "64");
+  o.emplace_back("keep-samples", "5");
+  const QStringList ids = w.startComparison(o);
+  QCOMPARE(ids.size(), 2);
+  w.views()->selectPair(ids[0], ids[1]);  // what the Compare button does with the pair it started
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 180000);
+  for (const char* key : {"uncertainty", "probe", "calibration", "decisions", "ood", "shift"}) {
+    QVERIFY(w.showView(QString::fromLatin1(key)));
+    QVERIFY(w.jobs()->waitForIdle());
+    auto* picker = w.views()->view(QString::fromLatin1(key))->findChild<RunPairPicker*>();
+    QVERIFY2(picker, key);
+    QTRY_COMPARE(picker->primary(), ids[0]);
+    QTRY_COMPARE(picker->comparison(), ids[1]);
+  }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -203,6 +203,10 @@ void CalibrationView::removeRun(const QString& id) {
 
 void CalibrationView::selectRun(const QString& id) { m_state->setPrimary(id); }
 
+void CalibrationView::selectPair(const QString& id, const QString& comparison) {
+  m_state->setPair(id, comparison);
+}
+
 void CalibrationView::setOptions(const bnn::CalibrationOptions& options) {
   m_options = options;
   {

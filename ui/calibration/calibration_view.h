@@ -42,6 +42,7 @@ class CalibrationView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   /// The reliability diagram with its histogram (CSV: the bins), then the numbers table.
   QList<ChartExport> exports() const override;
 

@@ -44,13 +44,44 @@ bool SampledRuns::setRun(const ViewRun& run) {
   if (m_comparison == m_primary) m_comparison.clear();
   refreshPicker();
   if (before != m_primary || run.id == m_primary || run.id == m_comparison) Q_EMIT shownChanged();
+  applyWanted();
   return samplesChanged;
+}
+
+void SampledRuns::setPair(const QString& primary, const QString& comparison) {
+  m_userChose = true;
+  m_wantedPrimary = primary;
+  m_wantedComparison = comparison == primary ? QString() : comparison;
+  applyWanted();
+}
+
+void SampledRuns::applyWanted() {
+  bool changed = false;
+  if (!m_wantedPrimary.isEmpty() && m_runs.contains(m_wantedPrimary)) {
+    if (m_primary != m_wantedPrimary) {
+      if (m_comparison == m_wantedPrimary) m_comparison.clear();
+      m_primary = m_wantedPrimary;
+      changed = true;
+    }
+    m_wantedPrimary.clear();
+  }
+  if (m_wantedPrimary.isEmpty() && !m_wantedComparison.isEmpty() && m_runs.contains(m_wantedComparison) &&
+      m_wantedComparison != m_primary) {
+    changed = changed || m_comparison != m_wantedComparison;
+    m_comparison = m_wantedComparison;
+    m_wantedComparison.clear();
+  }
+  if (!changed) return;
+  refreshPicker();
+  Q_EMIT shownChanged();
 }
 
 void SampledRuns::removeRun(const QString& id) {
   if (!m_runs.contains(id)) return;
   m_runs.remove(id);
   m_order.removeAll(id);
+  if (m_wantedPrimary == id) m_wantedPrimary.clear();
+  if (m_wantedComparison == id) m_wantedComparison.clear();
   if (m_primary == id) m_primary = m_comparison, m_comparison.clear();
   if (m_comparison == id) m_comparison.clear();
   if (m_primary.isEmpty() && !m_order.isEmpty()) {

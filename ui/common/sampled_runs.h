@@ -25,6 +25,8 @@ class SampledRuns : public QObject {
   /// The user picked `id` in the run list: show it.
   void select(const QString& id);
   void setComparison(const QString& id);
+  /// `primary` compared with `comparison`, each as soon as it is here (a pair started together).
+  void setPair(const QString& primary, const QString& comparison);
 
   const ViewRun* run(const QString& id) const;
   const QString& primaryId() const { return m_primary; }
@@ -48,4 +50,6 @@ class SampledRuns : public QObject {
   QStringList m_order;  // in the order they arrived
   QString m_primary, m_comparison;
   bool m_userChose = false;
+  QString m_wantedPrimary, m_wantedComparison;  // setPair's runs not here yet
+  void applyWanted();
 };

@@ -321,6 +321,10 @@ void DecisionsView::removeRun(const QString& id) {
 
 void DecisionsView::selectRun(const QString& id) { m_state->setPrimary(id); }
 
+void DecisionsView::selectPair(const QString& id, const QString& comparison) {
+  m_state->setPair(id, comparison);
+}
+
 void DecisionsView::setRejectCost(double c) {
   if (!std::isfinite(c) || c < 0) return;
   // Kept exactly (the box shows it to 3 decimals): c = 1 - t must meet the explorer's grid.

@@ -63,6 +63,7 @@ class DecisionsView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   /// The sweep charts, then the confusion matrices and the per-image decisions (CSV only).
   QList<ChartExport> exports() const override;
 

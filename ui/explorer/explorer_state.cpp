@@ -51,14 +51,35 @@ void ExplorerState::setRun(const ViewRun& v) {
     m_primary = v.id;
     if (v.id == m_wantedPrimary) m_wantedPrimary.clear();  // else still wanted when it arrives
     m_selected = -1;
-    Q_EMIT runsChanged();
-    Q_EMIT shownChanged();
-    requestAnalyses();
+    if (!applyWantedComparison()) {
+      Q_EMIT runsChanged();
+      Q_EMIT shownChanged();
+      requestAnalyses();
+    }
     return;
   }
+  if (applyWantedComparison()) return;
   if (labelChanged) Q_EMIT runsChanged();
   if (shown && labelChanged) Q_EMIT shownChanged();
   if (shown && resultChanged) requestAnalyses();
+}
+
+bool ExplorerState::applyWantedComparison() {
+  if (m_wantedComparison.isEmpty() || !m_wantedPrimary.isEmpty() || !run(m_wantedComparison) ||
+      m_wantedComparison == m_primary)
+    return false;
+  m_comparison = m_wantedComparison;
+  m_wantedComparison.clear();
+  Q_EMIT runsChanged();
+  Q_EMIT shownChanged();
+  requestAnalyses();
+  return true;
+}
+
+void ExplorerState::setPair(const QString& primary, const QString& comparison) {
+  m_wantedComparison = comparison == primary ? QString() : comparison;
+  setPrimary(primary);
+  applyWantedComparison();
 }
 
 void ExplorerState::removeRun(const QString& id) {
@@ -66,6 +87,7 @@ void ExplorerState::removeRun(const QString& id) {
   if (it == m_runs.end()) return;
   const bool shown = id == m_primary || id == m_comparison;
   m_runs.erase(it);
+  if (id == m_wantedComparison) m_wantedComparison.clear();
   if (id == m_comparison) m_comparison.clear();
   if (id == m_primary) {
     m_primary = m_runs.empty() ? QString() : m_runs.front().id;

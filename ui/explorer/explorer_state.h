@@ -59,6 +59,8 @@ class ExplorerState : public QObject {
   void setPrimary(const QString& id);
   /// Compares with `id`; empty or equal to the shown run: no comparison.
   void setComparison(const QString& id);
+  /// `primary` compared with `comparison`, each as soon as it is here.
+  void setPair(const QString& primary, const QString& comparison);
   void swap();
   /// Lists the runs in `picker` (a run with nothing sampled yet says so) with the shown and the
   /// compared run selected.
@@ -81,10 +83,13 @@ class ExplorerState : public QObject {
  private:
   ExplorerRun* find(const QString& id);
   void requestAnalyses();
+  /// Shows the wanted comparison once it and the wanted primary are here; true when it did.
+  bool applyWantedComparison();
 
   std::vector<ExplorerRun> m_runs;
   QString m_primary, m_comparison;
-  QString m_wantedPrimary;  // chosen before the run arrived
+  QString m_wantedPrimary;     // chosen before the run arrived
+  QString m_wantedComparison;  // the same for the comparison (setPair)
   double m_threshold = 0.95;
   int m_selected = -1;
 };

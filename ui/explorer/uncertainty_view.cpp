@@ -109,6 +109,10 @@ void UncertaintyView::removeRun(const QString& id) {
 
 void UncertaintyView::selectRun(const QString& id) { m_state->setPrimary(id); }
 
+void UncertaintyView::selectPair(const QString& id, const QString& comparison) {
+  m_state->setPair(id, comparison);
+}
+
 void UncertaintyView::requestAnalysis(const QString& id) {
   const ExplorerRun* r = m_state->run(id);
   if (!r || !r->result) return;

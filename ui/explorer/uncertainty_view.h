@@ -34,6 +34,7 @@ class UncertaintyView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   /// The chart tab shown first, then the other two.
   QList<ChartExport> exports() const override;
 

@@ -276,6 +276,8 @@ void OodView::removeRun(const QString& id) {
 
 void OodView::selectRun(const QString& id) { m_runs->select(id); }
 
+void OodView::selectPair(const QString& id, const QString& comparison) { m_runs->setPair(id, comparison); }
+
 void OodView::setOodSet(const QString& spec) {
   const QString key =
       spec == QLatin1String("noise") || spec == QLatin1String("permuted") || spec == QLatin1String("inverted")

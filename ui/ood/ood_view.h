@@ -44,6 +44,7 @@ class OodView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   /// The ROC curves and histograms (CSV: the metrics table), the ROC points, the scores.
   QList<ChartExport> exports() const override;
 

@@ -194,6 +194,7 @@ void ProbeView::updateRun(const ViewRun& run) {
     const ViewRun& cur = m_runs[m_primary];
     if (!cur.result || !cur.result->samples) m_primary = run.id;
   }
+  if (applyWanted()) return;
   refreshPicker();
   if (run.id == m_primary || run.id == m_comparison) {
     if (samplesChanged)
@@ -212,6 +213,35 @@ void ProbeView::removeRun(const QString& id) {
   if (m_primary.isEmpty() && !m_order.isEmpty()) m_primary = m_order.front();
   refreshPicker();
   probeAll();
+}
+
+void ProbeView::selectPair(const QString& id, const QString& comparison) {
+  m_userChose = true;
+  m_wantedPrimary = id;
+  m_wantedComparison = comparison == id ? QString() : comparison;
+  applyWanted();
+}
+
+bool ProbeView::applyWanted() {
+  bool changed = false;
+  if (!m_wantedPrimary.isEmpty() && m_runs.contains(m_wantedPrimary)) {
+    if (m_primary != m_wantedPrimary) {
+      if (m_comparison == m_wantedPrimary) m_comparison.clear();
+      m_primary = m_wantedPrimary;
+      changed = true;
+    }
+    m_wantedPrimary.clear();
+  }
+  if (m_wantedPrimary.isEmpty() && !m_wantedComparison.isEmpty() && m_runs.contains(m_wantedComparison) &&
+      m_wantedComparison != m_primary) {
+    changed = changed || m_comparison != m_wantedComparison;
+    m_comparison = m_wantedComparison;
+    m_wantedComparison.clear();
+  }
+  if (!changed) return false;
+  refreshPicker();
+  probeAll();
+  return true;
 }
 
 void ProbeView::selectRun(const QString& id) {

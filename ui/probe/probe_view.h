@@ -37,6 +37,7 @@ class ProbeView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   QList<ChartExport> exports() const override;
   bool editsImages() const override { return true; }
   /// Test image `image` of run `runId` onto the canvas. The run becomes the probed one if it
@@ -75,6 +76,8 @@ class ProbeView : public AnalysisView {
   QHash<QString, ViewRun> m_runs;
   QStringList m_order;  // run ids in the order they arrived
   QString m_primary, m_comparison;
+  QString m_wantedPrimary, m_wantedComparison;  // selectPair's runs not here yet
+  bool applyWanted();
   RunPairPicker* m_picker = nullptr;
   DrawingCanvas* m_canvas = nullptr;
   DigitView* m_input = nullptr;

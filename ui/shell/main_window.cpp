@@ -199,8 +199,11 @@ void MainWindow::buildMenus() {
 void MainWindow::connectParts() {
   // Form and progress rows
   connect(m_runPanel, &RunPanel::runRequested, this, [this](const bnn::RunConfig& c) { startRun(c); });
-  connect(m_runPanel, &RunPanel::compareRequested, this,
-          [this] { startComparison(m_runPanel->compareOverrides()); });
+  connect(m_runPanel, &RunPanel::compareRequested, this, [this] {
+    // The analysis views compare the pair: the first run, "Compare with" the second.
+    const QStringList ids = startComparison(m_runPanel->compareOverrides());
+    if (ids.size() == 2) m_views->selectPair(ids[0], ids[1]);
+  });
   connect(m_progress, &ChainProgressPanel::stopRequested, this, &MainWindow::stopRun);
   // A view fills the run form (the Sweep view's "Use this step size").
   connect(m_views, &ViewHost::runFormRequested, this, [this](const bnn::RunConfig& c) {

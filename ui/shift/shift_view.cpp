@@ -232,6 +232,8 @@ void ShiftView::removeRun(const QString& id) {
 
 void ShiftView::selectRun(const QString& id) { m_runs->select(id); }
 
+void ShiftView::selectPair(const QString& id, const QString& comparison) { m_runs->setPair(id, comparison); }
+
 void ShiftView::setLevels(Family family, const QString& text, bool enabled) {
   m_text[family]->setText(text);
   m_enabled[family]->setChecked(enabled);

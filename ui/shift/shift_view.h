@@ -50,6 +50,7 @@ class ShiftView : public AnalysisView {
   void updateRun(const ViewRun& run) override;
   void removeRun(const QString& id) override;
   void selectRun(const QString& id) override;
+  void selectPair(const QString& id, const QString& comparison) override;
   /// The six charts (CSV: the table), then the table alone.
   QList<ChartExport> exports() const override;
 

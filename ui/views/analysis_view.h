@@ -82,6 +82,12 @@ class AnalysisView : public QWidget {
   virtual void removeRun(const QString& id) { Q_UNUSED(id); }
   /// The user picked this run in the run list.
   virtual void selectRun(const QString& id) { Q_UNUSED(id); }
+  /// The user started a pair of runs to compare ("Compare SGLD vs SGHMC"): views with a
+  /// "Compare with" box show `id` compared with `comparison` (either may arrive later).
+  virtual void selectPair(const QString& id, const QString& comparison) {
+    Q_UNUSED(comparison);
+    selectRun(id);
+  }
 
   /// Views that edit images (the drawing canvas) take test image `image` of run `runId`;
   /// false when they cannot. editsImages() says whether a view does.

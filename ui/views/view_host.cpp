@@ -119,3 +119,7 @@ bool ViewHost::editImage(const QString& runId, qint64 image) {
 void ViewHost::selectRun(const QString& id) {
   for (AnalysisView* v : m_views) v->selectRun(id);
 }
+
+void ViewHost::selectPair(const QString& id, const QString& comparison) {
+  for (AnalysisView* v : m_views) v->selectPair(id, comparison);
+}

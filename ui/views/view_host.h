@@ -35,6 +35,8 @@ class ViewHost : public QTabWidget {
   void refreshCurves();
   /// The user picked a run in the run list.
   void selectRun(const QString& id);
+  /// A pair of runs was started to be compared (AnalysisView::selectPair).
+  void selectPair(const QString& id, const QString& comparison);
   /// Shows the view that edits images (the drawing canvas) with test image `image` of run `runId`.
   bool editImage(const QString& runId, qint64 image);
 
