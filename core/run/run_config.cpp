@@ -120,10 +120,11 @@ struct PresetEntry {
   const char* title;
 };
 
-constexpr std::array<PresetEntry, 3> kPresets{{
+constexpr std::array<PresetEntry, 4> kPresets{{
     {"example-sgld", "Example SGLD"},
     {"example-sghmc", "Example SGHMC"},
     {"example-sghmc-as-published", "Example SGHMC as published"},
+    {"tuned-csgld", "Tuned cyclical SGLD, 4 chains"},
 }};
 
 }  // namespace
@@ -152,6 +153,22 @@ std::optional<RunConfig> presetConfig(const std::string& name) {
     c.sghmcForm = SghmcForm::Ma;
     c.stepSize = 4.5e-6;
     c.samplingPhaseUsesSgld = true;
+  } else if (name == "tuned-csgld") {
+    // Found with bnn-cli sweep and short runs (README "Tuned preset"): 784-1000-10, N(0, 1) prior,
+    // T = 1; four chains, each one cosine cycle of 100 epochs from the LeCun start without warm-up:
+    // 80% exploration, then 2,340 sampling steps of which every 20th joins the predictive.
+    c.stepSize = 2.5e-5;
+    c.schedule = ScheduleKind::Cyclical;
+    c.cycles = 1;
+    c.exploration = 0.8;
+    c.warmupSteps = 0;
+    c.samplingSteps = 11700;
+    c.thinning = 20;
+    c.hidden = {1000};
+    c.chains = 4;
+    c.keepSamples = 10;  // per chain: 4 x 10 x 795,010 floats, 127 MB
+    c.name = presetTitle(name);
+    return c;
   } else {
     return std::nullopt;
   }

@@ -69,7 +69,7 @@ std::optional<ScheduleKind> scheduleKindFromString(const std::string&);
 /// Gradient evaluations one sampler step costs (1 for SGLD and pSGLD, L for SGHMC and SGNHT).
 int64_t gradientsPerStep(const RunConfig& c, bool samplingPhase);
 
-/// Presets: "example-sgld", "example-sghmc", "example-sghmc-as-published".
+/// Presets: "example-sgld", "example-sghmc", "example-sghmc-as-published", "tuned-csgld".
 std::vector<std::string> presetNames();
 std::optional<RunConfig> presetConfig(const std::string& name);
 /// Human title of a preset ("Example SGLD").

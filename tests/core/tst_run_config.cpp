@@ -44,6 +44,7 @@ class TestRunConfig : public QObject {
   void enumNames();
   void gradientsPerStepCounts();
   void presetList();
+  void tunedPreset();
   void presets_data();
   void presets();
   void specKeys();
@@ -103,10 +104,11 @@ void TestRunConfig::gradientsPerStepCounts() {
 
 void TestRunConfig::presetList() {
   const std::vector<std::string> names = presetNames();
-  QCOMPARE(names.size(), size_t(3));
+  QCOMPARE(names.size(), size_t(4));
   QCOMPARE(names[0], std::string("example-sgld"));
   QCOMPARE(names[1], std::string("example-sghmc"));
   QCOMPARE(names[2], std::string("example-sghmc-as-published"));
+  QCOMPARE(names[3], std::string("tuned-csgld"));
   QVERIFY(!presetConfig("example"));
   QVERIFY(!presetConfig(""));
   QCOMPARE(presetTitle("nonsense"), std::string());
@@ -117,6 +119,38 @@ void TestRunConfig::presetList() {
     const std::optional<std::string> why = validate(*c);
     QVERIFY2(!why, why ? why->c_str() : "");
   }
+}
+
+void TestRunConfig::tunedPreset() {
+  const std::optional<RunConfig> oc = presetConfig("tuned-csgld");
+  QVERIFY(oc);
+  const RunConfig& c = *oc;
+  QCOMPARE(c.name, std::string("Tuned cyclical SGLD, 4 chains"));
+  QCOMPARE(c.sampler, SamplerKind::Sgld);
+  QCOMPARE(c.stepSize, 2.5e-5);
+  QCOMPARE(c.schedule, ScheduleKind::Cyclical);
+  QCOMPARE(c.cycles, int64_t(1));
+  QCOMPARE(c.exploration, 0.8);
+  QCOMPARE(c.warmupSteps, int64_t(0));
+  QCOMPARE(c.samplingSteps, int64_t(11700));
+  QCOMPARE(c.thinning, int64_t(20));
+  QCOMPARE(c.hidden, std::vector<int>{1000});
+  QCOMPARE(c.chains, int64_t(4));
+  QCOMPARE(c.keepSamples, int64_t(10));
+  // The model and the posterior are the example's: N(0, 1) prior, T = 1, n = 512 with replacement.
+  QCOMPARE(c.priorSigma, 1.0);
+  QCOMPARE(c.temperature, 1.0);
+  QCOMPARE(c.batchSize, 512);
+  QCOMPARE(c.batchMode, BatchMode::WithReplacement);
+  QCOMPARE(c.init, InitKind::LecunNormal);
+  QCOMPARE(gradientsPerStep(c, true), int64_t(1));
+  const std::optional<std::string> why = validate(c);
+  QVERIFY2(!why, why ? why->c_str() : "");
+  // Overrides apply on top of the preset like on any other.
+  std::optional<RunConfig> shorter = presetConfig("tuned-csgld");
+  QVERIFY(!setParam(*shorter, "samples", "2925"));
+  QCOMPARE(shorter->samplingSteps, int64_t(2925));
+  QVERIFY(!validate(*shorter));
 }
 
 void TestRunConfig::presets_data() {

@@ -35,6 +35,13 @@ void TestRunPanel::everyParameterHasAFieldWithTooltip() {
   QCOMPARE(panel.config().sampler, bnn::SamplerKind::Sghmc);
   QCOMPARE(panel.fieldText(QStringLiteral("step-size")), QStringLiteral("4.5e-06"));
   QVERIFY(!panel.applyPreset(QStringLiteral("no-such-preset")));
+  // The tuned preset fills every field it sets, chains and network included, and is valid as is.
+  QVERIFY(panel.applyPreset(QStringLiteral("tuned-csgld")));
+  QCOMPARE(panel.config(), *bnn::presetConfig("tuned-csgld"));
+  QCOMPARE(panel.fieldText(QStringLiteral("chains")), QStringLiteral("4"));
+  QCOMPARE(panel.fieldText(QStringLiteral("hidden")), QStringLiteral("1000"));
+  QCOMPARE(panel.fieldText(QStringLiteral("schedule")), QStringLiteral("cyclical"));
+  QVERIFY2(panel.isValid(), qPrintable(panel.validationMessage()));
 }
 
 void TestRunPanel::invalidValueIsRefusedWithAReasonNamingTheField() {
