@@ -20,6 +20,9 @@ namespace bnn::kernels {
 /// Columns of the first layer per block (4 AVX-512 registers; a fixed partition of the work).
 constexpr int kColBlock = 64;
 
+/// Epilogues of NnKernels::denseBlock.
+constexpr int kDenseNone = 0, kDenseRelu = 1, kDenseMask = 2;
+
 struct NnKernels {
   // ---- first layer over column groups (see nn/sparse_batch.h) ------------------------------
 
@@ -57,6 +60,20 @@ struct NnKernels {
   /// order (gW is in x k, row-major).
   void (*outputWeightGradient)(const float* A, int64_t lda, int64_t rows, const float* dZ, int k, int j0,
                                int j1, float* gW);
+
+  // ---- dense layers (hidden to hidden: forward, weight gradient, back-propagation) ----------
+
+  /// One block of a dense product: for rows r in [r0, r1) and columns c in [c0, c0 + width),
+  /// width <= kColBlock,
+  ///   C[r * ldc + c] = init(c) + Σ_{k < depth} L[r * lrs + k * lks] * B[k * ldb + c],
+  /// init(c) = bias[c] (0 when bias is null), one fused multiply-add per k in increasing k (the
+  /// baseline level: a product, then an addition). Then `epilogue`: kDenseNone, kDenseRelu
+  /// (C = max(C, 0)) or kDenseMask (C = M[r * ldm + c] > 0 ? C : 0, the ReLU derivative).
+  /// The left operand's strides give both L (lrs = row length, lks = 1) and its transpose
+  /// (lrs = 1, lks = row length): forward Z = A W + b, weight gradient A^T dZ, delta dZ W^T.
+  void (*denseBlock)(const float* L, int64_t lrs, int64_t lks, int64_t r0, int64_t r1, int depth,
+                     const float* B, int64_t ldb, const float* bias, const float* M, int64_t ldm,
+                     int epilogue, float* C, int64_t ldc, int c0, int width);
 
   // ---- minibatch gather (nn/sparse_batch.cpp) ----------------------------------------------
 

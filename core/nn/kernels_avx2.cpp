@@ -353,6 +353,124 @@ void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Dense layers: C = init + L B by blocks of R rows x NV vectors of 8 columns (accumulators in
+// registers, the row values broadcast, each B vector loaded once for the R rows), runs of 16
+// columns across the block. As at the avx512 level the depth is taken kDenseKc values at a time
+// and the sums wait in C in between, so every element sees the same chain of fused multiply-adds
+// over k in increasing order: the same bits as the avx512 level.
+
+constexpr int kDenseKc = 64;
+
+template <int R, int NV, bool kMasked>
+inline void denseTile(const float* L, int64_t lrs, int64_t lks, int64_t r, int k0, int k1, const float* B,
+                      int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue, float* C,
+                      int64_t ldc, int c0, int width, bool first, bool last) {
+  const __m256i tail = lanes(width - 8 * (NV - 1));
+  auto ld = [&](int v, const float* p) {
+    return kMasked && v == NV - 1 ? _mm256_maskload_ps(p, tail) : _mm256_loadu_ps(p);
+  };
+  auto st = [&](int v, float* p, __m256 x) {
+    if (kMasked && v == NV - 1)
+      _mm256_maskstore_ps(p, tail, x);
+    else
+      _mm256_storeu_ps(p, x);
+  };
+  __m256 acc[R][NV];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v)
+      acc[i][v] = !first ? ld(v, C + (r + i) * ldc + c0 + 8 * v)
+                  : bias ? ld(v, bias + c0 + 8 * v)
+                         : _mm256_setzero_ps();
+  const float* l = L + r * lrs + int64_t{k0} * lks;
+  const float* b = B + int64_t{k0} * ldb + c0;
+  for (int k = k0; k < k1; ++k, l += lks, b += ldb) {
+    __m256 bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = ld(v, b + 8 * v);
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+      const __m256 a = _mm256_broadcast_ss(l + i * lrs);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_fmadd_ps(a, bv[v], acc[i][v]);
+    }
+  }
+  const __m256 zero = _mm256_setzero_ps();
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      __m256 x = acc[i][v];
+      if (last && epilogue == kernels::kDenseRelu) x = _mm256_max_ps(x, zero);
+      if (last && epilogue == kernels::kDenseMask)
+        x = _mm256_and_ps(_mm256_cmp_ps(ld(v, M + (r + i) * ldm + c0 + 8 * v), zero, _CMP_GT_OQ), x);
+      st(v, C + (r + i) * ldc + c0 + 8 * v, x);
+    }
+}
+
+// Rows [r0, r1) of one run of columns, kR at a time, then the remaining rows together.
+template <int NV, bool kMasked>
+void denseColumns(const float* L, int64_t lrs, int64_t lks, int64_t r0, int64_t r1, int k0, int k1,
+                  const float* B, int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue,
+                  float* C, int64_t ldc, int c0, int width, bool first, bool last) {
+  constexpr int kR = 6;  // 12 accumulators, 2 B vectors and the broadcast in the 16 registers
+  int64_t r = r0;
+  for (; r + kR <= r1; r += kR)
+    denseTile<kR, NV, kMasked>(L, lrs, lks, r, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0, width,
+                               first, last);
+  auto rest = [&]<int R>() {
+    denseTile<R, NV, kMasked>(L, lrs, lks, r, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0, width,
+                              first, last);
+  };
+  switch (r1 - r) {
+    case 5:
+      rest.template operator()<5>();
+      break;
+    case 4:
+      rest.template operator()<4>();
+      break;
+    case 3:
+      rest.template operator()<3>();
+      break;
+    case 2:
+      rest.template operator()<2>();
+      break;
+    case 1:
+      rest.template operator()<1>();
+      break;
+    default:
+      break;
+  }
+}
+
+void denseBlock(const float* L, int64_t lrs, int64_t lks, int64_t r0, int64_t r1, int depth, const float* B,
+                int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue, float* C,
+                int64_t ldc, int c0, int width) {
+  if (width <= 0 || r1 <= r0) return;
+  for (int k0 = 0; k0 < depth || k0 == 0; k0 += kDenseKc) {
+    const int k1 = depth - k0 < kDenseKc ? depth : k0 + kDenseKc;
+    const bool first = k0 == 0, last = k1 == depth;
+    for (int cs = 0; cs < width; cs += 16) {
+      const int w = width - cs < 16 ? width - cs : 16;
+      auto run = [&]<int NV, bool kM>() {
+        denseColumns<NV, kM>(L, lrs, lks, r0, r1, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0 + cs, w,
+                             first, last);
+      };
+      if (w == 16)
+        run.template operator()<2, false>();
+      else if (w > 8)
+        run.template operator()<2, true>();
+      else if (w == 8)
+        run.template operator()<1, false>();
+      else
+        run.template operator()<1, true>();
+    }
+    if (depth == 0) break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Minibatch gather: 8 words at a time, visiting the non-zero ones only.
 
 void listGroups(const uint32_t* words, int64_t count, int groups, int64_t* next, uint32_t* groupRow,
@@ -387,6 +505,6 @@ namespace bnn::kernels {
 const NnKernels kNnKernelsAvx2 = {
     avx2::groupForward, avx2::biasRows,     avx2::reluRows,  avx2::groupGradient,
     avx2::columnSums,   avx2::outputLogits, avx2::reluDelta, avx2::outputWeightGradient,
-    avx2::listGroups,
+    avx2::denseBlock,   avx2::listGroups,
 };
 }  // namespace bnn::kernels

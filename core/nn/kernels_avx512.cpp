@@ -403,6 +403,144 @@ void reluDelta(const float* dZ, int k, const float* WT, const float* A, int64_t 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Dense layers: C = init + L B by blocks of R rows x NV vectors of 16 columns (accumulators in
+// registers, the row values broadcast, each B vector loaded once for the R rows). The depth is
+// taken kDenseKc values at a time so the B rows of a block stay in L1; between two such steps the
+// sums wait in C (a float stored and loaded unchanged), so every element is one chain of fused
+// multiply-adds over k in increasing order, whatever the blocking.
+
+constexpr int kDenseKc = 64;
+
+template <int R, int NV, bool kMasked>
+inline void denseTile(const float* L, int64_t lrs, int64_t lks, int64_t r, int k0, int k1, const float* B,
+                      int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue, float* C,
+                      int64_t ldc, int c0, int width, bool first, bool last) {
+  __mmask16 m[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) m[v] = kMasked && v == NV - 1 ? lanes(width - 16 * v) : __mmask16(0xFFFF);
+  auto ld = [&](int v, const float* p) {
+    return kMasked && v == NV - 1 ? _mm512_maskz_loadu_ps(m[v], p) : _mm512_loadu_ps(p);
+  };
+  auto st = [&](int v, float* p, __m512 x) {
+    if (kMasked && v == NV - 1)
+      _mm512_mask_storeu_ps(p, m[v], x);
+    else
+      _mm512_storeu_ps(p, x);
+  };
+  __m512 acc[R][NV];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v)
+      acc[i][v] = !first ? ld(v, C + (r + i) * ldc + c0 + 16 * v)
+                  : bias ? ld(v, bias + c0 + 16 * v)
+                         : _mm512_setzero_ps();
+  const float* l = L + r * lrs + int64_t{k0} * lks;
+  const float* b = B + int64_t{k0} * ldb + c0;
+  for (int k = k0; k < k1; ++k, l += lks, b += ldb) {
+    __m512 bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = ld(v, b + 16 * v);
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+      const __m512 a = _mm512_set1_ps(l[i * lrs]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(a, bv[v], acc[i][v]);
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      __m512 x = acc[i][v];
+      if (last && epilogue == kernels::kDenseRelu) x = _mm512_max_ps(x, zero);
+      if (last && epilogue == kernels::kDenseMask)
+        x = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(ld(v, M + (r + i) * ldm + c0 + 16 * v), zero, _CMP_GT_OQ),
+                                x);
+      st(v, C + (r + i) * ldc + c0 + 16 * v, x);
+    }
+}
+
+// Rows [r0, r1) of one column block, kR at a time, then the remaining rows together.
+template <int NV, bool kMasked>
+void denseColumns(const float* L, int64_t lrs, int64_t lks, int64_t r0, int64_t r1, int k0, int k1,
+                  const float* B, int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue,
+                  float* C, int64_t ldc, int c0, int width, bool first, bool last) {
+  constexpr int kR = 6;  // 24 accumulators, 4 B vectors and the broadcast in the 32 registers
+  int64_t r = r0;
+  for (; r + kR <= r1; r += kR)
+    denseTile<kR, NV, kMasked>(L, lrs, lks, r, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0, width,
+                               first, last);
+  auto rest = [&]<int R>() {
+    denseTile<R, NV, kMasked>(L, lrs, lks, r, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0, width,
+                              first, last);
+  };
+  switch (r1 - r) {
+    case 5:
+      rest.template operator()<5>();
+      break;
+    case 4:
+      rest.template operator()<4>();
+      break;
+    case 3:
+      rest.template operator()<3>();
+      break;
+    case 2:
+      rest.template operator()<2>();
+      break;
+    case 1:
+      rest.template operator()<1>();
+      break;
+    default:
+      break;
+  }
+}
+
+void denseBlock(const float* L, int64_t lrs, int64_t lks, int64_t r0, int64_t r1, int depth, const float* B,
+                int64_t ldb, const float* bias, const float* M, int64_t ldm, int epilogue, float* C,
+                int64_t ldc, int c0, int width) {
+  if (width <= 0 || r1 <= r0) return;
+  const int nv = (width + 15) / 16;
+  const bool masked = width % 16 != 0;
+  for (int k0 = 0; k0 < depth || k0 == 0; k0 += kDenseKc) {
+    const int k1 = depth - k0 < kDenseKc ? depth : k0 + kDenseKc;
+    const bool first = k0 == 0, last = k1 == depth;
+    auto run = [&]<int NV, bool kM>() {
+      denseColumns<NV, kM>(L, lrs, lks, r0, r1, k0, k1, B, ldb, bias, M, ldm, epilogue, C, ldc, c0, width,
+                           first, last);
+    };
+    switch (nv * 2 + (masked ? 1 : 0)) {
+      case 2:
+        run.template operator()<1, false>();
+        break;
+      case 3:
+        run.template operator()<1, true>();
+        break;
+      case 4:
+        run.template operator()<2, false>();
+        break;
+      case 5:
+        run.template operator()<2, true>();
+        break;
+      case 6:
+        run.template operator()<3, false>();
+        break;
+      case 7:
+        run.template operator()<3, true>();
+        break;
+      case 8:
+        run.template operator()<4, false>();
+        break;
+      default:
+        run.template operator()<4, true>();
+        break;
+    }
+    if (depth == 0) break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Minibatch gather: 16 words at a time, visiting the non-zero ones only.
 
 void listGroups(const uint32_t* words, int64_t count, int groups, int64_t* next, uint32_t* groupRow,
@@ -433,6 +571,6 @@ namespace bnn::kernels {
 const NnKernels kNnKernelsAvx512 = {
     avx512::groupForward, avx512::biasRows,     avx512::reluRows,  avx512::groupGradient,
     avx512::columnSums,   avx512::outputLogits, avx512::reluDelta, avx512::outputWeightGradient,
-    avx512::listGroups,
+    avx512::denseBlock,   avx512::listGroups,
 };
 }  // namespace bnn::kernels

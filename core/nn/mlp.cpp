@@ -33,8 +33,6 @@ Mlp::Mlp(MlpShape shape) : m_shape(std::move(shape)) { assert(m_shape.numLayers(
 
 namespace {
 
-using RowMap = Eigen::Map<const RowMatrixXf>;
-using VecMap = Eigen::Map<const Eigen::RowVectorXf>;
 using kernels::kColBlock;
 
 // Fixed partitions: column blocks of a layer and tiles of rows. They depend only on the sizes,
@@ -122,27 +120,27 @@ void Mlp::forward(const float* theta, const SparseBatch& x, MlpWorkspace& ws, bo
     });
   }
 
-  // Hidden layers after the first (dense, Eigen): A_l = ReLU(Z_l); Z_{l+1} = A_l W_{l+1} + b_{l+1}.
+  // Hidden layers after the first: A_l = ReLU(A_{l-1} W_l + b_l) by tiles of rows x column blocks
+  // (kernels::denseBlock, every element one chain over the inputs in order).
   for (int l = 1; l + 1 < L; ++l) {
     const int in = m_shape.sizes[l], out = m_shape.sizes[l + 1];
-    if (l > 1) {
-      ensure(ws.a[l - 1], n, in);
-      ws.a[l - 1] = ws.z[l - 1].cwiseMax(0.0f);
-    }
-    ensure(ws.z[l], n, out);
-    RowMap W(theta + m_shape.weightOffset(l), in, out);
-    VecMap b(theta + m_shape.biasOffset(l), out);
-    ws.z[l].noalias() = ws.a[l - 1] * W;
-    ws.z[l].rowwise() += b;
+    ensure(ws.a[l], n, out);
+    const float* W = theta + m_shape.weightOffset(l);
+    const float* b = theta + m_shape.biasOffset(l);
+    const float* A = ws.a[l - 1].data();
+    float* Z = ws.a[l].data();
+    const int64_t blocks = columnBlocks(out);
+    forBlocks(parallel, rowTiles(n) * blocks, [&](int64_t q) {
+      const int64_t r0 = (q / blocks) * kRowTile, r1 = std::min(n, r0 + kRowTile);
+      const int c0 = static_cast<int>(q % blocks) * kColBlock;
+      K.denseBlock(A, in, 1, r0, r1, in, W, out, b, nullptr, 0, kernels::kDenseRelu, Z, out, c0,
+                   std::min(out, c0 + kColBlock) - c0);
+    });
   }
 
   // Output layer after a hidden layer: logits by row tiles (kernels::outputLogits).
   if (L >= 2) {
     const int l = L - 1, in = m_shape.sizes[l], k = m_shape.sizes[l + 1];
-    if (l > 1) {
-      ensure(ws.a[l - 1], n, in);
-      ws.a[l - 1] = ws.z[l - 1].cwiseMax(0.0f);
-    }
     transposeInto(ws.wT, theta + m_shape.weightOffset(l), in, k);
     ensure(ws.z[l], n, k);
     if (outputLayer) {
@@ -207,18 +205,38 @@ double Mlp::logLikelihoodGradient(const float* theta, const SparseBatch& x, cons
   double loglik = 0.0;
   for (double v : ws.tileLogLik) loglik += v;
 
-  // Hidden layers after the first, top down (Eigen): gW_l = A_{l-1}^T dZ_l, gb_l = Σ_rows dZ_l,
-  // dZ_{l-1} = (dZ_l W_l^T) ⊙ [A_{l-1} > 0].
+  // Hidden layers after the first, top down: gW_l = A_{l-1}^T dZ_l (sums over the rows in order),
+  // gb_l = Σ_rows dZ_l, dZ_{l-1} = (dZ_l W_l^T) ⊙ [A_{l-1} > 0]. Each element is computed whole
+  // by one block of a fixed partition (kernels::denseBlock), so no partial sums are combined.
   for (int l = L - 2; l >= 1; --l) {
     const int in = m_shape.sizes[l], out = m_shape.sizes[l + 1];
-    Eigen::Map<RowMatrixXf> gW(gsum + m_shape.weightOffset(l), in, out);
-    Eigen::Map<Eigen::RowVectorXf> gb(gsum + m_shape.biasOffset(l), out);
-    gW.noalias() = ws.a[l - 1].transpose() * ws.dz[l];
-    gb = ws.dz[l].colwise().sum();
-    RowMap W(theta + m_shape.weightOffset(l), in, out);
-    ensure(ws.dz[l - 1], n, in);
-    ws.dz[l - 1].noalias() = ws.dz[l] * W.transpose();
-    ws.dz[l - 1] = (ws.a[l - 1].array() > 0.0f).select(ws.dz[l - 1], 0.0f);  // ReLU'(Z) = [A > 0]
+    float* gW = gsum + m_shape.weightOffset(l);
+    float* gb = gsum + m_shape.biasOffset(l);
+    const float* A = ws.a[static_cast<size_t>(l - 1)].data();
+    const float* dZ = ws.dz[static_cast<size_t>(l)].data();
+    ensure(ws.dz[static_cast<size_t>(l - 1)], n, in);
+    float* dA = ws.dz[static_cast<size_t>(l - 1)].data();
+    transposeInto(ws.hiddenWT, theta + m_shape.weightOffset(l), in, out);  // out x in
+    const float* WT = ws.hiddenWT.data();
+    const int64_t outBlocks = columnBlocks(out), gradTiles = rowTiles(in) * outBlocks;
+    const int64_t inBlocks = columnBlocks(in), deltaTiles = rowTiles(n) * inBlocks;
+    forBlocks(parallel, gradTiles + outBlocks + deltaTiles, [&](int64_t q) {
+      if (q < gradTiles) {  // rows j of gW: column j of A, over the batch rows
+        const int64_t j0 = (q / outBlocks) * kRowTile, j1 = std::min<int64_t>(in, j0 + kRowTile);
+        const int c0 = static_cast<int>(q % outBlocks) * kColBlock;
+        K.denseBlock(A, 1, in, j0, j1, static_cast<int>(n), dZ, out, nullptr, nullptr, 0, kernels::kDenseNone,
+                     gW, out, c0, std::min(out, c0 + kColBlock) - c0);
+      } else if (q < gradTiles + outBlocks) {
+        const int c0 = static_cast<int>(q - gradTiles) * kColBlock;
+        K.columnSums(dZ, out, n, c0, std::min(out, c0 + kColBlock), gb);
+      } else {
+        const int64_t d = q - gradTiles - outBlocks;
+        const int64_t r0 = (d / inBlocks) * kRowTile, r1 = std::min(n, r0 + kRowTile);
+        const int c0 = static_cast<int>(d % inBlocks) * kColBlock;
+        K.denseBlock(dZ, out, 1, r0, r1, out, WT, in, nullptr, A, in, kernels::kDenseMask, dA, in, c0,
+                     std::min(in, c0 + kColBlock) - c0);
+      }
+    });
   }
 
   // By column blocks: the first layer's weight gradient over column groups (kernels::

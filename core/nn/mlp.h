@@ -3,7 +3,7 @@
 // All parameters of a network live in one contiguous vector: for each layer l in order,
 // W_l (in_l x out_l, row-major: row k holds the weights leaving input k) then b_l (out_l).
 // The first layer consumes sparse input (SparseBatch, column groups); the output layer runs on
-// hand-written kernels (nn/kernels.h); hidden layers between them are dense Eigen products.
+// hand-written kernels (nn/kernels.h), and so do the dense hidden layers between them.
 //
 // Mlp is immutable and thread-safe; each thread evaluating it needs its own MlpWorkspace.
 
@@ -30,11 +30,12 @@ struct MlpShape {
 
 /// Scratch buffers of one evaluation (activations per layer). Grows on first use, then reused.
 struct MlpWorkspace {
-  std::vector<RowMatrixXf> z;      // pre-activations per layer: rows x out_l (not kept for layer 0
-                                   // when it is hidden: its ReLU is stored in a[0] directly)
+  std::vector<RowMatrixXf> z;      // pre-activations of the output layer (rows x classes); the
+                                   // hidden layers keep only a = ReLU(z) (z > 0 exactly where a > 0)
   std::vector<RowMatrixXf> a;      // activations per hidden layer (ReLU(z))
   std::vector<RowMatrixXf> dz;     // gradients w.r.t. z
   std::vector<float> wT;           // the output layer's weights transposed (classes x inputs)
+  std::vector<float> hiddenWT;     // a later hidden layer's weights transposed (back-propagation)
   std::vector<double> tileLogLik;  // per row tile, summed in order
 };
 

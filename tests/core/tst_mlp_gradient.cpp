@@ -2,7 +2,10 @@
 // central finite differences.
 #include <QtTest>
 
+#include <oneapi/tbb/task_arena.h>
+
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "data/synthetic.h"
@@ -150,6 +153,66 @@ class TestMlpGradient : public QObject {
       ++checked;
     }
     QVERIFY(checked > 300);
+  }
+
+  // Several hidden layers of odd widths (full and partial column blocks and row tiles): the
+  // gradient and the log-probabilities have the same bits on one thread, on 1, 2 or 3 workers
+  // of the pool, whatever order the blocks run in.
+  void deepNetworkSameBitsWhateverTheThreadCount() {
+    const Dataset d = makeSyntheticDataset(300, 150, 8);
+    MlpShape shape{{784, 130, 200, 70, 10}};
+    const Mlp mlp(shape);
+    const std::vector<float> theta = initialParameters(shape, InitKind::LecunNormal, 1.0, RandomStream(9));
+    std::vector<uint32_t> idx;
+    for (uint32_t i = 0; i < 150; ++i) idx.push_back((i * 11 + 2) % 300);
+    std::vector<uint8_t> labels;
+    for (uint32_t i : idx) labels.push_back(d.train.labels[i]);
+    SparseBatch x, t;
+    x.gather(d.train, idx.data(), static_cast<int64_t>(idx.size()));
+    t.gatherRange(d.test, 0, d.test.count);
+    auto evaluate = [&](bool parallel, std::vector<float>& g, std::vector<float>& lp) {
+      MlpWorkspace ws;
+      g.assign(theta.size(), -1.0f);
+      lp.assign(static_cast<size_t>(d.test.count * 10), -1.0f);
+      const double ll = mlp.logLikelihoodGradient(theta.data(), x, labels.data(), g.data(), ws, parallel);
+      mlp.logProbabilities(theta.data(), t, lp.data(), ws, parallel);
+      return ll;
+    };
+    std::vector<float> g0, lp0;
+    const double ll0 = evaluate(false, g0, lp0);
+    for (int threads : {1, 2, 3}) {
+      tbb::task_arena arena(threads);
+      std::vector<float> g, lp;
+      const double ll = arena.execute([&] { return evaluate(true, g, lp); });
+      QCOMPARE(ll, ll0);
+      QVERIFY2(std::memcmp(g.data(), g0.data(), g.size() * sizeof(float)) == 0,
+               qPrintable(QString::number(threads)));
+      QVERIFY(std::memcmp(lp.data(), lp0.data(), lp.size() * sizeof(float)) == 0);
+    }
+    // And the gradient is right: the three dense layers against central differences (a sample).
+    const std::vector<double> td(theta.begin(), theta.end());
+    std::vector<uint32_t> few(idx.begin(), idx.begin() + 20);
+    std::vector<uint8_t> fewLabels(labels.begin(), labels.begin() + 20);
+    SparseBatch xf;
+    xf.gather(d.train, few.data(), static_cast<int64_t>(few.size()));
+    std::vector<float> gf(theta.size());
+    MlpWorkspace ws;
+    mlp.logLikelihoodGradient(theta.data(), xf, fewLabels.data(), gf.data(), ws);
+    const double eps = 1e-5;
+    int checked = 0;
+    for (int l = 1; l <= 3; ++l)
+      for (int64_t j = shape.weightOffset(l); j < shape.biasOffset(l) + shape.sizes[l + 1]; j += 61) {
+        std::vector<double> tp = td, tm = td;
+        tp[j] += eps;
+        tm[j] -= eps;
+        const double fd =
+            (referenceLogLik(shape, tp, d.train, few) - referenceLogLik(shape, tm, d.train, few)) / (2 * eps);
+        QVERIFY2(
+            std::fabs(fd - gf[j]) < 2e-3 * std::max(1.0, std::fabs(fd)),
+            qPrintable(QString("param %1: analytic %2, finite difference %3").arg(j).arg(gf[j]).arg(fd)));
+        ++checked;
+      }
+    QVERIFY(checked > 100);
   }
 
   void logProbabilitiesAreNormalisedAndMatchReference() {
