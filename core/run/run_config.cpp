@@ -142,7 +142,8 @@ std::string presetTitle(const std::string& name) {
 }
 
 std::optional<RunConfig> presetConfig(const std::string& name) {
-  RunConfig c;  // the SGLD example
+  RunConfig c;          // the SGLD example
+  c.keepSamples = 100;  // every 10th of the 1,000 samples, the last included
   if (name == "example-sgld") {
   } else if (name == "example-sghmc") {
     c.sampler = SamplerKind::Sghmc;
@@ -167,12 +168,9 @@ std::optional<RunConfig> presetConfig(const std::string& name) {
     c.hidden = {1000};
     c.chains = 4;
     c.keepSamples = 10;  // per chain: 4 x 10 x 795,010 floats, 127 MB
-    c.name = presetTitle(name);
-    return c;
   } else {
     return std::nullopt;
   }
-  c.keepSamples = 100;  // every 10th of the 1,000 samples, the last included
   c.name = presetTitle(name);
   return c;
 }
