@@ -1,4 +1,5 @@
 #include "analysis/convergence.h"
+#include "util/special_values.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +9,6 @@ namespace bnn {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPi = 3.14159265358979323846;
 
 // Draws usable for the diagnostics: at least 4 per chain, all finite.

@@ -8,13 +8,12 @@
 #include <numeric>
 
 #include "util/format.h"
+#include "util/special_values.h"
 #include "util/text_file.h"
 
 namespace bnn {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 Error badProfile(std::string detail, int64_t offset = -1, std::string expected = {}, std::string found = {}) {
   return makeError(ErrorCode::BadFormat, {}, offset, std::move(expected), std::move(found),

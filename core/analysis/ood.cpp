@@ -7,12 +7,11 @@
 #include "analysis/calibration.h"
 #include "analysis/uncertainty.h"
 #include "run/predictive.h"
+#include "util/special_values.h"
 
 namespace bnn {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 template <class T>
 std::vector<double> negMaxImpl(std::span<const T> probs, int k) {

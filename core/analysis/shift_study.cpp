@@ -12,14 +12,11 @@
 #include "run/posterior_evaluation.h"
 #include "run/run_result.h"
 #include "util/format.h"
+#include "util/stopwatch.h"
 
 namespace bnn {
 
 namespace {
-
-double secondsSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 std::optional<double> number(std::string_view t) {
   while (!t.empty() && t.front() == ' ') t.remove_prefix(1);

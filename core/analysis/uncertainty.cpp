@@ -9,12 +9,11 @@
 
 #include "run/run_result.h"
 #include "util/format.h"
+#include "util/special_values.h"
 
 namespace bnn {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 Error analysisError(std::string detail) {
   return makeError(ErrorCode::BadFormat, {}, -1, {}, {}, std::move(detail));
@@ -199,7 +198,8 @@ ThresholdCurve thresholdCurve(const UncertaintyAnalysis& a, const std::vector<do
     c.retained.push_back(r);
     c.accuracy.push_back(r > 0 ? double(a.correctPrefix[size_t(r)]) / double(r) : kNaN);
     // One rounding of the exact ratio: 0.17, not 100 * (1 - 0.9983) = 0.16999999999999238.
-    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * double(a.numImages - r) / double(a.numImages) : kNaN);
+    c.percentDropped.push_back(a.numImages > 0 ? 100.0 * double(a.numImages - r) / double(a.numImages)
+                                               : kNaN);
   }
   return c;
 }

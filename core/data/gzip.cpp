@@ -9,13 +9,6 @@
 
 namespace bnn {
 
-namespace {
-
-// zlib counts in uInt; feed and drain at most this many bytes per call.
-constexpr size_t kMaxZlibChunk = size_t(1) << 30;
-
-}  // namespace
-
 bool isGzip(const uint8_t* data, size_t size) { return size >= 2 && data[0] == 0x1f && data[1] == 0x8b; }
 
 Result<std::vector<uint8_t>> gunzip(const uint8_t* data, size_t size, const std::string& path,

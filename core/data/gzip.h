@@ -14,6 +14,9 @@ namespace bnn {
 /// Default limit on the decompressed size: 1 GiB, far above any IDX dataset of this kind.
 inline constexpr uint64_t kMaxGunzipBytes = uint64_t(1) << 30;
 
+/// zlib counts in uInt; gzip and GzipReader feed and drain at most this many bytes per call.
+inline constexpr size_t kMaxZlibChunk = size_t(1) << 30;
+
 /// True when the buffer starts with the gzip magic bytes 1f 8b.
 bool isGzip(const uint8_t* data, size_t size);
 

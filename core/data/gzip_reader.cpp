@@ -11,8 +11,6 @@ namespace bnn {
 
 namespace {
 
-// zlib counts in uInt; feed and drain at most this many bytes per call.
-constexpr size_t kMaxZlibChunk = size_t(1) << 30;
 constexpr size_t kMinGrowth = size_t(64) << 10;
 
 Error gzipError(const std::string& path, std::string detail, std::string expected = {},

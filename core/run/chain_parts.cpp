@@ -11,12 +11,12 @@
 
 #include "util/parallel.h"
 #include "util/philox.h"
+#include "util/stopwatch.h"
 
 namespace bnn {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 // Standard normal for (draw, index) from the first two words of one Philox block.
 float normalAt(const RandomStream& s, uint64_t draw, uint64_t index) {
   uint32_t b[4];

@@ -16,12 +16,13 @@
 #include <tuple>
 
 #include "analysis/run_calibration.h"
-#include "run/checkpoint.h"
 #include "data/dataset_identity.h"
+#include "run/checkpoint.h"
 #include "run/posterior_samples.h"
 #include "run/predictive_validation.h"
 #include "util/format.h"
 #include "util/npy.h"
+#include "util/special_values.h"
 #include "util/text_file.h"
 
 namespace bnn {
@@ -39,7 +40,6 @@ constexpr const char* kDiagnosticsFile = "diagnostics.csv";
 constexpr const char* kCurveHeader =
     "phase,step,grad_evals,wall_seconds,pointwise_accuracy,ensemble_accuracy,samples";
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The run parameters every config.json has had since format version 1. Frozen: parameters added
