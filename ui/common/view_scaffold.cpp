@@ -7,19 +7,28 @@
 
 #include "views/run_pair_picker.h"
 
-ViewScaffold makeViewScaffold(QWidget* view) {
-  ViewScaffold s;
+ScrollFrame makeScrollFrame(QWidget* view) {
+  ScrollFrame f;
   auto* outer = new QVBoxLayout(view);
   outer->setContentsMargins(0, 0, 0, 0);
-  s.scroll = new QScrollArea(view);
-  s.scroll->setWidgetResizable(true);
-  s.scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(s.scroll);
-  s.content = new QWidget;
-  s.scroll->setWidget(s.content);
-  s.root = new QVBoxLayout(s.content);
-  s.root->setContentsMargins(4, 4, 4, 4);
-  s.root->setSpacing(4);
+  f.scroll = new QScrollArea(view);
+  f.scroll->setWidgetResizable(true);
+  f.scroll->setFrameShape(QFrame::NoFrame);
+  outer->addWidget(f.scroll);
+  f.content = new QWidget;
+  f.scroll->setWidget(f.content);
+  f.root = new QVBoxLayout(f.content);
+  f.root->setContentsMargins(4, 4, 4, 4);
+  f.root->setSpacing(4);
+  return f;
+}
+
+ViewScaffold makeViewScaffold(QWidget* view) {
+  const ScrollFrame f = makeScrollFrame(view);
+  ViewScaffold s;
+  s.scroll = f.scroll;
+  s.content = f.content;
+  s.root = f.root;
   s.header = new QHBoxLayout;
   s.picker = new RunPairPicker(s.content);
   s.header->addWidget(s.picker, 3);

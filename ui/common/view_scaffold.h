@@ -9,6 +9,9 @@
 //   s.header->addWidget(m_export);
 //   s.root->addWidget(body, 1);
 //
+// A view with a header of its own (no run pair: Diagnostics, Sweep) takes only the first half,
+// makeScrollFrame: the scroll area, the content widget and the root layout.
+//
 // Threading: GUI thread only.
 
 #include <QtGlobal>
@@ -21,6 +24,16 @@ class QWidget;
 QT_END_NAMESPACE
 
 class RunPairPicker;
+
+struct ScrollFrame {
+  QScrollArea* scroll = nullptr;  // fills the view
+  QWidget* content = nullptr;     // the scroll area's widget: the parent of the view's widgets
+  QVBoxLayout* root = nullptr;    // content's layout (4 px margins and spacing), empty
+};
+
+/// Builds the scroll area, content widget and root layout inside `view` (which must not have a
+/// layout yet).
+ScrollFrame makeScrollFrame(QWidget* view);
 
 struct ViewScaffold {
   QScrollArea* scroll = nullptr;  // fills the view

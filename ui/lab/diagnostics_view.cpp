@@ -8,7 +8,6 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolButton>
@@ -21,6 +20,7 @@
 #include "charts/axis_ticks.h"
 #include "charts/chart_style.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 
 namespace {
 
@@ -79,17 +79,9 @@ std::shared_ptr<const DiagnosticsView::Derived> derive(const bnn::SampleDiagnost
 
 DiagnosticsView::DiagnosticsView(const ViewContext& context, QWidget* parent)
     : AnalysisView(context, parent) {
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
+  const ScrollFrame frame = makeScrollFrame(this);
+  QWidget* content = frame.content;
+  QVBoxLayout* root = frame.root;
 
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(QStringLiteral("Run"), content));

@@ -19,7 +19,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScatterSeries>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -34,6 +33,7 @@
 #include "charts/chart_style.h"
 #include "common/dataset_text.h"
 #include "common/job_runner.h"
+#include "common/view_scaffold.h"
 #include "lab/sweep_job.h"
 #include "util/format.h"
 
@@ -100,17 +100,9 @@ QSpinBox* spinField(int lo, int hi, int value, const QString& tip, QWidget* pare
 }  // namespace
 
 SweepView::SweepView(const ViewContext& context, QWidget* parent) : AnalysisView(context, parent) {
-  auto* outer = new QVBoxLayout(this);
-  outer->setContentsMargins(0, 0, 0, 0);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  outer->addWidget(scroll);
-  auto* content = new QWidget;
-  scroll->setWidget(content);
-  auto* root = new QVBoxLayout(content);
-  root->setContentsMargins(4, 4, 4, 4);
-  root->setSpacing(4);
+  const ScrollFrame frame = makeScrollFrame(this);
+  QWidget* content = frame.content;
+  QVBoxLayout* root = frame.root;
 
   // What to sweep: preset, sampler, grid, schedule, seed, further parameters.
   m_preset = new QComboBox(content);
