@@ -42,63 +42,31 @@ bool ChainHealth::canJudgeChance(double chance, int64_t images) {
 }
 
 void ChainHealth::potential(Phase phase, int64_t step, double u) {
-  if (!m_haveU0) {
-    m_haveU0 = true;
-    m_u0 = u;
+  if (!m_s.haveU0) {
+    m_s.haveU0 = true;
+    m_s.u0 = u;
     return;
   }
-  if (!m_exploded && std::isfinite(m_u0) && u > kExplosionFactor * (m_u0 + m_equipartition)) {
-    m_exploded = true;
-    m_explodedPhase = phase;
-    m_explodedStep = step;
-    m_explodedU = u;
+  if (!m_s.exploded && std::isfinite(m_s.u0) && u > kExplosionFactor * (m_s.u0 + m_equipartition)) {
+    m_s.exploded = true;
+    m_s.explodedPhase = phase;
+    m_s.explodedStep = step;
+    m_s.explodedU = u;
   }
 }
 
 void ChainHealth::evaluated(Phase phase, int64_t step, double accuracy) {
   const bool above = accuracy > chanceThreshold(m_chance);
   if (above) {
-    m_aboveSeen = true;
-    m_lastAbovePhase = phase;
-    m_lastAboveStep = step;
+    m_s.aboveSeen = true;
+    m_s.lastAbovePhase = phase;
+    m_s.lastAboveStep = step;
   }
   if (phase == Phase::Sampling) {
-    ++m_samplingEvals;
-    m_samplingAbove += above;
-    m_lastSamplingAccuracy = accuracy;
+    ++m_s.samplingEvals;
+    m_s.samplingAbove += above;
+    m_s.lastSamplingAccuracy = accuracy;
   }
-}
-
-ChainHealth::State ChainHealth::state() const {
-  State s;
-  s.haveU0 = m_haveU0;
-  s.exploded = m_exploded;
-  s.aboveSeen = m_aboveSeen;
-  s.u0 = m_u0;
-  s.explodedU = m_explodedU;
-  s.lastSamplingAccuracy = m_lastSamplingAccuracy;
-  s.explodedPhase = m_explodedPhase;
-  s.lastAbovePhase = m_lastAbovePhase;
-  s.explodedStep = m_explodedStep;
-  s.lastAboveStep = m_lastAboveStep;
-  s.samplingEvals = m_samplingEvals;
-  s.samplingAbove = m_samplingAbove;
-  return s;
-}
-
-void ChainHealth::restore(const State& s) {
-  m_haveU0 = s.haveU0;
-  m_exploded = s.exploded;
-  m_aboveSeen = s.aboveSeen;
-  m_u0 = s.u0;
-  m_explodedU = s.explodedU;
-  m_lastSamplingAccuracy = s.lastSamplingAccuracy;
-  m_explodedPhase = s.explodedPhase;
-  m_lastAbovePhase = s.lastAbovePhase;
-  m_explodedStep = s.explodedStep;
-  m_lastAboveStep = s.lastAboveStep;
-  m_samplingEvals = s.samplingEvals;
-  m_samplingAbove = s.samplingAbove;
 }
 
 std::string ChainHealth::divergedSuggestion(double h) {
@@ -108,24 +76,24 @@ std::string ChainHealth::divergedSuggestion(double h) {
 std::optional<std::string> ChainHealth::warning(double ensemble, double movedRatio) const {
   std::vector<std::string> parts;
   bool larger = false;
-  if (m_exploded)
-    parts.push_back("the potential exploded at " + where(m_explodedPhase, m_explodedStep) +
-                    ": U = " + fmt("%.3g", m_explodedU) + ", more than " + fmt("%g", kExplosionFactor) +
-                    " times its value at the first step plus d T / 2 (" + fmt("%.3g", m_u0) + " + " +
+  if (m_s.exploded)
+    parts.push_back("the potential exploded at " + where(m_s.explodedPhase, m_s.explodedStep) +
+                    ": U = " + fmt("%.3g", m_s.explodedU) + ", more than " + fmt("%g", kExplosionFactor) +
+                    " times its value at the first step plus d T / 2 (" + fmt("%.3g", m_s.u0) + " + " +
                     fmt("%.3g", m_equipartition) + ")");
   const double limit = chanceThreshold(m_chance);
   const bool ensembleAtChance = !std::isnan(ensemble) && ensemble <= limit;
-  if (canJudgeChance(m_chance, m_testImages) && m_samplingEvals > 0 && m_samplingAbove == 0 &&
+  if (canJudgeChance(m_chance, m_testImages) && m_s.samplingEvals > 0 && m_s.samplingAbove == 0 &&
       (std::isnan(ensemble) || ensembleAtChance)) {
     std::string s = "test accuracy at chance level after warm-up: ";
     if (!std::isnan(ensemble)) s += "ensemble " + fmt("%.4f", ensemble) + ", ";
-    s += "last sample " + fmt("%.4f", m_lastSamplingAccuracy) +
+    s += "last sample " + fmt("%.4f", m_s.lastSamplingAccuracy) +
          " (always answering the most common class scores " + fmt("%.4f", m_chance) + "; at most " +
          fmt("%.4f", limit) + " counts as chance), ";
-    s += m_aboveSeen ? "at every evaluation after " + where(m_lastAbovePhase, m_lastAboveStep)
-                     : std::string("at every evaluation of the run");
+    s += m_s.aboveSeen ? "at every evaluation after " + where(m_s.lastAbovePhase, m_s.lastAboveStep)
+                       : std::string("at every evaluation of the run");
     parts.push_back(s);
-    larger = !m_exploded && movedRatio < kStillRatio;
+    larger = !m_s.exploded && movedRatio < kStillRatio;
     if (larger) parts.back() += "; the parameters barely moved from their initialisation";
   }
   if (parts.empty()) return std::nullopt;

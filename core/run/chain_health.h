@@ -58,35 +58,33 @@ class ChainHealth {
   /// Text for a chain that diverged: the suggestion appended to the engine's message.
   static std::string divergedSuggestion(double h);
 
-  double referencePotential() const { return m_u0; }
+  double referencePotential() const { return m_s.u0; }
 
   /// What the checks have seen so far: a chain continued from a checkpoint (run/checkpoint.h)
   /// restores it and warns exactly as the uninterrupted chain would. Value type.
   struct State {
-    bool haveU0 = false, exploded = false, aboveSeen = false;
-    double u0 = 0, explodedU = 0, lastSamplingAccuracy = 0;
-    Phase explodedPhase = Phase::Warmup, lastAbovePhase = Phase::Warmup;
-    int64_t explodedStep = 0, lastAboveStep = 0, samplingEvals = 0, samplingAbove = 0;
+    // The reference potential U₀ (the first step's).
+    bool haveU0 = false;
+    double u0 = 0;
+    // First explosion seen.
+    bool exploded = false;
+    Phase explodedPhase = Phase::Warmup;
+    int64_t explodedStep = 0;
+    double explodedU = 0;
+    // Chance level: the last evaluation above the threshold, and the sampling evaluations.
+    bool aboveSeen = false;
+    Phase lastAbovePhase = Phase::Warmup;
+    int64_t lastAboveStep = 0;
+    int64_t samplingEvals = 0, samplingAbove = 0;
+    double lastSamplingAccuracy = 0;
   };
-  State state() const;
-  void restore(const State& s);
+  State state() const { return m_s; }
+  void restore(const State& s) { m_s = s; }
 
  private:
   double m_h, m_chance, m_equipartition;
   int64_t m_testImages;
-  double m_u0 = 0;
-  bool m_haveU0 = false;
-  // First explosion seen.
-  bool m_exploded = false;
-  Phase m_explodedPhase = Phase::Warmup;
-  int64_t m_explodedStep = 0;
-  double m_explodedU = 0;
-  // Chance level: the last evaluation above the threshold, and the sampling evaluations.
-  bool m_aboveSeen = false;
-  Phase m_lastAbovePhase = Phase::Warmup;
-  int64_t m_lastAboveStep = 0;
-  int64_t m_samplingEvals = 0, m_samplingAbove = 0;
-  double m_lastSamplingAccuracy = 0;
+  State m_s;
 };
 
 }  // namespace bnn
