@@ -125,6 +125,15 @@ std::shared_ptr<const ChainCheckpoint> load(const QString& path) {
   return c ? std::make_shared<const ChainCheckpoint>(std::move(*c)) : nullptr;
 }
 
+/// Runs `c` until it recorded the curve point of (phase, step) and stops it there (StopAfterPoint):
+/// the cancelled run, whose checkpoint is in `dir`.
+RunResult interruptedRun(const RunConfig& c, const Dataset& data, Phase phase, int64_t step,
+                         const QString& dir) {
+  std::atomic<bool> cancel{false};
+  StopAfterPoint stop(phase, step, &cancel);
+  return runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+}
+
 // The CRC trailer recomputed after an edit, so that the parser looks past the checksum.
 void fixCrc(QByteArray& b) {
   const size_t body = size_t(b.size()) - 4;
@@ -233,9 +242,7 @@ void TestCheckpoint::resumeIsBitIdentical() {
   QTemporaryDir tmp;
   QVERIFY(tmp.isValid());
   const QString dir = tmp.filePath("run");
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(phase, step, &cancel);
-  const RunResult first = runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  const RunResult first = interruptedRun(c, data, phase, step, dir);
   QCOMPARE(enumName(first.outcome.status), "cancelled");
   const auto ck = load(dir);
   QVERIFY(ck);
@@ -288,9 +295,7 @@ void TestCheckpoint::resumeOnOtherThreadCount() {
   RunResult whole, resumed;
   tbb::task_arena two(2), one(1);
   two.execute([&] { whole = runChain(c, data, nullptr, nullptr); });
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Sampling, 3, &cancel);
-  two.execute([&] { runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr}); });
+  two.execute([&] { interruptedRun(c, data, Phase::Sampling, 3, dir); });
   const auto ck = load(dir);
   QVERIFY(ck);
   one.execute([&] { resumed = runChain(c, data, nullptr, nullptr, {}, {str(dir), ck}); });
@@ -302,9 +307,7 @@ void TestCheckpoint::resumeRefusesOtherDataOrConfig() {
   const Dataset& data = *test::syntheticData();
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("run");
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Warmup, 10, &cancel);
-  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  interruptedRun(c, data, Phase::Warmup, 10, dir);
   const auto ck = load(dir);
   QVERIFY(ck);
 
@@ -330,9 +333,7 @@ void TestCheckpoint::fileRoundTrip() {
   const Dataset& data = *test::syntheticData();
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("run");
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Sampling, 4, &cancel);
-  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  interruptedRun(c, data, Phase::Sampling, 4, dir);
   QFile f(dir + "/" + kCheckpointFile);
   QVERIFY(f.open(QIODevice::ReadOnly));
   const QByteArray bytes = f.readAll();
@@ -389,9 +390,7 @@ void TestCheckpoint::damagedFile() {
   const Dataset& data = *test::syntheticData();
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("run");
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Sampling, 4, &cancel);
-  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  interruptedRun(c, data, Phase::Sampling, 4, dir);
   const QString path = dir + "/" + kCheckpointFile;
   const auto good = load(path);
   QVERIFY(good);
@@ -479,9 +478,7 @@ void TestCheckpoint::writeIsAtomic() {
   const Dataset& data = *test::syntheticData();
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("a/b/run");  // created as needed
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Warmup, 5, &cancel);
-  runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  interruptedRun(c, data, Phase::Warmup, 5, dir);
   auto ck = load(dir);
   QVERIFY(ck);
   // What a write killed half-way leaves behind goes with the next write.
@@ -505,7 +502,7 @@ void TestCheckpoint::writeIsAtomic() {
   QVERIFY(!st.ok());
   QVERIFY(QString::fromStdString(st.error().message()).contains("file"));
   // A chain whose checkpoints cannot be written still runs, and says so.
-  const RunResult r = runChain(c, data, &stop, &cancel, {}, {str(tmp.filePath("file")), nullptr});
+  const RunResult r = interruptedRun(c, data, Phase::Warmup, 5, tmp.filePath("file"));
   QVERIFY2(QString::fromStdString(r.outcome.message).contains("checkpoint not written"),
            r.outcome.message.c_str());
 }
@@ -515,9 +512,7 @@ void TestCheckpoint::runFolderKeepsCheckpointUntilComplete() {
   const Dataset& data = *test::syntheticData();
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("run");
-  std::atomic<bool> cancel{false};
-  StopAfterPoint stop(Phase::Sampling, 2, &cancel);
-  const RunResult partial = runChain(c, data, &stop, &cancel, {}, {str(dir), nullptr});
+  const RunResult partial = interruptedRun(c, data, Phase::Sampling, 2, dir);
   // The folder holds only the checkpoint: a run may be saved there.
   QVERIFY(checkRunDestination(str(dir)).ok());
   QVERIFY(writeRunResult(partial, str(dir)).ok());
