@@ -63,20 +63,15 @@ class ChainHealth {
   /// What the checks have seen so far: a chain continued from a checkpoint (run/checkpoint.h)
   /// restores it and warns exactly as the uninterrupted chain would. Value type.
   struct State {
-    // The reference potential U₀ (the first step's).
-    bool haveU0 = false;
-    double u0 = 0;
-    // First explosion seen.
-    bool exploded = false;
-    Phase explodedPhase = Phase::Warmup;
-    int64_t explodedStep = 0;
-    double explodedU = 0;
-    // Chance level: the last evaluation above the threshold, and the sampling evaluations.
-    bool aboveSeen = false;
-    Phase lastAbovePhase = Phase::Warmup;
-    int64_t lastAboveStep = 0;
-    int64_t samplingEvals = 0, samplingAbove = 0;
-    double lastSamplingAccuracy = 0;
+    // The reference potential U₀ (haveU0, u0), the first explosion seen (exploded, explodedU,
+    // explodedPhase, explodedStep), and for the chance level the last evaluation above the
+    // threshold (aboveSeen, lastAbovePhase, lastAboveStep) and the sampling evaluations
+    // (lastSamplingAccuracy, samplingEvals, samplingAbove). The checkpoint reads the members in
+    // this order.
+    bool haveU0 = false, exploded = false, aboveSeen = false;
+    double u0 = 0, explodedU = 0, lastSamplingAccuracy = 0;
+    Phase explodedPhase = Phase::Warmup, lastAbovePhase = Phase::Warmup;
+    int64_t explodedStep = 0, lastAboveStep = 0, samplingEvals = 0, samplingAbove = 0;
   };
   State state() const { return m_s; }
   void restore(const State& s) { m_s = s; }
