@@ -4,6 +4,8 @@
 // and two runs are compared on the same drawing.
 #include <QComboBox>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -133,6 +135,39 @@ class TestProbeView : public QObject {
     QVERIFY(csv.startsWith("run,class,class_name,mean_probability,vote_share\n"));
     view.removeRun("b");
     QVERIFY(view.comparisonPane()->isHidden());
+  }
+
+  // Two answers do not fit beside the drawing in a narrow view (the 1024 x 700 window leaves
+  // about 730 px): they go below it, so nothing needs a horizontal scroll bar; a wide view keeps
+  // one row, and so does a medium one with one answer.
+  void narrowViewPutsTheAnswersBelow() {
+    JobRunner jobs;
+    ProbeView view(ViewContext{nullptr, &jobs});
+    view.updateRun(viewRun("a", "SGLD", runWithSamples("example-sgld", 10)));
+    view.updateRun(viewRun("b", "SGHMC", runWithSamples("example-sghmc", 10)));
+    view.resize(1000, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.answersBelow());
+    view.resize(730, 600);
+    view.selectPair("a", "b");
+    QVERIFY(jobs.waitForIdle());
+    QTRY_VERIFY(view.answersBelow());
+    auto* scroll = view.findChild<QScrollArea*>();
+    QVERIFY(scroll);
+    QTRY_COMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(view.primaryPane()->mapTo(&view, QPoint(0, 0)).y() >
+            view.canvas()->mapTo(&view, QPoint(0, view.canvas()->height())).y());
+    view.resize(1500, 900);
+    QTRY_VERIFY(!view.answersBelow());
+    QTRY_COMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+    view.resize(730, 600);
+    QTRY_VERIFY(view.answersBelow());
+    Q_EMIT view.runPicker()->comparisonChosen(QString());
+    QVERIFY(view.comparisonPane()->isHidden());
+    view.resize(1000, 600);
+    QTRY_VERIFY(!view.answersBelow());
+    QTRY_COMPARE(scroll->horizontalScrollBar()->maximum(), 0);
   }
 };
 

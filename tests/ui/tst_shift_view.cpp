@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "analysis/shift_study.h"
+#include "charts/chart_export.h"
 #include "common/job_runner.h"
 #include "common/sampled_runs.h"
 #include "run/run_engine.h"
@@ -147,6 +148,35 @@ class TestShiftView : public QObject {
     QCOMPARE(csv.count(QLatin1Char('\n')), 1 + 8);
     QVERIFY(csv.contains(QStringLiteral("\nSGHMC,rotate,30,last_sample,")) ||
             csv.contains(QStringLiteral("\nSGHMC,rotate,30,")));
+
+    // The exported image: the 3 x 2 grid of the screen under the legend the charts do not carry
+    // (each run's ensemble and last sample in the run's colour).
+    const ChartExport charts = m_view->exports()[0];
+    QCOMPARE(charts.columns, 3);
+    QCOMPARE(charts.legend.size(), 4);
+    QCOMPARE(charts.legend[2].text, QStringLiteral("SGHMC ensemble"));
+    QCOMPARE(charts.legend[3].style, Qt::DashLine);
+    QCOMPARE(charts.legend[3].color, QColor("#d62728"));
+    const QImage image = chart_export::render(charts);
+    // Each column as wide as its widest chart, each row as high as its highest.
+    int colWidth[3] = {}, rowHeight[2] = {};
+    for (int i = 0; i < charts.charts.size(); ++i) {
+      const QSize s = charts.charts[i]->size().isEmpty() ? QSize(640, 420) : charts.charts[i]->size();
+      colWidth[i % 3] = std::max(colWidth[i % 3], s.width());
+      rowHeight[i / 3] = std::max(rowHeight[i / 3], s.height());
+    }
+    const int gridHeight = rowHeight[0] + rowHeight[1];
+    QCOMPARE(image.width(), colWidth[0] + colWidth[1] + colWidth[2]);
+    QVERIFY2(image.height() > gridHeight, "no room for the legend above the charts");
+    // The legend strip holds the runs' colours.
+    bool red = false;
+    const int strip = image.height() - gridHeight;
+    for (int y = 0; y < strip && !red; ++y)
+      for (int x = 0; x < image.width() && !red; ++x) red = image.pixelColor(x, y) == QColor("#d62728");
+    QVERIFY(red);
+    ChartExport noLegend = charts;
+    noLegend.legend.clear();
+    QCOMPARE(chart_export::render(noLegend).height(), gridHeight);
   }
 
   void waitingSweepIsCancelledUnrun() {

@@ -5,9 +5,11 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPen>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSvgGenerator>
@@ -23,23 +25,97 @@ namespace {
 
 QSize sizeOf(const QChartView* c) { return c->size().isEmpty() ? QSize(640, 420) : c->size(); }
 
-QSize combinedSize(const QList<QChartView*>& charts) {
-  int w = 0, h = 0;
-  for (QChartView* c : charts) {
-    w += sizeOf(c).width();
-    h = std::max(h, sizeOf(c).height());
-  }
-  return {std::max(w, 1), std::max(h, 1)};
+int columnsOf(const ChartExport& what) {
+  const int n = static_cast<int>(what.charts.size());
+  return what.columns > 0 ? std::min(what.columns, std::max(n, 1)) : std::max(n, 1);
 }
 
-void paintCharts(QPainter& p, const QList<QChartView*>& charts) {
-  int x = 0;
-  for (QChartView* c : charts) {
+// Legend entries laid out left to right in rows of the given width: each a short line sample
+// in the series' colour and pen style, then its text.
+constexpr int kLegendPad = 10, kLegendSample = 28, kLegendGap = 18;
+
+struct LegendLayout {
+  QList<QRect> boxes;  // one per entry: the sample and the text
+  int height = 0;
+};
+
+LegendLayout layoutLegend(const QList<ChartLegendEntry>& legend, int width, const QFontMetrics& fm) {
+  LegendLayout out;
+  if (legend.isEmpty()) return out;
+  const int lineHeight = fm.height() + 6;
+  int x = kLegendPad, y = kLegendPad;
+  for (const ChartLegendEntry& e : legend) {
+    const int w = kLegendSample + 6 + fm.horizontalAdvance(e.text);
+    if (x > kLegendPad && x + w > width - kLegendPad) {
+      x = kLegendPad;
+      y += lineHeight;
+    }
+    out.boxes.append(QRect(x, y, w, lineHeight));
+    x += w + kLegendGap;
+  }
+  out.height = y + lineHeight + kLegendPad / 2;
+  return out;
+}
+
+QFont legendFont() {
+  QFont f;
+  f.setPointSizeF(std::max(9.0, f.pointSizeF()));
+  return f;
+}
+
+// The grid of charts, `columns` per row: each column as wide as its widest chart, each row as
+// high as its highest (one row: the charts side by side at their own sizes).
+struct Grid {
+  QList<int> x, y;  // left edge of each column, top edge of each row (after the legend)
+  QSize size;       // the charts' part
+};
+
+Grid gridOf(const ChartExport& what, int top) {
+  const int cols = columnsOf(what), n = static_cast<int>(what.charts.size());
+  const int rows = std::max(1, (n + cols - 1) / cols);
+  QList<int> widths(cols, 0), heights(rows, 0);
+  for (int i = 0; i < n; ++i) {
+    const QSize s = sizeOf(what.charts[i]);
+    widths[i % cols] = std::max(widths[i % cols], s.width());
+    heights[i / cols] = std::max(heights[i / cols], s.height());
+  }
+  Grid g;
+  int x = 0, y = top;
+  for (int w : widths) g.x.append(x), x += w;
+  for (int h : heights) g.y.append(y), y += h;
+  g.size = QSize(x, y - top);
+  return g;
+}
+
+int chartsWidth(const ChartExport& what) { return gridOf(what, 0).size.width(); }
+
+QSize combinedSize(const ChartExport& what) {
+  const Grid g = gridOf(what, 0);
+  const int legend = layoutLegend(what.legend, g.size.width(), QFontMetrics(legendFont())).height;
+  return {std::max(g.size.width(), 1), std::max(legend + g.size.height(), 1)};
+}
+
+void paintCharts(QPainter& p, const ChartExport& what) {
+  p.setFont(legendFont());
+  const LegendLayout legend = layoutLegend(what.legend, chartsWidth(what), p.fontMetrics());
+  for (int i = 0; i < legend.boxes.size(); ++i) {
+    const ChartLegendEntry& e = what.legend[i];
+    const QRect& b = legend.boxes[i];
+    const int mid = b.center().y();
+    p.setPen(QPen(e.color, 2.5, e.style));
+    p.drawLine(b.left(), mid, b.left() + kLegendSample, mid);
+    p.setPen(Qt::black);
+    p.drawText(QRect(b.left() + kLegendSample + 6, b.top(), b.width() - kLegendSample - 6, b.height()),
+               Qt::AlignLeft | Qt::AlignVCenter, e.text);
+  }
+  const int cols = columnsOf(what);
+  const Grid g = gridOf(what, legend.height);
+  for (int i = 0; i < what.charts.size(); ++i) {
+    QChartView* c = what.charts[i];
     const QSize s = sizeOf(c);
     if (c->size().isEmpty()) c->resize(s);  // never shown: lay it out at the export size
     // QGraphicsView::render draws the scene's items (vector primitives on an SVG device).
-    c->render(&p, QRectF(x, 0, s.width(), s.height()), c->viewport()->rect());
-    x += s.width();
+    c->render(&p, QRectF(g.x[i % cols], g.y[i / cols], s.width(), s.height()), c->viewport()->rect());
   }
 }
 
@@ -64,12 +140,12 @@ QString suffix(ExportFormat format) {
   return {};
 }
 
-QImage render(const QList<QChartView*>& charts) {
-  QImage img(combinedSize(charts), QImage::Format_ARGB32_Premultiplied);
+QImage render(const ChartExport& what) {
+  QImage img(combinedSize(what), QImage::Format_ARGB32_Premultiplied);
   img.fill(Qt::white);
   QPainter p(&img);
   p.setRenderHint(QPainter::Antialiasing);
-  paintCharts(p, charts);
+  paintCharts(p, what);
   return img;
 }
 
@@ -86,7 +162,7 @@ bool save(const ChartExport& what, ExportFormat format, const QString& path, QSt
     case ExportFormat::Png: {
       if (!what.hasImage()) return fail(error, QStringLiteral("%1 has no chart to export").arg(what.title));
       QSaveFile f(path);
-      if (!f.open(QIODevice::WriteOnly) || !render(what.charts).save(&f, "PNG") || !f.commit())
+      if (!f.open(QIODevice::WriteOnly) || !render(what).save(&f, "PNG") || !f.commit())
         return fail(error, QStringLiteral("%1: cannot write the PNG file (%2)").arg(path, f.errorString()));
       return true;
     }
@@ -101,12 +177,12 @@ bool save(const ChartExport& what, ExportFormat format, const QString& path, QSt
         gen.setOutputDevice(&tmp);
         gen.setTitle(what.title);
         gen.setDescription(QStringLiteral("BNN Explorer chart"));
-        const QSize size = combinedSize(what.charts);
+        const QSize size = combinedSize(what);
         gen.setSize(size);
         gen.setViewBox(QRect(QPoint(0, 0), size));
         QPainter p;
         if (!p.begin(&gen)) return fail(error, QStringLiteral("%1: cannot write the SVG file").arg(path));
-        paintCharts(p, what.charts);
+        paintCharts(p, what);
         p.end();
       }
       tmp.close();

@@ -4,6 +4,7 @@
 // dialog remembers its last folder; failures name the file and the reason.
 // Threading: GUI thread only.
 
+#include <QColor>
 #include <QImage>
 #include <QList>
 #include <QString>
@@ -16,11 +17,21 @@ class QToolButton;
 class QWidget;
 QT_END_NAMESPACE
 
+/// One line of a legend drawn above exported charts whose own legends are hidden (views that
+/// show one legend for several charts outside them).
+struct ChartLegendEntry {
+  QString text;
+  QColor color;
+  Qt::PenStyle style = Qt::SolidLine;
+};
+
 struct ChartExport {
   QString title;                     // "Threshold curves": menu entries and the SVG title
   QString baseName;                  // "threshold_curve": the suggested file name
   QList<QChartView*> charts;         // drawn side by side; empty: no PNG / SVG
   std::function<std::string()> csv;  // the data behind them; null: no CSV
+  int columns = 0;                   // charts per row in the image (0: all in one row)
+  QList<ChartLegendEntry> legend;    // drawn above the charts when not empty
 
   bool hasImage() const { return !charts.isEmpty(); }
   bool hasCsv() const { return bool(csv); }
@@ -32,8 +43,9 @@ enum class ExportFormat { Png, Svg, Csv };
 namespace chart_export {
 
 QString suffix(ExportFormat format);  // "png", "svg", "csv"
-/// The charts side by side at their on-screen size (640x420 for one never shown).
-QImage render(const QList<QChartView*>& charts);
+/// The charts at their on-screen size (640x420 for one never shown), `columns` per row, under
+/// the legend when there is one.
+QImage render(const ChartExport& what);
 /// Writes `what` as `format` to `path` (atomically). False with a reason naming the file.
 bool save(const ChartExport& what, ExportFormat format, const QString& path, QString* error);
 /// Asks for a file and saves; failures are shown in a message box. Returns the path written,

@@ -17,6 +17,7 @@
 
 #include "common/digit_view.h"
 #include "common/job_runner.h"
+#include "common/sampled_runs.h"
 #include "common/view_scaffold.h"
 #include "data/mnist_style.h"
 #include "probe/drawing_canvas.h"
@@ -50,8 +51,10 @@ ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView
   QVBoxLayout* root = scaffold.root;
   m_picker = scaffold.picker;
 
-  auto* body = new QHBoxLayout;
-  root->addLayout(body, 1);
+  m_root = root;
+  m_body = new QHBoxLayout;
+  root->addLayout(m_body, 1);
+  QHBoxLayout* body = m_body;
 
   // Canvas and its tools.
   auto* drawBox = new QGroupBox(QStringLiteral("Drawing"), content);
@@ -115,6 +118,7 @@ ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView
   m_source->setWordWrap(true);
   drawLayout->addWidget(m_source);
   body->addWidget(drawBox, 4);
+  m_drawBox = drawBox;
 
   // The network's input.
   auto* inputBox = new QGroupBox(QStringLiteral("Network input (28 x 28)"), content);
@@ -130,15 +134,18 @@ ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView
   inputLayout->addWidget(m_inputNote);
   inputLayout->addStretch(0);
   body->addWidget(inputBox, 2);
+  m_inputBox = inputBox;
 
-  // The runs' answers.
-  auto* answers = new QHBoxLayout;
+  // The runs' answers: beside the drawing, or below it when the view is too narrow for both.
+  m_answers = new QWidget(content);
+  auto* answers = new QHBoxLayout(m_answers);
+  answers->setContentsMargins(0, 0, 0, 0);
   for (int i = 0; i < 2; ++i) {
-    m_panes[i] = new ProbeResultPane(content);
+    m_panes[i] = new ProbeResultPane(m_answers);
     answers->addWidget(m_panes[i], 1);
   }
   m_panes[1]->hide();
-  body->addLayout(answers, 6);
+  body->addWidget(m_answers, 6);
 
   connect(m_canvas, &DrawingCanvas::imageChanged, this, &ProbeView::drawingChanged);
   connect(m_canvas, &DrawingCanvas::undoAvailable, m_undo, &QToolButton::setEnabled);
@@ -160,133 +167,101 @@ ProbeView::ProbeView(const ViewContext& context, QWidget* parent) : AnalysisView
                                      QStringLiteral("Images (*.png *.jpg *.jpeg *.bmp *.pgm)"));
     if (!path.isEmpty()) loadImageFile(path);
   });
-  connect(m_picker, &RunPairPicker::primaryChosen, this, [this](const QString& id) {
-    m_primary = id;
-    m_userChose = true;
-    refreshPicker();
-    probeAll();
-  });
-  connect(m_picker, &RunPairPicker::comparisonChosen, this, [this](const QString& id) {
-    m_comparison = id;
-    refreshPicker();
-    probeAll();
-  });
-  connect(m_picker, &RunPairPicker::swapRequested, this, [this] {
-    if (m_comparison.isEmpty()) return;
-    std::swap(m_primary, m_comparison);
-    refreshPicker();
-    probeAll();
-  });
+  m_runs = new SampledRuns(m_picker, this);
+  connect(m_runs, &SampledRuns::shownChanged, this, &ProbeView::shownChanged);
   drawingChanged();
-  refreshPicker();
+  shownChanged();
 }
 
 void ProbeView::updateRun(const ViewRun& run) {
-  const bool isNew = !m_runs.contains(run.id);
-  const bool samplesChanged =
-      isNew || !m_runs[run.id].result || !run.result || m_runs[run.id].result->samples != run.result->samples;
-  m_runs[run.id] = run;
-  if (isNew) m_order << run.id;
-  // Until the user chooses, the first run with samples is probed.
-  if (m_primary.isEmpty()) {
-    m_primary = run.id;
-  } else if (!m_userChose && run.id != m_primary && run.result && run.result->samples) {
-    const ViewRun& cur = m_runs[m_primary];
-    if (!cur.result || !cur.result->samples) m_primary = run.id;
-  }
-  if (applyWanted()) return;
-  refreshPicker();
-  if (run.id == m_primary || run.id == m_comparison) {
-    if (samplesChanged)
-      probeAll();
-    else
-      showRunHeader(run.id == m_primary ? 0 : 1);
-  }
+  // New samples of a shown run are probed again; a new name or colour only renames its pane.
+  m_updating = true;
+  m_probeWanted = false;
+  const bool samplesChanged = m_runs->setRun(run);
+  m_updating = false;
+  if (m_probeWanted || (samplesChanged && m_runs->shownIds().contains(run.id))) probeAll();
 }
 
 void ProbeView::removeRun(const QString& id) {
   if (JobRunner* jobs = context().jobs) jobs->forgetRun(id);
-  m_runs.remove(id);
-  m_order.removeAll(id);
-  if (m_primary == id) m_primary = m_comparison, m_comparison.clear();
-  if (m_comparison == id) m_comparison.clear();
-  if (m_primary.isEmpty() && !m_order.isEmpty()) m_primary = m_order.front();
-  refreshPicker();
-  probeAll();
+  m_runs->removeRun(id);
 }
 
-void ProbeView::selectPair(const QString& id, const QString& comparison) {
-  m_userChose = true;
-  m_wantedPrimary = id;
-  m_wantedComparison = comparison == id ? QString() : comparison;
-  applyWanted();
+void ProbeView::selectPair(const QString& id, const QString& comparison) { m_runs->setPair(id, comparison); }
+
+void ProbeView::selectRun(const QString& id) { m_runs->select(id); }
+
+QString ProbeView::primaryId() const { return m_runs->primaryId(); }
+
+const ViewRun* ProbeView::runOf(const QString& id) const { return m_runs->run(id); }
+
+bool ProbeView::answersBelow() const { return m_stacked; }
+
+void ProbeView::resizeEvent(QResizeEvent* event) {
+  AnalysisView::resizeEvent(event);
+  arrangeAnswers();
 }
 
-bool ProbeView::applyWanted() {
-  bool changed = false;
-  if (!m_wantedPrimary.isEmpty() && m_runs.contains(m_wantedPrimary)) {
-    if (m_primary != m_wantedPrimary) {
-      if (m_comparison == m_wantedPrimary) m_comparison.clear();
-      m_primary = m_wantedPrimary;
-      changed = true;
-    }
-    m_wantedPrimary.clear();
+// One row (drawing, input, answers) when the view is wide enough for the drawing and the input
+// at their minimum widths and the answers at the width they ask for (their bars, labels and
+// sample strips squeezed any narrower get cut); else the answers go below the drawing, side by
+// side across the whole width.
+void ProbeView::arrangeAnswers() {
+  const int spacing = m_body->spacing() > 0 ? m_body->spacing() : 6;
+  const int margins = m_root->contentsMargins().left() + m_root->contentsMargins().right();
+  const int oneRow = m_drawBox->minimumSizeHint().width() + m_inputBox->minimumSizeHint().width() +
+                     m_answers->sizeHint().width() + 2 * spacing + margins;
+  const bool stacked = width() < oneRow;
+  if (stacked == m_stacked) return;
+  m_stacked = stacked;
+  if (stacked) {
+    m_body->removeWidget(m_answers);
+    m_root->addWidget(m_answers, 1);
+    m_root->setStretchFactor(m_body, 0);  // the drawing at its natural size, the answers below
+  } else {
+    m_root->removeWidget(m_answers);
+    m_body->addWidget(m_answers, 6);
+    m_root->setStretchFactor(m_body, 1);
   }
-  if (m_wantedPrimary.isEmpty() && !m_wantedComparison.isEmpty() && m_runs.contains(m_wantedComparison) &&
-      m_wantedComparison != m_primary) {
-    changed = changed || m_comparison != m_wantedComparison;
-    m_comparison = m_wantedComparison;
-    m_wantedComparison.clear();
-  }
-  if (!changed) return false;
-  refreshPicker();
-  probeAll();
-  return true;
 }
 
-void ProbeView::selectRun(const QString& id) {
-  if (!m_runs.contains(id) || id == m_primary) return;
-  if (id == m_comparison) m_comparison.clear();
-  m_primary = id;
-  refreshPicker();
-  probeAll();
-}
-
-void ProbeView::refreshPicker() {
-  QList<RunPairPicker::Entry> entries;
-  for (const QString& id : m_order) {
-    const ViewRun& r = m_runs[id];
-    QString label = r.name;
-    if (!r.result)
-      label += QStringLiteral(" (nothing sampled yet)");
-    else if (!r.result->samples)
-      label += QStringLiteral(" (no kept samples)");
-    entries.append({id, label, r.color});
-  }
-  m_picker->setEntries(entries, m_primary, m_comparison);
-  m_panes[1]->setVisible(!m_comparison.isEmpty());
+// The shown pair changed, or a shown run got a new result, name or colour.
+void ProbeView::shownChanged() {
+  m_panes[1]->setVisible(!m_runs->comparisonId().isEmpty());
+  arrangeAnswers();
   updateTestImageRange();
+  const bool pairChanged = m_probed[0] != m_runs->primaryId() || m_probed[1] != m_runs->comparisonId();
+  if (pairChanged) {
+    if (m_updating)
+      m_probeWanted = true;
+    else
+      probeAll();
+    return;
+  }
+  showRunHeader(0);
+  if (!m_runs->comparisonId().isEmpty()) showRunHeader(1);
 }
 
 void ProbeView::updateTestImageRange() {
-  const ViewRun& r = m_runs.value(m_primary);
-  const int64_t n = r.result ? r.result->testCount() : 0;
+  const ViewRun* r = runOf(primaryId());
+  const int64_t n = r && r->result ? r->result->testCount() : 0;
   m_testIndex->setMaximum(int(std::max<int64_t>(0, n - 1)));
   m_testIndex->setEnabled(n > 0);
   m_editTest->setEnabled(n > 0);
 }
 
-bool ProbeView::editTestImage(int64_t index) { return putTestImage(m_runs.value(m_primary), index); }
+bool ProbeView::editTestImage(int64_t index) {
+  const ViewRun* r = runOf(primaryId());
+  return r && putTestImage(*r, index);
+}
 
 QString ProbeView::sourceText() const { return m_source->text(); }
 
 bool ProbeView::editImage(const QString& runId, qint64 image) {
-  if (!m_runs.contains(runId)) return false;
-  const ViewRun run = m_runs.value(runId);
-  if (run.result && run.result->samples && runId != m_primary) {
-    m_userChose = true;
-    selectRun(runId);
-  }
+  const ViewRun* found = runOf(runId);
+  if (!found) return false;
+  const ViewRun run = *found;
+  if (run.result && run.result->samples && runId != primaryId()) selectRun(runId);
   return putTestImage(run, image);
 }
 
@@ -301,9 +276,9 @@ bool ProbeView::putTestImage(const ViewRun& r, int64_t index) {
                      .arg(QString::fromStdString(r.result->datasetName))
                      .arg(QString::fromStdString(r.result->classNoun()))
                      .arg(QString::fromStdString(r.result->className(label)));
-  if (r.id != m_primary) text += QStringLiteral(", from %1").arg(r.name);
+  if (r.id != primaryId()) text += QStringLiteral(", from %1").arg(r.name);
   m_source->setText(text);
-  if (r.id == m_primary) m_testIndex->setValue(int(index));
+  if (r.id == primaryId()) m_testIndex->setValue(int(index));
   return true;
 }
 
@@ -357,10 +332,17 @@ void ProbeView::drawingChanged() {
   probeAll();
 }
 
-QString ProbeView::slotRun(int slot) const { return slot == 0 ? m_primary : m_comparison; }
+QString ProbeView::slotRun(int slot) const {
+  return slot == 0 ? m_runs->primaryId() : m_runs->comparisonId();
+}
 
 void ProbeView::showRunHeader(int slot) {
-  const ViewRun& r = m_runs.value(slotRun(slot));
+  const ViewRun* found = runOf(slotRun(slot));
+  if (!found) {
+    m_panes[slot]->setRun({}, {}, {}, {}, {});
+    return;
+  }
+  const ViewRun& r = *found;
   if (!r.result) {
     m_panes[slot]->setRun(r.name, r.color, QString(), {}, {});
     return;
@@ -372,8 +354,10 @@ void ProbeView::showRunHeader(int slot) {
 }
 
 void ProbeView::probeAll() {
+  m_probed[0] = m_runs->primaryId();
+  m_probed[1] = m_runs->comparisonId();
   probe(0);
-  if (!m_comparison.isEmpty()) probe(1);
+  if (!m_probed[1].isEmpty()) probe(1);
 }
 
 void ProbeView::probe(int slot) {
@@ -385,16 +369,15 @@ void ProbeView::probe(int slot) {
     if (jobs) jobs->cancel(channel);
     pane->setMessage(why);
   };
-  if (id.isEmpty() || !m_runs.contains(id)) {
+  if (id.isEmpty() || !runOf(id)) {
     m_panes[slot]->setRun({}, {}, {}, {}, {});
-    return stop(m_order.isEmpty()
+    return stop(m_runs->isEmpty()
                     ? QStringLiteral("No runs yet: start or open a run that keeps posterior samples.")
                     : QStringLiteral("Choose a run with kept samples."));
   }
   showRunHeader(slot);
-  const ViewRun& run = m_runs[id];
-  if (!run.result) return stop(QStringLiteral("The run is still sampling; its samples come when it ends."));
-  if (!run.result->samples) return stop(QString::fromStdString(bnn::whySamplesUnavailable(*run.result)));
+  const ViewRun& run = *runOf(id);
+  if (const QString why = SampledRuns::problem(run); !why.isEmpty()) return stop(why);
   if (m_bytes.empty())
     return stop(QStringLiteral("Nothing to classify: draw a digit, edit a test image or load a picture."));
 
@@ -425,11 +408,13 @@ QList<ChartExport> ProbeView::exports() const {
   e.title = QStringLiteral("Probe of the drawing");
   e.baseName = QStringLiteral("probe");
   const ProbeResultPane* panes[2] = {m_panes[0], m_panes[1]};
-  const QString ids[2] = {m_primary, m_comparison};
+  const QString ids[2] = {m_runs->primaryId(), m_runs->comparisonId()};
   bool any = false;
   for (int i = 0; i < 2; ++i) any = any || (!ids[i].isEmpty() && panes[i]->hasProbe());
   if (!any) return {e};
-  QHash<QString, ViewRun> runs = m_runs;
+  QHash<QString, ViewRun> runs;
+  for (const QString& id : ids)
+    if (const ViewRun* r = runOf(id)) runs.insert(id, *r);
   const bnn::ImageProbe p0 = panes[0]->probe(), p1 = panes[1]->probe();
   const bool has0 = panes[0]->hasProbe(), has1 = !ids[1].isEmpty() && panes[1]->hasProbe();
   e.csv = [runs, ids0 = ids[0], ids1 = ids[1], p0, p1, has0, has1]() {

@@ -17,6 +17,9 @@
 
 QT_BEGIN_NAMESPACE
 class QDoubleSpinBox;
+class QHBoxLayout;
+class QResizeEvent;
+class QVBoxLayout;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -27,6 +30,7 @@ class DigitView;
 class DrawingCanvas;
 class ProbeResultPane;
 class RunPairPicker;
+class SampledRuns;
 
 class ProbeView : public AnalysisView {
   Q_OBJECT
@@ -59,12 +63,16 @@ class ProbeView : public AnalysisView {
   QString sourceText() const;
   /// Probes installed so far (tests).
   int probesInstalled() const { return m_installed; }
+  /// True when the view is too narrow for the answers beside the drawing: they are below it.
+  bool answersBelow() const;
 
  Q_SIGNALS:
   void probeInstalled();
 
  private:
-  void refreshPicker();
+  void resizeEvent(QResizeEvent* event) override;
+  void arrangeAnswers();
+  void shownChanged();
   void drawingChanged();
   void probeAll();
   void probe(int slot);
@@ -73,12 +81,20 @@ class ProbeView : public AnalysisView {
   void updateTestImageRange();
   bool putTestImage(const ViewRun& run, int64_t index);
 
-  QHash<QString, ViewRun> m_runs;
-  QStringList m_order;  // run ids in the order they arrived
-  QString m_primary, m_comparison;
-  QString m_wantedPrimary, m_wantedComparison;  // selectPair's runs not here yet
-  bool applyWanted();
+  QString primaryId() const;
+  const ViewRun* runOf(const QString& id) const;
+
+  SampledRuns* m_runs = nullptr;  // the runs, the probed one and the compared one
+  QString m_probed[2];            // the runs of the last probes (slot 0, slot 1)
+  bool m_updating = false;        // inside updateRun: it decides whether to probe
+  bool m_probeWanted = false;     // the probed pair changed during updateRun
   RunPairPicker* m_picker = nullptr;
+  QVBoxLayout* m_root = nullptr;  // the scaffold's: header, body, (answers when stacked)
+  QHBoxLayout* m_body = nullptr;  // drawing, input, (answers when wide enough)
+  QWidget* m_drawBox = nullptr;
+  QWidget* m_inputBox = nullptr;
+  QWidget* m_answers = nullptr;  // both result panes
+  bool m_stacked = false;
   DrawingCanvas* m_canvas = nullptr;
   DigitView* m_input = nullptr;
   QLabel* m_inputNote = nullptr;
@@ -90,6 +106,5 @@ class ProbeView : public AnalysisView {
   QLabel* m_source = nullptr;
   ProbeResultPane* m_panes[2] = {nullptr, nullptr};
   std::vector<uint8_t> m_bytes;
-  bool m_userChose = false;  // the user picked the primary run
   int m_installed = 0;
 };

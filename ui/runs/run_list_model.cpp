@@ -226,6 +226,29 @@ QString RunListModel::uniqueName(const QString& base) const {
   }
 }
 
+RunRecord RunListModel::finishedRecord(const QString& id, const QString& name,
+                                       std::shared_ptr<const bnn::RunResult> result) {
+  RunRecord r;
+  r.id = id;
+  r.name = uniqueName(name);
+  r.color = nextColor();
+  r.config = result->config;
+  r.status = result->outcome.status;
+  r.message = QString::fromStdString(result->outcome.message);
+  r.dataset = datasetShortLabel(*result);
+  r.datasetTip = datasetToolTip(*result);
+  r.result = std::move(result);
+  return r;
+}
+
+QString RunListModel::insertRecord(RunRecord r, int row) {
+  beginInsertRows({}, row, row);
+  m_records.insert(m_records.begin() + row, std::move(r));
+  endInsertRows();
+  ++m_chartVersion;
+  return m_records[static_cast<size_t>(row)].id;
+}
+
 void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn::RunConfig& config,
                               const bnn::Dataset* data) {
   RunRecord r;
@@ -238,69 +261,37 @@ void RunListModel::addLiveRun(const QString& id, const QString& name, const bnn:
   r.color = nextColor();
   r.config = config;
   r.live = true;
-  const int row = rowCount();
-  beginInsertRows({}, row, row);
-  m_records.push_back(std::move(r));
-  endInsertRows();
-  ++m_chartVersion;
-  Q_EMIT runUpdated(id);
+  Q_EMIT runUpdated(insertRecord(std::move(r), rowCount()));
 }
 
 QString RunListModel::addLoadedRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                                    const QString& path) {
-  RunRecord r;
-  r.id = QStringLiteral("loaded-%1").arg(++m_loadedCount);
-  r.name = uniqueName(name);
-  r.color = nextColor();
-  r.config = result->config;
+  RunRecord r = finishedRecord(QStringLiteral("loaded-%1").arg(++m_loadedCount), name, std::move(result));
   r.loaded = true;
-  r.status = result->outcome.status;
-  r.message = QString::fromStdString(result->outcome.message);
-  r.curve = result->curve;
+  r.curve = r.result->curve;
   r.curveVersion = 1;
-  r.dataset = datasetShortLabel(*result);
-  r.datasetTip = datasetToolTip(*result);
-  r.evaluation = result->evaluation.isEvaluation();
-  r.result = std::move(result);
+  r.evaluation = r.result->evaluation.isEvaluation();
   r.path = path;
-  const int row = rowCount();
-  beginInsertRows({}, row, row);
-  m_records.push_back(std::move(r));
-  endInsertRows();
-  ++m_chartVersion;
-  const QString id = m_records.back().id;
+  const QString id = insertRecord(std::move(r), rowCount());
   Q_EMIT runUpdated(id);
   return id;
 }
 
 QString RunListModel::addPooledRun(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                                    const QStringList& chainIds, const QString& path) {
-  RunRecord r;
-  r.id = QStringLiteral("pooled-%1").arg(++m_loadedCount);
+  RunRecord r = finishedRecord(QStringLiteral("pooled-%1").arg(++m_loadedCount), name, std::move(result));
   r.loaded = !path.isEmpty();
   r.path = path;
-  r.name = uniqueName(name);
-  r.color = nextColor();
-  r.config = result->config;
-  r.status = result->outcome.status;
-  r.message = QString::fromStdString(result->outcome.message);
-  r.dataset = datasetShortLabel(*result);
-  r.datasetTip = datasetToolTip(*result);
-  r.result = std::move(result);
   // Above its first chain; the chains are shown indented under it.
   int first = rowCount();
   for (const QString& c : chainIds)
     if (const int row = rowOf(c); row >= 0) first = std::min(first, row);
-  beginInsertRows({}, first, first);
-  m_records.insert(m_records.begin() + first, std::move(r));
-  endInsertRows();
-  const QString id = m_records[static_cast<size_t>(first)].id;
+  const QString id = insertRecord(std::move(r), first);
   for (const QString& c : chainIds)
     if (RunRecord* chain = find(c)) {
       chain->groupId = id;
       rowChanged(rowOf(c));
     }
-  ++m_chartVersion;
   Q_EMIT runUpdated(id);
   return id;
 }
@@ -314,24 +305,10 @@ QString RunListModel::addRecoveredRun(const QString& name, std::shared_ptr<const
 
 QString RunListModel::addEvaluation(const QString& name, std::shared_ptr<const bnn::RunResult> result,
                                     const QString& sourceId) {
-  RunRecord r;
-  r.id = QStringLiteral("eval-%1").arg(++m_evaluationCount);
-  r.name = uniqueName(name);
-  r.color = nextColor();
-  r.config = result->config;
-  r.status = result->outcome.status;
-  r.message = QString::fromStdString(result->outcome.message);
-  r.dataset = datasetShortLabel(*result);
-  r.datasetTip = datasetToolTip(*result);
+  RunRecord r = finishedRecord(QStringLiteral("eval-%1").arg(++m_evaluationCount), name, std::move(result));
   r.evaluation = true;
   r.sourceId = sourceId;
-  r.result = std::move(result);
-  const int row = rowCount();
-  beginInsertRows({}, row, row);
-  m_records.push_back(std::move(r));
-  endInsertRows();
-  ++m_chartVersion;
-  const QString id = m_records.back().id;
+  const QString id = insertRecord(std::move(r), rowCount());
   Q_EMIT runUpdated(id);
   return id;
 }

@@ -38,7 +38,7 @@ struct RunRecord {
   QString datasetTip;       // name, checksum status and folder
   bool evaluation = false;  // made by evaluating another run's kept samples ("Evaluate on…")
   QString sourceId;         // that run's id (evaluations made in this session)
-  QString groupId;  // one chain of a K-chain run: the id of the group's pooled row (else empty)
+  QString groupId;          // one chain of a K-chain run: the id of the group's pooled row (else empty)
 
   /// The newest result with predictive data: final/loaded, else the snapshot (may be null).
   std::shared_ptr<const bnn::RunResult> latestResult() const { return result ? result : snapshot; }
@@ -128,6 +128,12 @@ class RunListModel : public QAbstractTableModel {
   bool isValidRow(const QModelIndex& index) const;
   void rowChanged(int row, int firstColumn = 0, int lastColumn = ColumnCount - 1);
   QColor nextColor();
+  /// A row for a finished result: a unique name, the next colour, the result's configuration,
+  /// outcome and data.
+  RunRecord finishedRecord(const QString& id, const QString& name,
+                           std::shared_ptr<const bnn::RunResult> result);
+  /// Inserts `r` at `row`; returns its id (the caller announces it with runUpdated).
+  QString insertRecord(RunRecord r, int row);
 
   std::vector<RunRecord> m_records;
   int m_colorIndex = 0;  // runs ever added: colours are never reused

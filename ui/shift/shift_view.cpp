@@ -505,6 +505,7 @@ void ShiftView::refreshCharts() {
   double top[MeasureCount] = {};
   for (int m = 0; m < MeasureCount; ++m) m_charts[m]->chart()->removeAllSeries();
   QStringList legend;
+  m_legendEntries.clear();
   for (const QString& id : m_runs->shownIds()) {
     const ViewRun* run = m_runs->run(id);
     std::vector<bnn::ShiftLevel> ls;
@@ -520,6 +521,8 @@ void ShiftView::refreshCharts() {
                   "<span style='color:%1'>━━</span> %2 ensemble &nbsp; <span style='color:%1'>╍╍</span> "
                   "%2 last sample")
                   .arg(c, run->name.toHtmlEscaped());
+    m_legendEntries.append({run->name + QStringLiteral(" ensemble"), run->color, Qt::SolidLine});
+    m_legendEntries.append({run->name + QStringLiteral(" last sample"), run->color, Qt::DashLine});
     for (int m = 0; m < MeasureCount; ++m) {
       for (int last = 0; last < 2; ++last) {
         if (last && m == MutualInformation) continue;
@@ -607,6 +610,8 @@ QList<ChartExport> ShiftView::exports() const {
   charts.title = QStringLiteral("Shift charts");
   charts.baseName = QStringLiteral("shift");
   for (QChartView* c : m_charts) charts.charts << c;
+  charts.columns = 3;  // the grid on screen
+  charts.legend = m_legendEntries;
   ChartExport table;
   table.title = QStringLiteral("Shift table");
   table.baseName = QStringLiteral("shift_table");

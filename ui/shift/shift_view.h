@@ -121,6 +121,7 @@ class ShiftView : public AnalysisView {
   QProgressBar* m_progress = nullptr;
   QLabel* m_status = nullptr;
   QLabel* m_legend = nullptr;
+  QList<ChartLegendEntry> m_legendEntries;  // the same legend, for exported images
   QTabWidget* m_tabs = nullptr;
   QChartView* m_charts[MeasureCount] = {};
   QValueAxis* m_x[MeasureCount] = {};
