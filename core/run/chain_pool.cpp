@@ -16,7 +16,9 @@ ConvergenceDiagnostics accuracyConvergence(const std::vector<const RunResult*>& 
   for (const RunResult* r : chains) {
     traces.emplace_back();
     for (const CurvePoint& p : r->curve)
-      if (p.phase == Phase::Sampling) traces.back().push_back(p.pointwiseAccuracy);
+      // One draw per kept sample: a point of an exploring state has no ensemble value.
+      if (p.phase == Phase::Sampling && !std::isnan(p.ensembleAccuracy))
+        traces.back().push_back(p.pointwiseAccuracy);
     shortest = std::min(shortest, traces.back().size());
   }
   if (traces.size() < 2 || shortest < 4) return {};

@@ -158,6 +158,7 @@ std::optional<RunConfig> presetConfig(const std::string& name) {
     // Found with bnn-cli sweep and short runs (README "Tuned preset"): 784-1000-10, N(0, 1) prior,
     // T = 1; four chains, each one cosine cycle of 100 epochs from the LeCun start without warm-up:
     // 80% exploration, then 2,340 sampling steps of which every 20th joins the predictive.
+    // Pooled ensemble 0.9831 / 0.9837 (seeds 0 / 1), about 380 s of CPU time on two cores.
     c.stepSize = 2.5e-5;
     c.schedule = ScheduleKind::Cyclical;
     c.cycles = 1;
@@ -481,7 +482,8 @@ std::vector<ParamDef> makeTable() {
                       "Sampler steps before samples are collected (burn-in). Example: 2340 ((60000 // 512) "
                       "x 20)."),
       intRow<int64_t>(&C::evalEvery, "eval-every", "Evaluate every K", "steps", 1, 10000000,
-                      "During warm-up, test accuracy of the current state every K steps. Example: 100."),
+                      "During warm-up and the cyclical schedule's exploration, test accuracy of the current "
+                      "state every K steps. Example: 100."),
       intRow<int64_t>(&C::samplingSteps, "samples", "Sampling steps S", "steps", 0, 10000000,
                       "Sampler steps after warm-up; every thinning-th state joins the ensemble. Example: "
                       "1000."),

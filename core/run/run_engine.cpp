@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -345,6 +346,7 @@ class ChainLoop {
     // steps taken meanwhile are dropped.
     struct Pending {
       bool active = false;
+      bool explore = false;  // a sampling-phase state the schedule explores at: no sample
       Phase phase = Phase::Warmup;
       int64_t step = 0, gradEvals = 0, globalStep = 0;
     } pending;
@@ -368,6 +370,17 @@ class ChainLoop {
         r.curve.push_back(p);
         m_lastError = 100.0 * (1.0 - acc);
         if (m_obs) m_obs->curvePointRecorded(p);
+      } else if (pending.explore) {
+        // Where the chain is while it explores: its pointwise accuracy, no new ensemble value.
+        CurvePoint p{Phase::Sampling,
+                     pending.step,
+                     pending.gradEvals,
+                     seconds(),
+                     acc,
+                     std::numeric_limits<double>::quiet_NaN(),
+                     r.predictive.sampleCount()};
+        r.curve.push_back(p);
+        if (m_obs) m_obs->curvePointRecorded(p);
       } else {
         CurvePoint p{Phase::Sampling,
                      pending.step,
@@ -388,15 +401,17 @@ class ChainLoop {
       return true;
     };
     // Starts evaluating the current state (after settling the previous evaluation).
-    auto launch = [&](Phase phase, int64_t s) -> bool {
+    // An exploring state (`explore`) is evaluated like a warm-up state: pointwise only.
+    auto launch = [&](Phase phase, int64_t s, bool explore = false) -> bool {
       if (!settle()) return false;
-      pending = {true, phase, s, m_gradEvals, m_globalStep};
+      pending = {true, explore, phase, s, m_gradEvals, m_globalStep};
       notePotential(phase, s);
-      if (phase == Phase::Sampling) {
+      const bool sample = phase == Phase::Sampling && !explore;
+      if (sample) {
         m_keeper->stage(s, theta.data());
         m_recorder->begin(s, theta.data());
       }
-      eval.start(theta.data(), phase == Phase::Sampling ? &r.predictive : nullptr);
+      eval.start(theta.data(), sample ? &r.predictive : nullptr);
       return true;
     };
 
@@ -435,7 +450,9 @@ class ChainLoop {
     if (m_phase == Phase::Warmup) m_warmDone = seconds();  // (a resumed sampling phase keeps its own)
 
     // Sampling: S steps at the schedule's step sizes; every `thinning`-th state is added to the
-    // predictive unless the schedule explores at that step.
+    // predictive unless the schedule explores at that step. While it explores, the pointwise
+    // accuracy is taken every K steps as in the warm-up (a curve point with no ensemble value), so
+    // the chain is seen to move; the predictive and the kept samples do not depend on it.
     if (samp) sampler = samp.get();
     m_phase = Phase::Sampling;
     m_step = sampFrom;
@@ -459,6 +476,8 @@ class ChainLoop {
       if ((s + 1) % m_c.thinning == 0 && !control.explore) {
         if (!launch(Phase::Sampling, s)) return;
         lastEvaluated = true;
+      } else if (control.explore && s % m_c.evalEvery == 0) {
+        if (!launch(Phase::Sampling, s, true)) return;
       }
       maybeReport();
     }

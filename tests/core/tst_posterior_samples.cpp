@@ -126,6 +126,20 @@ class TestPosteriorSamples : public QObject {
     t.thinning = 3;  // ensemble: steps 2, 5, 8
     t.keepSamples = 2;
     QCOMPARE(keptSamplingSteps(t), (std::vector<int64_t>{2, 8}));
+    // Cyclical: only the thinned steps outside exploration join the ensemble. Four cycles of 10
+    // steps exploring steps 0-4 of each, thinning 2: steps 5, 7, 9, 15, ..., 39 (12 samples).
+    t.samplingSteps = 40;
+    t.thinning = 2;
+    t.schedule = ScheduleKind::Cyclical;
+    t.cycles = 4;
+    t.exploration = 0.45;
+    t.keepSamples = 4;
+    QCOMPARE(ensembleSampleCount(t), int64_t(12));
+    QCOMPARE(keptSamplingSteps(t), (std::vector<int64_t>{9, 19, 29, 39}));
+    t.keepSamples = 100;
+    QCOMPARE(keptSamplingSteps(t), (std::vector<int64_t>{5, 7, 9, 15, 17, 19, 25, 27, 29, 35, 37, 39}));
+    t.exploration = 0;  // a cyclical schedule that never explores keeps every thinned step
+    QCOMPARE(ensembleSampleCount(t), int64_t(20));
   }
 
   void sampleFileRoundTrip() {
@@ -253,6 +267,22 @@ class TestPosteriorSamples : public QObject {
       QCOMPARE(r.lastProbs.size(), size_t(500 * 10));
     }
     QCOMPARE(filesIn(cache.path()), 0);  // removed with the run
+    // The cyclical schedule keeps its samples from the sampling parts of its cycles: 40 steps in
+    // 4 cycles exploring steps 0-4 of each, thinning 2, keep 4 of the 12 ensemble samples.
+    {
+      RunConfig y = keeping(4, 2);
+      y.samplingSteps = 40;
+      y.schedule = ScheduleKind::Cyclical;
+      y.cycles = 4;
+      y.exploration = 0.45;
+      const RunResult r = runChain(y, *test::syntheticData(), nullptr, nullptr, storage);
+      QVERIFY2(r.outcome.status == RunStatus::Completed || r.outcome.status == RunStatus::Warning,
+               r.outcome.message.c_str());
+      QCOMPARE(r.predictive.sampleCount(), int64_t(12));
+      QVERIFY(r.samples);
+      QCOMPARE(r.samples->steps(), (std::vector<int64_t>{9, 19, 29, 39}));
+    }
+    QCOMPARE(filesIn(cache.path()), 0);
     // K = 0 keeps nothing and leaves nothing behind.
     const RunResult none = runChain(keeping(0), *test::syntheticData(), nullptr, nullptr, storage);
     QVERIFY(!none.samples);

@@ -10,6 +10,7 @@
 
 #include "common/test_helpers.h"
 #include "run/run_config.h"
+#include "run/sample_schedule.h"
 
 using namespace bnn;
 using bnn::test::unusualConfig;
@@ -146,6 +147,14 @@ void TestRunConfig::tunedPreset() {
   QCOMPARE(gradientsPerStep(c, true), int64_t(1));
   const std::optional<std::string> why = validate(c);
   QVERIFY2(!why, why ? why->c_str() : "");
+  // Its 117 ensemble samples per chain come from the last 20% of the cycle (steps 9,360 on, every
+  // 20th); the 10 kept ones among them, the last step included.
+  QCOMPARE(ensembleSampleCount(c), int64_t(117));
+  const std::vector<int64_t> kept = keptSamplingSteps(c);
+  QCOMPARE(kept.size(), size_t(10));
+  QVERIFY(kept.front() >= 9360);
+  QCOMPARE(kept.back(), int64_t(11699));
+  for (int64_t s : kept) QCOMPARE((s + 1) % 20, int64_t(0));
   // Overrides apply on top of the preset like on any other.
   std::optional<RunConfig> shorter = presetConfig("tuned-csgld");
   QVERIFY(!setParam(*shorter, "samples", "2925"));

@@ -151,12 +151,27 @@ class TestStepSchedule : public QObject {
         QVERIFY(!test::bitEqual(r, constant));
         continue;
       }
-      // Kept: odd steps s (thinning 2) with s mod 10 >= 5: 5, 7, 9 of each cycle.
+      // Kept: odd steps s (thinning 2) with s mod 10 >= 5: 5, 7, 9 of each cycle. While it
+      // explores, the pointwise accuracy every evalEvery = 10 steps (steps 0, 10, 20, 30), a
+      // curve point with no ensemble value and the samples kept so far.
       QCOMPARE(r.predictive.sampleCount(), int64_t{12});
+      int explored = 0, sampled = 0;
       for (size_t i = warm; i < r.curve.size(); ++i) {
-        QVERIFY(r.curve[i].step % 10 >= 5);
-        QCOMPARE(r.curve[i].step % 2, int64_t{1});
+        const CurvePoint& p = r.curve[i];
+        QCOMPARE(p.phase, Phase::Sampling);
+        QVERIFY(!std::isnan(p.pointwiseAccuracy));
+        if (std::isnan(p.ensembleAccuracy)) {
+          QCOMPARE(p.step, int64_t{10} * explored);
+          QCOMPARE(p.samples, int64_t{3} * explored);
+          ++explored;
+          continue;
+        }
+        QVERIFY(p.step % 10 >= 5);
+        QCOMPARE(p.step % 2, int64_t{1});
+        QCOMPARE(p.samples, int64_t{++sampled});
       }
+      QCOMPARE(explored, 4);
+      QCOMPARE(sampled, 12);
     }
   }
 };
