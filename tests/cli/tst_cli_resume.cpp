@@ -16,34 +16,15 @@
 
 #include <csignal>
 
-#include "common/test_helpers.h"
+#include "common/cli_helpers.h"
 #include "run/checkpoint.h"
 
 using namespace bnn;
 
 namespace {
 
-struct Outcome {
-  int exitCode = -1;
-  bool crashed = false;
-  QString out, err;
-};
-
-Outcome runCli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(BNN_CLI), args);
-  Outcome o;
-  if (!p.waitForFinished(test::kPatientMs)) {
-    p.kill();
-    p.waitForFinished();
-    o.crashed = true;
-  }
-  o.crashed = o.crashed || p.exitStatus() != QProcess::NormalExit;
-  o.exitCode = p.exitCode();
-  o.out = QString::fromUtf8(p.readAllStandardOutput());
-  o.err = QString::fromUtf8(p.readAllStandardError());
-  return o;
-}
+using test::CliOutcome;
+using test::runCli;
 
 QByteArray readAll(const QString& path) {
   QFile f(path);
@@ -171,7 +152,7 @@ QString TestCliResume::reference(const QString& variant) {
   QString& ref = m_reference[variant];
   if (ref.isEmpty()) {
     const QString dir = m_tmp.filePath("reference-" + (variant.isEmpty() ? QStringLiteral("sgld") : variant));
-    const Outcome o = runCli(runArgs(variant) << "--out" << dir);
+    const CliOutcome o = runCli(runArgs(variant) << "--out" << dir);
     if (o.exitCode != 0 || o.crashed) qWarning("%s%s", qPrintable(o.out), qPrintable(o.err));
     if (o.exitCode == 0) ref = dir;
   }
@@ -244,7 +225,7 @@ void TestCliResume::killAndResume() {
     QVERIFY2(!QFileInfo::exists(f + "/config.json"), qPrintable(f));
   }
 
-  const Outcome resumed = runCli({"run", "--resume", out, "--no-progress"});
+  const CliOutcome resumed = runCli({"run", "--resume", out, "--no-progress"});
   QVERIFY2(resumed.exitCode == 0 && !resumed.crashed, qPrintable(resumed.out + resumed.err));
   QVERIFY2(resumed.out.contains("continuing"), qPrintable(resumed.out));
   if (compare) {
@@ -303,7 +284,7 @@ void TestCliResume::resumeRefuses() {
   const QString other = tmp.filePath("other");
   QVERIFY(test::writeIdxDataset(other, makeSyntheticDataset(3000, 1000, 5)));
   extra.replaceInStrings("OTHER", other);
-  const Outcome o = runCli(QStringList{"run", "--resume", dir} << extra);
+  const CliOutcome o = runCli(QStringList{"run", "--resume", dir} << extra);
   QVERIFY(!o.crashed);
   QCOMPARE(o.exitCode, exitCode);
   QVERIFY2(o.err.contains(reason), qPrintable(o.err));
@@ -315,11 +296,11 @@ void TestCliResume::resumeRefuses() {
 void TestCliResume::chainsInOneProcessWriteNoCheckpoints() {
   QTemporaryDir tmp;
   const QString dir = tmp.filePath("run");
-  const Outcome o = runCli(runArgs("") << "--chains"
-                                       << "2"
-                                       << "--checkpoint-every"
-                                       << "5"
-                                       << "--out" << dir);
+  const CliOutcome o = runCli(runArgs("") << "--chains"
+                                          << "2"
+                                          << "--checkpoint-every"
+                                          << "5"
+                                          << "--out" << dir);
   QVERIFY(!o.crashed);
   QCOMPARE(o.exitCode, 2);
   QVERIFY2(o.err.contains("--chain-index i"), qPrintable(o.err));
