@@ -181,7 +181,7 @@ int bench(int argc, char** argv) {
     const MlpShape shape = mlpShapeFor(c, data);
     const Mlp mlp(shape);
     std::vector<float> theta = initialParameters(shape, InitKind::LecunNormal, 1.0, RandomStream(1));
-    MlpTarget target(mlp, data.train, 512, BatchMode::WithReplacement, 1.0, RandomStream(2));
+    MlpTarget target(mlp, data.train, 512, BatchMode::WithReplacement, 1.0, 0, RandomStream(2));
     std::vector<float> g(theta.size());
     // Dense-equivalent FLOPs per input row: the first layer 2·784·h1 forward and as much for dW1;
     // every later layer (hidden or output) 2·in·out forward and twice that backward (dW and dA).

@@ -183,6 +183,15 @@ void translateImage(const uint8_t* in, int rows, int cols, double dx, double dy,
   applyTaps(in, translationTaps(rows, cols, dx, dy), out);
 }
 
+void shiftImage(const uint8_t* in, int rows, int cols, int dx, int dy, uint8_t* out) {
+  std::fill_n(out, size_t(rows) * size_t(cols), uint8_t{0});
+  const int c0 = std::max(0, dx), c1 = std::min(cols, cols + dx);  // output columns with a source
+  for (int r = std::max(0, dy); r < std::min(rows, rows + dy); ++r)
+    if (c1 > c0)
+      std::copy(in + size_t(r - dy) * cols + (c0 - dx), in + size_t(r - dy) * cols + (c1 - dx),
+                out + size_t(r) * cols + c0);
+}
+
 void invertImage(const uint8_t* in, int pixels, uint8_t* out) {
   for (int p = 0; p < pixels; ++p) out[p] = uint8_t(255 - in[p]);
 }

@@ -44,6 +44,9 @@ enum TransformStream : uint64_t {
 // One image of rows x cols bytes into `out` (same size, must not alias `in`).
 void rotateImage(const uint8_t* in, int rows, int cols, double degrees, uint8_t* out);
 void translateImage(const uint8_t* in, int rows, int cols, double dx, double dy, uint8_t* out);
+/// Whole-pixel translation: out(r, c) = in(r - dy, c - dx), 0 where that lies outside the image
+/// (equal to translateImage for integer dx, dy, without its interpolation).
+void shiftImage(const uint8_t* in, int rows, int cols, int dx, int dy, uint8_t* out);
 void invertImage(const uint8_t* in, int pixels, uint8_t* out);
 /// Adds N(0, σ²) noise (σ in pixel-range units) with the normals of `draw` of `stream`.
 /// `scratch` holds at least `pixels` floats.

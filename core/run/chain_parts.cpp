@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "data/transforms.h"
 #include "util/parallel.h"
 #include "util/philox.h"
 #include "util/stopwatch.h"
@@ -62,7 +63,7 @@ std::vector<float> initialParameters(const MlpShape& shape, InitKind kind, doubl
 // ---------------------------------------------------------------------------------------------
 
 MlpTarget::MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, BatchMode mode, double priorSigma,
-                     RandomStream batchStream)
+                     int augmentShift, RandomStream batchStream)
     : m_mlp(mlp),
       m_train(train),
       m_batchSize(batchSize),
@@ -70,20 +71,54 @@ MlpTarget::MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, Batch
       m_priorPrecision(1.0 / (priorSigma * priorSigma)),
       m_stream(batchStream),
       m_indices(static_cast<size_t>(batchSize)),
-      m_labels(static_cast<size_t>(batchSize)) {}
+      m_labels(static_cast<size_t>(batchSize)),
+      m_shift(augmentShift) {
+  if (m_shift > 0) {
+    m_shifted.count = batchSize;
+    m_shifted.rows = train.rows;
+    m_shifted.cols = train.cols;
+    m_shifted.pixels.resize(static_cast<size_t>(batchSize) * static_cast<size_t>(train.pixelsPerImage()));
+    m_shiftDraw.resize(2 * static_cast<size_t>(batchSize));
+    m_identity.resize(static_cast<size_t>(batchSize));
+    for (int i = 0; i < batchSize; ++i) m_identity[static_cast<size_t>(i)] = static_cast<uint32_t>(i);
+  }
+}
 
 void MlpTarget::nextMinibatch() {
   const auto N = static_cast<uint32_t>(m_train.count);
+  // Shifts use draws of their own, one per minibatch: above 2^61 the with-replacement draw number,
+  // above 2^60 the epoch's first image number (epochs x N + position) in epoch mode.
+  uint64_t shiftDraw = 0;
   if (m_mode == BatchMode::WithReplacement) {
+    shiftDraw = (uint64_t{1} << 61) + m_draw;
     m_stream.uniformInts(m_draw++, 0, m_batchSize, N, m_indices.data());
   } else {
     if (m_permutation.empty() || m_epochPos + m_batchSize > static_cast<int64_t>(N)) shuffleNextEpoch();
+    shiftDraw = (uint64_t{1} << 60) + (m_epoch - 1) * N + static_cast<uint64_t>(m_epochPos);
     std::copy_n(m_permutation.begin() + m_epochPos, m_batchSize, m_indices.begin());
     m_epochPos += m_batchSize;
   }
-  m_batch.gather(m_train, m_indices.data(), m_batchSize);
+  if (m_shift > 0) {
+    shiftImages(shiftDraw);
+    m_batch.gather(m_shifted, m_identity.data(), m_batchSize);
+  } else {
+    m_batch.gather(m_train, m_indices.data(), m_batchSize);
+  }
   for (int i = 0; i < m_batchSize; ++i)
     m_labels[static_cast<size_t>(i)] = m_train.labels[m_indices[static_cast<size_t>(i)]];
+}
+
+void MlpTarget::shiftImages(uint64_t draw) {
+  m_stream.uniformInts(draw, 0, 2 * int64_t{m_batchSize}, static_cast<uint32_t>(2 * m_shift + 1),
+                       m_shiftDraw.data());
+  const int px = m_train.pixelsPerImage();
+  for (int i = 0; i < m_batchSize; ++i) {
+    const auto k = static_cast<size_t>(i);
+    shiftImage(m_train.image(m_indices[k]), m_train.rows, m_train.cols,
+               static_cast<int>(m_shiftDraw[2 * k]) - m_shift,
+               static_cast<int>(m_shiftDraw[2 * k + 1]) - m_shift,
+               m_shifted.pixels.data() + k * static_cast<size_t>(px));
+  }
 }
 
 void MlpTarget::shuffleNextEpoch() {

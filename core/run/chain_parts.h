@@ -43,8 +43,10 @@ std::vector<float> initialParameters(const MlpShape& shape, InitKind kind, doubl
 /// ĝ's data term for the MLP on minibatches of the training set.
 class MlpTarget final : public GradientTarget {
  public:
+  /// `augmentShift` s > 0 moves each image of each minibatch by whole pixels drawn uniformly from
+  /// -s..s per axis (data/transforms.h shiftImage), from the batch stream.
   MlpTarget(const Mlp& mlp, const ImageSet& train, int batchSize, BatchMode mode, double priorSigma,
-            RandomStream batchStream);
+            int augmentShift, RandomStream batchStream);
   int64_t dim() const override { return m_mlp.numParams(); }
   void nextMinibatch() override;
   void dataGradient(const float* theta, float* gsum) override;
@@ -56,6 +58,16 @@ class MlpTarget final : public GradientTarget {
   int64_t gradientEvaluations() const { return m_gradEvals; }
   /// Σ_B log p(y | x, θ) of the last gradient evaluation (0 before the first).
   double lastLogLikelihood() const { return m_lastLogLik; }
+
+  /// The current minibatch: indices into the training set, and each image's shift (dx right, dy
+  /// down; 0 when augmentShift is 0).
+  const std::vector<uint32_t>& batchIndices() const { return m_indices; }
+  int batchShiftX(int i) const {
+    return m_shift > 0 ? static_cast<int>(m_shiftDraw[2 * size_t(i)]) - m_shift : 0;
+  }
+  int batchShiftY(int i) const {
+    return m_shift > 0 ? static_cast<int>(m_shiftDraw[2 * size_t(i) + 1]) - m_shift : 0;
+  }
 
   /// Where the minibatch stream stands, for checkpoints (between steps; the current minibatch
   /// is not part of it: every step draws its own first).
@@ -84,7 +96,12 @@ class MlpTarget final : public GradientTarget {
   uint64_t m_epoch = 0;
   std::vector<uint8_t> m_labels;
   SparseBatch m_batch;
+  int m_shift = 0;
+  ImageSet m_shifted;                 // the minibatch's shifted images (augmentShift > 0)
+  std::vector<uint32_t> m_shiftDraw;  // per image: dx + s, dy + s
+  std::vector<uint32_t> m_identity;   // 0 .. n-1
   void shuffleNextEpoch();
+  void shiftImages(uint64_t draw);
   MlpWorkspace m_ws;
   double m_gradSeconds = 0;
   int64_t m_gradEvals = 0;

@@ -23,7 +23,7 @@ DiagnosticRecorder::DiagnosticRecorder(const RunConfig& c, const Mlp& mlp, const
     return;
   }
   m_target = std::make_unique<MlpTarget>(
-      mlp, d.train, c.batchSize, BatchMode::WithReplacement, c.priorSigma,
+      mlp, d.train, c.batchSize, BatchMode::WithReplacement, c.priorSigma, c.augmentShift,
       RandomStream(streamKey(c.seed, chainStream(kDiagnosticBatchStream, c.chainIndex))));
   m_gsum.resize(static_cast<size_t>(mlp.numParams()));
   const MlpShape& shape = mlp.shape();

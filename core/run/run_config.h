@@ -30,25 +30,26 @@ struct RunConfig {
   double exploration = 0.8;     // beta: share of each cycle without noise or samples (cyclical)
   int batchSize = 512;          // n
   BatchMode batchMode = BatchMode::WithReplacement;
-  int leapfrogSteps = 10;               // L (SGHMC)
-  double alpha = 0.01;                  // friction (SGHMC)
-  double beta = 0.0;                    // gradient-noise estimate (SGHMC)
+  int augmentShift = 0;    // s: each training image of a minibatch moved by up to s pixels per axis (0: none)
+  int leapfrogSteps = 10;  // L (SGHMC)
+  double alpha = 0.01;     // friction (SGHMC)
+  double beta = 0.0;       // gradient-noise estimate (SGHMC)
   double temperature = 1.0;             // T
   bool freshBatchPerInnerStep = false;  // SGHMC, SGNHT: new minibatch for each of the L inner steps
   double psgldDecay = 0.99;             // a: RMSprop decay of V (pSGLD)
   double psgldLambda = 1e-5;            // lambda: damping of the preconditioner (pSGLD)
   double sgnhtDiffusion = 0.01;         // A: injected diffusion, initial thermostat (SGNHT)
   bool samplingPhaseUsesSgld = false;   // reproduces the published notebook: SGLD after SGHMC warm-up
-  int64_t chains = 1;                   // K: chains of the run, each from streams of its own (README "Many chains")
-  int64_t chainIndex = -1;              // i in 0..K-1: this run is chain i alone; -1: all K chains (or pooled)
-  int64_t warmupSteps = 2340;           // W
-  int64_t evalEvery = 100;              // K: test accuracy of the current state every K warm-up steps
-  int64_t samplingSteps = 1000;         // S
-  int64_t thinning = 1;                 // evaluate / accumulate every k-th sampling step
-  int64_t keepSamples = 0;              // posterior samples kept with the run (run/sample_schedule.h);
-                                        // 0 as before the parameter existed, 100 in the presets
-  std::vector<int> hidden{500};         // hidden layer sizes
-  double priorSigma = 1.0;              // N(0, sigma^2) prior on every weight and bias
+  int64_t chains = 1;            // K: chains of the run, each from streams of its own (README "Many chains")
+  int64_t chainIndex = -1;       // i in 0..K-1: this run is chain i alone; -1: all K chains (or pooled)
+  int64_t warmupSteps = 2340;    // W
+  int64_t evalEvery = 100;       // K: test accuracy of the current state every K warm-up steps
+  int64_t samplingSteps = 1000;  // S
+  int64_t thinning = 1;          // evaluate / accumulate every k-th sampling step
+  int64_t keepSamples = 0;       // posterior samples kept with the run (run/sample_schedule.h);
+                                 // 0 as before the parameter existed, 100 in the presets
+  std::vector<int> hidden{500};  // hidden layer sizes
+  double priorSigma = 1.0;       // N(0, sigma^2) prior on every weight and bias
   InitKind init = InitKind::LecunNormal;
   uint64_t seed = 0;
   double checkpointEverySeconds = 30;  // chain checkpoints (run/checkpoint.h); 0: none. No effect on results
@@ -70,7 +71,8 @@ std::optional<ScheduleKind> scheduleKindFromString(const std::string&);
 /// Gradient evaluations one sampler step costs (1 for SGLD and pSGLD, L for SGHMC and SGNHT).
 int64_t gradientsPerStep(const RunConfig& c, bool samplingPhase);
 
-/// Presets: "example-sgld", "example-sghmc", "example-sghmc-as-published", "tuned-csgld".
+/// Presets: "example-sgld", "example-sghmc", "example-sghmc-as-published", "tuned-csgld",
+/// "tuned-csgld-shift".
 std::vector<std::string> presetNames();
 std::optional<RunConfig> presetConfig(const std::string& name);
 /// Human title of a preset ("Example SGLD").

@@ -252,7 +252,7 @@ class ChainLoop {
     std::vector<float> theta =
         initialParameters(shape, m_c.init, m_c.priorSigma,
                           RandomStream(streamKey(m_c.seed, chainStream(kInitStream, m_c.chainIndex))));
-    MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma,
+    MlpTarget target(mlp, m_d.train, m_c.batchSize, m_c.batchMode, m_c.priorSigma, m_c.augmentShift,
                      RandomStream(streamKey(m_c.seed, chainStream(kBatchStream, m_c.chainIndex))));
     TestEvaluator eval(mlp, m_d.test);
     r.predictive.reset(m_d.test.count, m_d.numClasses);

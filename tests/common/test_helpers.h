@@ -65,6 +65,7 @@ inline RunConfig unusualConfig() {
   c.stepSize = 1.2345678901234567e-7;
   c.batchSize = 60000;
   c.batchMode = BatchMode::Epochs;
+  c.augmentShift = 3;
   c.leapfrogSteps = 1000;
   c.alpha = 0.3333333333333333;
   c.beta = 0.1;

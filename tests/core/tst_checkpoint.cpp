@@ -190,6 +190,8 @@ void TestCheckpoint::resumeIsBitIdentical_data() {
         << "example-sgld" << Phase::Sampling << 3 << QString(sampler) + "-chain";
   }
   QTest::newRow("SGLD, polynomial schedule") << "example-sgld" << Phase::Sampling << 5 << "polynomial";
+  QTest::newRow("SGLD, random shift 2") << "example-sgld" << Phase::Sampling << 5 << "shift";
+  QTest::newRow("SGLD, epochs, random shift 1") << "example-sgld" << Phase::Warmup << 15 << "epochs-shift";
   QTest::newRow("SGLD, warning: at chance") << "example-sgld" << Phase::Sampling << 4 << "chance";
 }
 
@@ -199,9 +201,12 @@ void TestCheckpoint::resumeIsBitIdentical() {
   QFETCH(int, step);
   QFETCH(QString, variant);
   RunConfig c = shortConfig(qPrintable(preset));
-  if (variant == "epochs") {
+  if (variant == "epochs" || variant == "epochs-shift") {
     c.batchMode = BatchMode::Epochs;
     c.batchSize = 300;  // 2000 images: 6 batches an epoch, 6 + 1/3 epochs in 38 steps
+    if (variant == "epochs-shift") c.augmentShift = 1;
+  } else if (variant == "shift") {
+    c.augmentShift = 2;
   } else if (variant == "ma") {
     c.sghmcForm = SghmcForm::Ma;
     c.freshBatchPerInnerStep = true;

@@ -105,11 +105,12 @@ void TestRunConfig::gradientsPerStepCounts() {
 
 void TestRunConfig::presetList() {
   const std::vector<std::string> names = presetNames();
-  QCOMPARE(names.size(), size_t(4));
+  QCOMPARE(names.size(), size_t(5));
   QCOMPARE(names[0], std::string("example-sgld"));
   QCOMPARE(names[1], std::string("example-sghmc"));
   QCOMPARE(names[2], std::string("example-sghmc-as-published"));
   QCOMPARE(names[3], std::string("tuned-csgld"));
+  QCOMPARE(names[4], std::string("tuned-csgld-shift"));
   QVERIFY(!presetConfig("example"));
   QVERIFY(!presetConfig(""));
   QCOMPARE(presetTitle("nonsense"), std::string());
@@ -155,6 +156,19 @@ void TestRunConfig::tunedPreset() {
   QVERIFY(kept.front() >= 9360);
   QCOMPARE(kept.back(), int64_t(11699));
   for (int64_t s : kept) QCOMPARE((s + 1) % 20, int64_t(0));
+  QCOMPARE(c.augmentShift, 0);  // the posterior given the training images themselves
+
+  // The shifted preset is the same but for the random shift of the training images and h.
+  std::optional<RunConfig> shifted = presetConfig("tuned-csgld-shift");
+  QVERIFY(shifted);
+  QCOMPARE(shifted->name, std::string("Tuned cyclical SGLD, shifted"));
+  QCOMPARE(shifted->augmentShift, 1);
+  QCOMPARE(shifted->stepSize, 1.25e-5);
+  shifted->augmentShift = 0;
+  shifted->stepSize = c.stepSize;
+  shifted->name = c.name;
+  QCOMPARE(*shifted, c);
+
   // Overrides apply on top of the preset like on any other.
   std::optional<RunConfig> shorter = presetConfig("tuned-csgld");
   QVERIFY(!setParam(*shorter, "samples", "2925"));
@@ -228,15 +242,39 @@ void TestRunConfig::presets() {
 }
 
 void TestRunConfig::specKeys() {
-  const std::vector<std::string> expected{
-      "name",         "sampler",      "sghmc-form",      "step-size",
-      "schedule",     "schedule-b",   "schedule-gamma",  "cycles",
-      "exploration",  "batch-size",   "batch-mode",      "leapfrog-steps",
-      "alpha",        "beta",         "temperature",     "fresh-batch-per-inner-step",
-      "psgld-decay",  "psgld-lambda", "sgnht-diffusion", "sampling-phase-sgld",
-      "warmup",       "eval-every",   "samples",         "thinning",
-      "keep-samples", "hidden",       "prior-sigma",     "init",
-      "seed",         "checkpoint-every", "chains",   "chain-index"};
+  const std::vector<std::string> expected{"name",
+                                          "sampler",
+                                          "sghmc-form",
+                                          "step-size",
+                                          "schedule",
+                                          "schedule-b",
+                                          "schedule-gamma",
+                                          "cycles",
+                                          "exploration",
+                                          "batch-size",
+                                          "batch-mode",
+                                          "augment-shift",
+                                          "leapfrog-steps",
+                                          "alpha",
+                                          "beta",
+                                          "temperature",
+                                          "fresh-batch-per-inner-step",
+                                          "psgld-decay",
+                                          "psgld-lambda",
+                                          "sgnht-diffusion",
+                                          "sampling-phase-sgld",
+                                          "warmup",
+                                          "eval-every",
+                                          "samples",
+                                          "thinning",
+                                          "keep-samples",
+                                          "hidden",
+                                          "prior-sigma",
+                                          "init",
+                                          "seed",
+                                          "checkpoint-every",
+                                          "chains",
+                                          "chain-index"};
   const std::vector<ParamSpec>& specs = runParamSpecs();
   QCOMPARE(specs.size(), expected.size());
   for (size_t i = 0; i < specs.size(); ++i) {

@@ -165,7 +165,7 @@ class TestSampleDiagnostics : public QObject {
     const Mlp mlp(shape);
     const int64_t dim = shape.numParams();
     const size_t w = d.names.size();
-    MlpTarget target(mlp, data.train, c.batchSize, BatchMode::WithReplacement, c.priorSigma,
+    MlpTarget target(mlp, data.train, c.batchSize, BatchMode::WithReplacement, c.priorSigma, 0,
                      RandomStream(streamKey(c.seed, chainStream(kDiagnosticBatchStream, c.chainIndex))));
     std::vector<float> g(static_cast<size_t>(dim)), scaled(static_cast<size_t>(dim));
     auto potential = [&](const float* theta) {

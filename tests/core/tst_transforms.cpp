@@ -62,6 +62,7 @@ class TestTransforms : public QObject {
   void rotationKeepsZeroOutside();
   void translationInteger();
   void translationSubPixel();
+  void wholePixelShiftMatchesTranslation();
   void inversion();
   void gaussianNoiseIsSeededAndCalibrated();
   void gaussianNoiseClipsAndZeroSigmaIsIdentity();
@@ -190,6 +191,26 @@ void TestTransforms::translationSubPixel() {
   edge[size_t(3 * kSide + 0)] = 200;
   QCOMPARE(at(translate(edge, 0.5, 0), 3, 0), uint8_t(0));
   QCOMPARE(at(translate(edge, 0.5, 0), 3, 1), uint8_t(100));
+}
+
+void TestTransforms::wholePixelShiftMatchesTranslation() {
+  // shiftImage (the training minibatch's augmentation) is translateImage for whole pixels, in both
+  // directions of both axes, including shifts that move everything out.
+  const Image img = patterned();
+  Image out(img.size());
+  for (int dy = -3; dy <= 3; ++dy)
+    for (int dx = -3; dx <= 3; ++dx) {
+      shiftImage(img.data(), kSide, kSide, dx, dy, out.data());
+      QCOMPARE(out, translate(img, dx, dy));
+    }
+  shiftImage(img.data(), kSide, kSide, 1, -1, out.data());
+  QCOMPARE(at(out, 0, 1), at(img, 1, 0));  // content one right and one up
+  QCOMPARE(at(out, 27, 5), uint8_t(0));    // the bottom row has no source
+  QCOMPARE(at(out, 5, 0), uint8_t(0));     // nor the left column
+  shiftImage(img.data(), kSide, kSide, 0, 30, out.data());
+  QCOMPARE(out, Image(kSide * kSide, 0));
+  shiftImage(img.data(), kSide, kSide, -28, 0, out.data());
+  QCOMPARE(out, Image(kSide * kSide, 0));
 }
 
 void TestTransforms::inversion() {

@@ -41,6 +41,12 @@ void TestRunPanel::everyParameterHasAFieldWithTooltip() {
   QCOMPARE(panel.fieldText(QStringLiteral("chains")), QStringLiteral("4"));
   QCOMPARE(panel.fieldText(QStringLiteral("hidden")), QStringLiteral("1000"));
   QCOMPARE(panel.fieldText(QStringLiteral("schedule")), QStringLiteral("cyclical"));
+  QCOMPARE(panel.fieldText(QStringLiteral("augment-shift")), QStringLiteral("0"));
+  QVERIFY2(panel.isValid(), qPrintable(panel.validationMessage()));
+  // Its shifted twin sets the random shift and is valid as is too.
+  QVERIFY(panel.applyPreset(QStringLiteral("tuned-csgld-shift")));
+  QCOMPARE(panel.config(), *bnn::presetConfig("tuned-csgld-shift"));
+  QCOMPARE(panel.fieldText(QStringLiteral("augment-shift")), QStringLiteral("1"));
   QVERIFY2(panel.isValid(), qPrintable(panel.validationMessage()));
 }
 
