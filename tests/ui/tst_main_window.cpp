@@ -7,6 +7,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtCharts/QAbstractAxis>
@@ -23,6 +24,7 @@
 #include "data_source/dataset_panel.h"
 #include "explorer/explorer_state.h"
 #include "explorer/uncertainty_view.h"
+#include "run/checkpoint.h"
 #include "runs/chain_progress_panel.h"
 #include "runs/run_controller.h"
 #include "runs/run_files.h"
@@ -77,6 +79,7 @@ class TestMainWindow : public QObject {
   void automationRunsAndTakesScreenshot();
   void aViewFillsTheRunForm();
   void comparedPairIsShownInTheViews();
+  void resumeSaysWhereTheRunContinues();
 };
 
 void TestMainWindow::initTestCase() {
@@ -663,6 +666,37 @@ void TestMainWindow::comparedPairIsShownInTheViews() {
     QTRY_COMPARE(picker->primary(), ids[0]);
     QTRY_COMPARE(picker->comparison(), ids[1]);
   }
+}
+
+// File -> Resume run...: after the checkpoint is read, the status bar says which run continues
+// and where (it said "Reading the checkpoint in ..." before), and the run finishes.
+void TestMainWindow::resumeSaysWhereTheRunContinues() {
+  bnn::RunConfig cfg = tinyConfig();
+  cfg.name = "resumed";
+  cfg.checkpointEverySeconds = 1e6;  // one checkpoint, where the chain is stopped
+  QTemporaryDir tmp;
+  const QString dir = tmp.filePath(QStringLiteral("run"));
+  std::atomic<bool> cancel{false};
+  StopInSampling stopper(cancel, 12);
+  const bnn::RunResult first =
+      bnn::runChain(cfg, syntheticData(), &stopper, &cancel, {}, {dir.toStdString(), nullptr});
+  QCOMPARE(first.outcome.status, bnn::RunStatus::Cancelled);
+  const bnn::Result<bnn::ChainCheckpoint> ck = bnn::readCheckpoint(dir.toStdString());
+  QVERIFY2(ck.ok(), ck.ok() ? "" : ck.error().message().c_str());
+  QCOMPARE(ck->phase, bnn::Phase::Sampling);
+
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.show();
+  QSignalSpy done(&w, &MainWindow::allRunsFinished);
+  const QString id = w.resumeRun(dir, std::make_shared<const bnn::ChainCheckpoint>(*ck));
+  QVERIFY(!id.isEmpty());
+  QCOMPARE(
+      w.statusBar()->currentMessage(),
+      QStringLiteral("Resumed resumed at sampling step %1 of %2").arg(ck->step + 1).arg(cfg.samplingSteps));
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
+  QCOMPARE(w.runModel()->record(id)->status, bnn::RunStatus::Completed);
 }
 
 QTEST_MAIN(TestMainWindow)

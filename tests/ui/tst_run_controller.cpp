@@ -6,14 +6,15 @@
 #include <cstring>
 #include <memory>
 
-#include "data/synthetic.h"
 #include "common/job_runner.h"
+#include "data/synthetic.h"
 #include "run/checkpoint.h"
 #include "run/posterior_samples.h"
 #include "run/result_io.h"
 #include "runs/run_controller.h"
 #include "runs/run_files.h"
 #include "runs/run_list_model.h"
+#include "ui_test_support.h"
 
 namespace {
 
@@ -204,24 +205,13 @@ void TestRunController::saveAndReopenKeepsCurves() {
 
 namespace {
 
-// Stops the chain (through `cancel`) once it has recorded a sampling point at `step` or later.
-class StopInSampling final : public bnn::ChainObserver {
- public:
-  StopInSampling(std::atomic<bool>& cancel, int64_t step) : m_cancel(cancel), m_step(step) {}
-  void curvePointRecorded(const bnn::CurvePoint& p) override {
-    if (p.phase == bnn::Phase::Sampling && p.step >= m_step) m_cancel = true;
-  }
-
- private:
-  std::atomic<bool>& m_cancel;
-  int64_t m_step;
-};
+using ui_test::StopInSampling;
 
 bnn::RunConfig resumableConfig() {
   bnn::RunConfig c = tinyConfig(7);
   c.samplingSteps = 30;
-  c.keepSamples = 6;                // every 5th sampling step kept
-  c.checkpointEverySeconds = 1e6;   // a checkpoint when the chain is stopped
+  c.keepSamples = 6;               // every 5th sampling step kept
+  c.checkpointEverySeconds = 1e6;  // a checkpoint when the chain is stopped
   return c;
 }
 
@@ -264,12 +254,14 @@ void TestRunController::resumeContinuesACheckpoint() {
   QVERIFY(result);
   QCOMPARE(result->outcome.status, bnn::RunStatus::Completed);
   size_t streamed = 0;
-  for (const QList<QVariant>& args : points) streamed += size_t(args.at(1).value<QList<bnn::CurvePoint>>().size());
+  for (const QList<QVariant>& args : points)
+    streamed += size_t(args.at(1).value<QList<bnn::CurvePoint>>().size());
   QCOMPARE(streamed, whole.curve.size());
   QCOMPARE(result->curve.size(), whole.curve.size());
   for (size_t i = 0; i < whole.curve.size(); ++i) {
     QCOMPARE(result->curve[i].step, whole.curve[i].step);
-    QVERIFY(std::memcmp(&result->curve[i].pointwiseAccuracy, &whole.curve[i].pointwiseAccuracy, sizeof(double)) == 0);
+    QVERIFY(std::memcmp(&result->curve[i].pointwiseAccuracy, &whole.curve[i].pointwiseAccuracy,
+                        sizeof(double)) == 0);
   }
   QCOMPARE(result->predictive.sampleCount(), whole.predictive.sampleCount());
   QVERIFY(result->predictive.logSum() == whole.predictive.logSum());

@@ -8,6 +8,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTimer>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include "common/job_runner.h"
 #include "data/synthetic.h"
 #include "run/run_config.h"
+#include "run/run_engine.h"
 #include "run/run_result.h"
 #include "views/analysis_view.h"
 
@@ -40,6 +42,20 @@ inline bnn::RunConfig tinyConfig(const char* preset = "example-sgld") {
   if (c.sampler == bnn::SamplerKind::Sgld) c.stepSize = 1e-4;
   return c;
 }
+
+/// Stops a chain (through `cancel`) once it has recorded a sampling point at `step` or later: with
+/// a checkpoint interval longer than the run, the chain leaves one checkpoint where it stopped.
+class StopInSampling final : public bnn::ChainObserver {
+ public:
+  StopInSampling(std::atomic<bool>& cancel, int64_t step) : m_cancel(cancel), m_step(step) {}
+  void curvePointRecorded(const bnn::CurvePoint& p) override {
+    if (p.phase == bnn::Phase::Sampling && p.step >= m_step) m_cancel = true;
+  }
+
+ private:
+  std::atomic<bool>& m_cancel;
+  int64_t m_step;
+};
 
 /// A run that only stops when asked.
 inline bnn::RunConfig endlessConfig() {

@@ -27,8 +27,8 @@
 #include "data_source/dataset_loader.h"
 #include "data_source/dataset_panel.h"
 #include "data_source/mnist_fetcher.h"
-#include "run/chain_pool.h"
 #include "evaluate/evaluation_controller.h"
+#include "run/chain_pool.h"
 #include "runs/chain_progress_panel.h"
 #include "runs/recovery_store.h"
 #include "runs/run_controller.h"
@@ -386,12 +386,22 @@ QString MainWindow::startRun(const bnn::RunConfig& config) {
   return addLiveRun(m_controller->startRun(config, data), config, *data);
 }
 
-QString MainWindow::resumeRun(const QString& directory, std::shared_ptr<const bnn::ChainCheckpoint> checkpoint) {
+QString MainWindow::resumeRun(const QString& directory,
+                              std::shared_ptr<const bnn::ChainCheckpoint> checkpoint) {
   const std::shared_ptr<const bnn::Dataset> data = dataset();
   if (!data || !checkpoint) return {};
   const bnn::RunConfig config = checkpoint->config;
-  const QString id = addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config, *data);
+  // Replaces "Reading the checkpoint in ..." with where the run continues.
+  const QString where =
+      QStringLiteral("%1 step %2 of %3")
+          .arg(checkpoint->phase == bnn::Phase::Warmup ? QStringLiteral("warm-up")
+                                                       : QStringLiteral("sampling"))
+          .arg(checkpoint->step + 1)
+          .arg(checkpoint->phase == bnn::Phase::Warmup ? config.warmupSteps : config.samplingSteps);
+  const QString id =
+      addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config, *data);
   m_runList->selectRun(id);
+  statusBar()->showMessage(QStringLiteral("Resumed %1 at %2").arg(toQ(config.name), where), 8000);
   return id;
 }
 
