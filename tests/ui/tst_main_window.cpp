@@ -80,6 +80,7 @@ class TestMainWindow : public QObject {
   void aViewFillsTheRunForm();
   void comparedPairIsShownInTheViews();
   void resumeSaysWhereTheRunContinues();
+  void warmupChartSaysWhenRunsHaveNone();
 };
 
 void TestMainWindow::initTestCase() {
@@ -697,6 +698,33 @@ void TestMainWindow::resumeSaysWhereTheRunContinues() {
       QStringLiteral("Resumed resumed at sampling step %1 of %2").arg(ck->step + 1).arg(cfg.samplingSteps));
   QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
   QCOMPARE(w.runModel()->record(id)->status, bnn::RunStatus::Completed);
+}
+
+// A run without warm-up (W = 0, as the tuned presets) draws nothing on the Warm-up chart, which
+// says so and where its accuracy is instead.
+void TestMainWindow::warmupChartSaysWhenRunsHaveNone() {
+  MainWindow w;
+  w.setConfirmOnClose(false);
+  w.setDataset(syntheticData());
+  w.show();
+  w.showView(QStringLiteral("warmup"));
+  QVERIFY(chart(w, "warmup")->noteText().isEmpty());
+  bnn::RunConfig c = tinyConfig();
+  c.warmupSteps = 0;
+  w.runPanel()->setConfig(c);
+  QSignalSpy done(&w, &MainWindow::allRunsFinished);
+  w.runPanel()->runButton()->click();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
+  QTRY_COMPARE(
+      chart(w, "warmup")->noteText(),
+      QStringLiteral("The runs shown have no warm-up (W = 0); their accuracy is on the Sampling tab."));
+  QVERIFY(chart(w, "warmup")->findChild<QLabel*>(QStringLiteral("noWarmupNote"))->isVisible());
+  w.runPanel()->setConfig(tinyConfig());
+  w.runPanel()->runButton()->click();
+  QTRY_VERIFY_WITH_TIMEOUT(done.count() > 1, 60000);
+  QTRY_COMPARE(chart(w, "warmup")->noteText(),
+               QStringLiteral(
+                   "1 of the 2 runs shown have no warm-up (W = 0); their accuracy is on the Sampling tab."));
 }
 
 QTEST_MAIN(TestMainWindow)

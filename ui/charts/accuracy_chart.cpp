@@ -135,6 +135,12 @@ void AccuracyChart::buildToolbar() {
     connect(m_metricBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setMetric(static_cast<Metric>(i)); });
   }
+  if (m_kind == Kind::Warmup) {
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("noWarmupNote"));
+    m_note->setVisible(false);
+    bar->addWidget(m_note);
+  }
   bar->addStretch(1);
   m_bandAction = new QAction(QStringLiteral("Zoom into 0.9 – 1.0"), this);
   m_bandAction->setCheckable(true);
@@ -359,6 +365,21 @@ void AccuracyChart::refresh(bool evenIfHidden) {
       ++it;
     }
   }
+  if (m_note) {
+    // A run without warm-up (W = 0, as the tuned presets) draws nothing here: say where it is.
+    int without = 0;
+    for (const QString& id : order)
+      if (const RunRecord* r = model.record(id); r && r->config.warmupSteps == 0) ++without;
+    const QString where = QStringLiteral("; their accuracy is on the Sampling tab.");
+    m_note->setText(without == 0 ? QString()
+                    : without == order.size()
+                        ? QStringLiteral("The runs shown have no warm-up (W = 0)") + where
+                        : QStringLiteral("%1 of the %2 runs shown have no warm-up (W = 0)")
+                                  .arg(without)
+                                  .arg(order.size()) +
+                              where);
+    m_note->setVisible(without > 0);
+  }
   m_order = order;
   m_xMaxHint = xHint;
   if (!m_userZoomed) applyRanges();
@@ -484,6 +505,8 @@ QList<ChartExport> AccuracyChart::exports() const {
 }
 
 QList<QAction*> AccuracyChart::viewActions() const { return {m_bandAction, m_resetAction}; }
+
+QString AccuracyChart::noteText() const { return m_note ? m_note->text() : QString(); }
 
 std::string AccuracyChart::csvText() const {
   const_cast<AccuracyChart*>(this)->refresh(true);

@@ -29,6 +29,8 @@ class QLineSeries;
 class QValueAxis;
 QT_END_NAMESPACE
 
+class QLabel;
+
 class AccuracyChart : public AnalysisView {
   Q_OBJECT
  public:
@@ -67,6 +69,8 @@ class AccuracyChart : public AnalysisView {
   QAbstractAxis* axisX() const;
   QAbstractAxis* axisY() const;
   QAction* bandZoomAction() const { return m_bandAction; }
+  /// Warm-up chart: the note above it when shown runs have no warm-up ("" otherwise).
+  QString noteText() const;
   /// The data drawn, as CSV (run, series, x, y), numbers in shortest round-trip form.
   std::string csvText() const;
 
@@ -104,6 +108,7 @@ class AccuracyChart : public AnalysisView {
 
   QChart* m_chart = nullptr;
   QChartView* m_view = nullptr;
+  QLabel* m_note = nullptr;  // Warm-up: runs without a warm-up phase
   QValueAxis* m_axisX = nullptr;
   QCategoryAxis* m_axisYCategory = nullptr;  // Warmup
   QValueAxis* m_axisYValue = nullptr;        // Sampling, Comparison
