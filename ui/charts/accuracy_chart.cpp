@@ -370,14 +370,15 @@ void AccuracyChart::refresh(bool evenIfHidden) {
     int without = 0;
     for (const QString& id : order)
       if (const RunRecord* r = model.record(id); r && r->config.warmupSteps == 0) ++without;
-    const QString where = QStringLiteral("; their accuracy is on the Sampling tab.");
+    const QString where = QStringLiteral(" have no warm-up (W = 0): see Sampling");
     m_note->setText(without == 0 ? QString()
                     : without == order.size()
-                        ? QStringLiteral("The runs shown have no warm-up (W = 0)") + where
-                        : QStringLiteral("%1 of the %2 runs shown have no warm-up (W = 0)")
-                                  .arg(without)
-                                  .arg(order.size()) +
-                              where);
+                        ? QStringLiteral("The runs shown") + where
+                        : QStringLiteral("%1 of the %2 runs shown").arg(without).arg(order.size()) + where);
+    m_note->setToolTip(without == 0 ? QString()
+                                    : QStringLiteral("A run without warm-up samples from its first step: its "
+                                                     "pointwise and running-average accuracy are on the "
+                                                     "Sampling tab."));
     m_note->setVisible(without > 0);
   }
   m_order = order;
