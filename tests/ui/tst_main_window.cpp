@@ -677,10 +677,7 @@ void TestMainWindow::resumeSaysWhereTheRunContinues() {
   cfg.checkpointEverySeconds = 1e6;  // one checkpoint, where the chain is stopped
   QTemporaryDir tmp;
   const QString dir = tmp.filePath(QStringLiteral("run"));
-  std::atomic<bool> cancel{false};
-  StopInSampling stopper(cancel, 12);
-  const bnn::RunResult first =
-      bnn::runChain(cfg, syntheticData(), &stopper, &cancel, {}, {dir.toStdString(), nullptr});
+  const bnn::RunResult first = ui_test::runStoppedInSampling(cfg, syntheticData(), dir, 12);
   QCOMPARE(first.outcome.status, bnn::RunStatus::Cancelled);
   const bnn::Result<bnn::ChainCheckpoint> ck = bnn::readCheckpoint(dir.toStdString());
   QVERIFY2(ck.ok(), ck.ok() ? "" : ck.error().message().c_str());

@@ -205,8 +205,6 @@ void TestRunController::saveAndReopenKeepsCurves() {
 
 namespace {
 
-using ui_test::StopInSampling;
-
 bnn::RunConfig resumableConfig() {
   bnn::RunConfig c = tinyConfig(7);
   c.samplingSteps = 30;
@@ -228,10 +226,7 @@ void TestRunController::resumeContinuesACheckpoint() {
 
   QTemporaryDir tmp;
   const QString dir = tmp.filePath(QStringLiteral("run"));
-  std::atomic<bool> cancel{false};
-  StopInSampling stopper(cancel, 12);
-  const bnn::RunResult first =
-      bnn::runChain(cfg, syntheticData(), &stopper, &cancel, {}, {dir.toStdString(), nullptr});
+  const bnn::RunResult first = ui_test::runStoppedInSampling(cfg, syntheticData(), dir, 12);
   QCOMPARE(first.outcome.status, bnn::RunStatus::Cancelled);
   QVERIFY(bnn::hasCheckpoint(dir.toStdString()));
 

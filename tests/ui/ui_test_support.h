@@ -57,6 +57,16 @@ class StopInSampling final : public bnn::ChainObserver {
   int64_t m_step;
 };
 
+/// Runs `cfg` on `data` into `dir` and stops it at sampling step `step` (StopInSampling): the
+/// folder of an interrupted run, with a checkpoint when cfg's interval is longer than the run.
+inline bnn::RunResult runStoppedInSampling(const bnn::RunConfig& cfg,
+                                           std::shared_ptr<const bnn::Dataset> data, const QString& dir,
+                                           int64_t step) {
+  std::atomic<bool> cancel{false};
+  StopInSampling stopper(cancel, step);
+  return bnn::runChain(cfg, std::move(data), &stopper, &cancel, {}, {dir.toStdString(), nullptr});
+}
+
 /// A run that only stops when asked.
 inline bnn::RunConfig endlessConfig() {
   bnn::RunConfig c = tinyConfig();
