@@ -137,7 +137,7 @@ int decide(int argc, char** argv) {
     else
       ens.unavailable = r.error().message();
     sources.push_back(std::move(ens));
-    Source last{PredictiveSource::LastSample, {}, kNoLastSampleProbs};
+    Source last{PredictiveSource::LastSample, {}, noLastSampleReason(run)};
     if (const std::span<const float> lastProbs = lastSampleProbabilities(run); !lastProbs.empty()) {
       Result<RiskProfile> lr = riskProfile(lastProbs, run.testLabels(), costs);
       if (lr.ok())

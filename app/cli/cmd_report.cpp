@@ -82,8 +82,8 @@ int report(int argc, char** argv) {
   const auto drop99 = smallestDropReaching(curve, 0.99);
   const auto rc = riskCoverage(a);
   const auto perClass = perClassUncertainty(a, threshold);
-  const RunCalibration calibration =
-      runCalibration(&a, run.testLabels(), lastSampleProbabilities(run), calibrationOptions);
+  const RunCalibration calibration = runCalibration(&a, run.testLabels(), lastSampleProbabilities(run),
+                                                    calibrationOptions, noLastSampleReason(run));
 
   const std::optional<std::filesystem::path> out = outputFolder("report", p, runDir, "report");
   if (!out) return kExitBadFiles;

@@ -75,10 +75,17 @@ std::span<const float> lastSampleProbabilities(const RunResult& run) {
   return run.lastProbs.size() == want ? std::span<const float>(run.lastProbs) : std::span<const float>();
 }
 
+std::string noLastSampleReason(const RunResult& run) {
+  if (run.config.chains > 1 && run.config.chainIndex < 0)
+    return "the " + std::to_string(run.config.chains) +
+           " chains are pooled, and a pool has no one last sample (each chain's folder keeps its own)";
+  return kNoLastSampleProbs;
+}
+
 RunCalibration runCalibration(const RunResult& run, const CalibrationOptions& options) {
   const Result<UncertaintyAnalysis> a = analyzeUncertainty(run);
-  RunCalibration c =
-      runCalibration(a.ok() ? &a.value() : nullptr, run.testLabels(), lastSampleProbabilities(run), options);
+  RunCalibration c = runCalibration(a.ok() ? &a.value() : nullptr, run.testLabels(),
+                                    lastSampleProbabilities(run), options, noLastSampleReason(run));
   if (!a.ok())
     c.ensemble.unavailable =
         run.predictive.sampleCount() <= 0 ? "nothing has been sampled yet" : a.error().message();

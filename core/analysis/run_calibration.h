@@ -49,6 +49,9 @@ inline constexpr const char* kNoLastSampleProbs =
 
 /// The last sample's test-set probabilities a run kept (N x K), or empty.
 std::span<const float> lastSampleProbabilities(const RunResult& run);
+/// Why lastSampleProbabilities(run) is empty: a pooled K-chain run has no one last network (each
+/// chain's folder keeps its own); any other run kept none (kNoLastSampleProbs).
+std::string noLastSampleReason(const RunResult& run);
 
 /// Calibration of both. `analysis` may be null (nothing sampled: the ensemble entry says so);
 /// `lastSampleProbs` is the last sample's N x K probabilities or empty; `unavailableLast` is the

@@ -131,6 +131,8 @@ Result<RunResult> poolChains(const std::vector<const RunResult*>& chains,
   pooled.config.chainIndex = -1;
   pooled.datasetName = first.datasetName;
   pooled.datasetDirectory = first.datasetDirectory;
+  pooled.datasetCheck = first.datasetCheck;
+  pooled.classNames = first.classNames;
   pooled.test = first.test;
   pooled.predictive.restore(n, classes, count, std::move(logSum), std::move(sumPLogP), std::move(votes));
   pooled.outcome = {RunStatus::Completed, "completed: " + std::to_string(k) + " chains pooled", 0};

@@ -53,6 +53,11 @@ class TestChains : public QObject {
     m_data = m_tmp.filePath("data");
     QVERIFY(QDir().mkpath(m_tmp.filePath("separate")) && QDir().mkpath(m_tmp.filePath("r")));
     QVERIFY(test::writeIdxDataset(m_data, makeSyntheticDataset(400, 60, 11)));
+    // Named classes: the pooled folder must carry how the data was identified like its chains.
+    QFile classes(m_data + QStringLiteral("/classes.txt"));
+    QVERIFY(classes.open(QIODevice::WriteOnly));
+    classes.write("zero\none\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\n");
+    classes.close();
   }
 
   void separateProcessesMergedEqualOneProcess() {
@@ -113,6 +118,12 @@ class TestChains : public QObject {
     for (int i = 0; i < k; ++i)
       chains.push_back(readRunResult((together + QStringLiteral("/chain-%1").arg(i)).toStdString()));
     for (auto& c : chains) QVERIFY(c.ok());
+    for (auto& c : chains) {
+      QCOMPARE(c->datasetCheck, DatasetCheck::ClassFile);
+      QCOMPARE(pooled->datasetCheck, c->datasetCheck);
+      QCOMPARE(pooled->classNames, c->classNames);
+    }
+    QCOMPARE(pooled->classNames.back(), std::string("nine"));
     const std::vector<float> p = pooled->predictive.meanProbabilities();
     for (size_t j = 0; j < p.size(); j += 37) {
       mix = 0;

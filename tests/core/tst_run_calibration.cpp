@@ -142,6 +142,17 @@ void TestRunCalibration::unavailableSaysWhy() {
   const std::string text = calibrationTableText(fromRun);
   QVERIFY(QString::fromStdString(text).contains("Ensemble unavailable: nothing has been sampled yet"));
   QVERIFY(QString::fromStdString(text).contains("Last sample unavailable: the run kept no"));
+
+  // The pooled result of K chains has no one last sample, and says that instead.
+  RunResult pooled = empty;
+  pooled.config.chains = 4;
+  pooled.config.chainIndex = -1;
+  QCOMPARE(noLastSampleReason(pooled),
+           std::string("the 4 chains are pooled, and a pool has no one last sample "
+                       "(each chain's folder keeps its own)"));
+  QCOMPARE(runCalibration(pooled).lastSample.unavailable, noLastSampleReason(pooled));
+  pooled.config.chainIndex = 2;  // one chain of the four
+  QCOMPARE(noLastSampleReason(pooled), std::string(kNoLastSampleProbs));
 }
 
 void TestRunCalibration::binsCsvReadsBack() {

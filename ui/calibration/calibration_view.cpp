@@ -259,8 +259,9 @@ void CalibrationView::requestCalibrations() {
     const bnn::CalibrationOptions options = m_options;
     auto work = [analysis, options](const JobRunner::CancelCheck&) {
       const bnn::RunResult& run = *analysis->run;
-      auto c = std::make_shared<bnn::RunCalibration>(bnn::runCalibration(
-          analysis->analysis.get(), run.testLabels(), bnn::lastSampleProbabilities(run), options));
+      auto c = std::make_shared<bnn::RunCalibration>(
+          bnn::runCalibration(analysis->analysis.get(), run.testLabels(), bnn::lastSampleProbabilities(run),
+                              options, bnn::noLastSampleReason(run)));
       if (!analysis->ok())
         c->ensemble.unavailable = analysis->problem.isEmpty() ? std::string("nothing has been sampled yet")
                                                               : analysis->problem.toStdString();

@@ -87,7 +87,7 @@ std::shared_ptr<const DecisionOutcome> computeOutcome(std::shared_ptr<const RunA
     } else {
       const std::span<const float> last = bnn::lastSampleProbabilities(run);
       if (last.empty())
-        o->unavailable = QString::fromUtf8(bnn::kNoLastSampleProbs);
+        o->unavailable = QString::fromStdString(bnn::noLastSampleReason(run));
       else
         p = bnn::riskProfile(last, run.testLabels(), costs);
     }
