@@ -46,15 +46,6 @@ inline void byWidth(int width, const F& f) {
     f.template operator()<false>();
 }
 
-// The horizontal sum of _mm512_reduce_add_ps (GCC's tree): upper + lower 256 bits, upper + lower
-// 128, lanes {2,3} + {0,1}, then lane 0 + lane 1. Spelt out so the avx2 level can repeat it.
-inline float sum16(__m512 v) {
-  const __m256 t3 = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_castps512_ps256(v));
-  const __m128 t6 = _mm_add_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
-  const __m128 t8 = _mm_add_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
-  return _mm_cvtss_f32(_mm_add_ss(t8, _mm_shuffle_ps(t8, t8, _MM_SHUFFLE(1, 1, 1, 1))));
-}
-
 // ---------------------------------------------------------------------------------------------
 // First layer. Vectors beyond `width` have an empty mask: their loads return zero and their
 // stores are skipped.
@@ -241,8 +232,9 @@ void columnSums(const float* M, int64_t ldm, int64_t rows, int c0, int c1, float
 // Output layer. Classes are taken in chunks of at most 8 (accumulators in registers; the chunk
 // size is a template argument so GCC keeps the array of vectors in registers).
 
-// sum16 of four vectors at once, lane by lane the same additions: results in lanes 0, 4, 8
-// and 12 of the returned vector (a, b, c, d).
+// The horizontal sums of four vectors at once, each by the tree of _mm512_reduce_add_ps (GCC's:
+// upper + lower 256 bits, upper + lower 128, lanes {2,3} + {0,1}, then lane 0 + lane 1; the avx2
+// level repeats it): results in lanes 0, 4, 8 and 12 of the returned vector (a, b, c, d).
 inline __m512 sum16x4(__m512 a, __m512 b, __m512 c, __m512 d) {
   // t3 = upper + lower 256 bits: [a.t3 | b.t3], [c.t3 | d.t3].
   const __m512 ab = _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)),
@@ -258,7 +250,7 @@ inline __m512 sum16x4(__m512 a, __m512 b, __m512 c, __m512 d) {
 }
 
 // Logits of R rows x KC classes: R KC accumulators of 16 lanes, each weight vector loaded once for
-// the R rows; then the horizontal sums four at a time (sum16x4, the same tree as sum16).
+// the R rows; then the horizontal sums four at a time (sum16x4).
 template <int R, int KC>
 void logitsBlock(const float* A, int64_t lda, int64_t i, int in, const float* WT, const float* b, int k,
                  int c0, float* Z) {

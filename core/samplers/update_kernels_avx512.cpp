@@ -27,10 +27,11 @@ inline void forVectors(int64_t n, const F& body) {
   if (j < n) body(j, tailMask(n - j));
 }
 
-// The horizontal sum of _mm512_reduce_add_ps (GCC's tree), spelt out as in nn/kernels_avx512.cpp
-// so that the avx2 level can repeat it.
+// The horizontal sum of _mm512_reduce_add_ps (GCC's tree: nn/kernels_avx512.cpp sum16x4), spelt
+// out so that the avx2 level can repeat it. (The low half by extraction, the same bits as the cast,
+// which GCC 12 reports as reading an uninitialised value once inlined.)
 inline float sum16(__m512 v) {
-  const __m256 t3 = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_castps512_ps256(v));
+  const __m256 t3 = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_extractf32x8_ps(v, 0));
   const __m128 t6 = _mm_add_ps(_mm256_extractf128_ps(t3, 1), _mm256_castps256_ps128(t3));
   const __m128 t8 = _mm_add_ps(t6, _mm_shuffle_ps(t6, t6, _MM_SHUFFLE(1, 0, 3, 2)));
   return _mm_cvtss_f32(_mm_add_ss(t8, _mm_shuffle_ps(t8, t8, _MM_SHUFFLE(1, 1, 1, 1))));

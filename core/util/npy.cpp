@@ -35,7 +35,8 @@ std::string escapeBytes(const unsigned char* p, size_t n) {
   return s;
 }
 
-void swapBytesInPlace(unsigned char* p, size_t bytes, int itemSize) {
+// Used on big-endian hosts only.
+[[maybe_unused]] void swapBytesInPlace(unsigned char* p, size_t bytes, int itemSize) {
   if (itemSize <= 1) return;
   for (size_t i = 0; i + itemSize <= bytes; i += itemSize) std::reverse(p + i, p + i + itemSize);
 }

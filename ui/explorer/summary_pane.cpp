@@ -90,8 +90,8 @@ void SummaryPane::fillRow(int row, const ExplorerRun& run) {
     }
     item->setText(text);
     item->setToolTip(tip.isEmpty() ? text : tip);
-    item->setTextAlignment(column == RunColumn ? int(Qt::AlignLeft | Qt::AlignVCenter)
-                                               : int(Qt::AlignRight | Qt::AlignVCenter));
+    item->setTextAlignment(column == RunColumn ? Qt::AlignLeft | Qt::AlignVCenter
+                                               : Qt::AlignRight | Qt::AlignVCenter);
   };
   set(RunColumn, run.name + (run.running ? QStringLiteral(" (running)") : QString()));
   m_table->item(row, RunColumn)->setForeground(run.color.darker(115));

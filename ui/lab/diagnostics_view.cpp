@@ -432,6 +432,8 @@ QList<ChartExport> DiagnosticsView::exports() const {
   return {ChartExport{QStringLiteral("Diagnostics (trace and autocorrelation; CSV: R-hat and ESS)"),
                       QStringLiteral("diagnostics"),
                       {m_trace, m_acf},
-                      csv},
-          ChartExport{QStringLiteral("Trace"), QStringLiteral("trace"), {m_trace}, {}}};
+                      csv,
+                      0,
+                      {}},
+          ChartExport{QStringLiteral("Trace"), QStringLiteral("trace"), {m_trace}, {}, 0, {}}};
 }

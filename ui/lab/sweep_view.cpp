@@ -762,6 +762,8 @@ QList<ChartExport> SweepView::exports() const {
   return {ChartExport{QStringLiteral("Step-size sweep"),
                       QStringLiteral("sweep"),
                       {m_accuracyChart, m_nllChart, m_outcomeChart},
-                      csv},
-          ChartExport{QStringLiteral("Step-size sweep table"), QStringLiteral("sweep"), {}, csv}};
+                      csv,
+                      0,
+                      {}},
+          ChartExport{QStringLiteral("Step-size sweep table"), QStringLiteral("sweep"), {}, csv, 0, {}}};
 }
