@@ -159,7 +159,7 @@ std::optional<RunConfig> presetConfig(const std::string& name) {
     // Found with bnn-cli sweep and short runs (README "Tuned presets"): 784-1000-10, N(0, 1) prior,
     // T = 1; four chains, each one cosine cycle of 100 epochs from the LeCun start without warm-up:
     // 80% exploration, then 2,340 sampling steps of which every 20th joins the predictive.
-    // Pooled ensemble 0.9831 / 0.9837 (seeds 0 / 1), about 380 s of CPU time on two cores.
+    // tuned-csgld pools 0.9831 / 0.9837 (seeds 0 / 1), about 380 s of CPU time on two cores.
     c.stepSize = 2.5e-5;
     c.schedule = ScheduleKind::Cyclical;
     c.cycles = 1;

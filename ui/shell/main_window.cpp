@@ -392,12 +392,11 @@ QString MainWindow::resumeRun(const QString& directory,
   if (!data || !checkpoint) return {};
   const bnn::RunConfig config = checkpoint->config;
   // Replaces "Reading the checkpoint in ..." with where the run continues.
-  const QString where =
-      QStringLiteral("%1 step %2 of %3")
-          .arg(checkpoint->phase == bnn::Phase::Warmup ? QStringLiteral("warm-up")
-                                                       : QStringLiteral("sampling"))
-          .arg(checkpoint->step + 1)
-          .arg(checkpoint->phase == bnn::Phase::Warmup ? config.warmupSteps : config.samplingSteps);
+  const bool warmup = checkpoint->phase == bnn::Phase::Warmup;
+  const QString where = QStringLiteral("%1 step %2 of %3")
+                            .arg(warmup ? QStringLiteral("warm-up") : QStringLiteral("sampling"))
+                            .arg(checkpoint->step + 1)
+                            .arg(warmup ? config.warmupSteps : config.samplingSteps);
   const QString id =
       addLiveRun(m_controller->resumeRun(std::move(checkpoint), directory, data), config, *data);
   m_runList->selectRun(id);
