@@ -119,6 +119,51 @@ class TestRunEngine : public QObject {
     });
   }
 
+  // Minibatches are the batch stream's: with replacement, draw k is uniformInts(k); in epoch mode
+  // every epoch uses each image once, across epoch boundaries; gradients match on one and two
+  // threads.
+  void minibatchesFollowTheStream_data() {
+    QTest::addColumn<bool>("epochs");
+    QTest::newRow("with replacement") << false;
+    QTest::newRow("epochs") << true;
+  }
+  void minibatchesFollowTheStream() {
+    QFETCH(bool, epochs);
+    const Dataset& d = *data();
+    const Mlp mlp(MlpShape{{784, 16, 10}});
+    const std::vector<float> theta =
+        initialParameters(mlp.shape(), InitKind::LecunNormal, 1.0, RandomStream(5));
+    constexpr int kBatch = 50;  // 40 minibatches per epoch of 2,000
+    const int64_t n = d.train.count, perEpoch = n / kBatch;
+    std::vector<std::vector<float>> grads[2];
+    for (int threads : {1, 2}) {
+      tbb::task_arena arena(threads);
+      arena.execute([&] {
+        MlpTarget t(mlp, d.train, kBatch, epochs ? BatchMode::Epochs : BatchMode::WithReplacement, 1.0, 0,
+                    RandomStream(8));
+        std::vector<int> seen(static_cast<size_t>(n), 0);
+        for (int64_t b = 0; b < 3 * perEpoch; ++b) {
+          t.nextMinibatch();
+          if (epochs) {
+            for (uint32_t i : t.batchIndices()) ++seen[i];
+            if ((b + 1) % perEpoch == 0)  // an epoch ended: each image once per epoch so far
+              for (int c : seen) QCOMPARE(c, static_cast<int>((b + 1) / perEpoch));
+          } else {
+            std::vector<uint32_t> want(kBatch);
+            RandomStream(8).uniformInts(static_cast<uint64_t>(b), 0, kBatch, static_cast<uint32_t>(n), want.data());
+            QCOMPARE(t.batchIndices(), want);
+          }
+          if (b % 7 == 0) {
+            std::vector<float> g(theta.size(), 0.0f);
+            t.dataGradient(theta.data(), g.data());
+            grads[threads - 1].push_back(std::move(g));
+          }
+        }
+      });
+    }
+    QVERIFY(grads[0] == grads[1]);
+  }
+
   void thinningAndEpochBatches() {
     RunConfig c = tiny(SamplerKind::Sgld);
     c.thinning = 4;
