@@ -12,6 +12,7 @@
 #include <numbers>
 #include <vector>
 
+#include "common/test_helpers.h"
 #include "data/synthetic.h"
 #include "nn/kernels.h"
 #include "nn/mlp.h"
@@ -106,18 +107,12 @@ std::vector<uint32_t> someRows(uint64_t seed, uint32_t limit, float density) {
   return rows;
 }
 
+// The shared tiny run, shorter, with a hidden width that is not a multiple of the column block.
 RunConfig tinyRun(SamplerKind kind) {
-  RunConfig c;
-  c.name = "tiny";
-  c.sampler = kind;
-  c.stepSize = kind == SamplerKind::Sgld ? 2e-3 : 2e-4;
-  c.batchSize = 64;
-  c.leapfrogSteps = 3;
+  RunConfig c = test::tinyConfig(kind);
   c.warmupSteps = 20;
-  c.evalEvery = 10;
   c.samplingSteps = 6;
   c.hidden = {150};
-  c.seed = 5;
   return c;
 }
 
