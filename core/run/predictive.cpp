@@ -7,40 +7,36 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace bnn {
 
-PredictiveAccumulator::PredictiveAccumulator(const PredictiveAccumulator& o) { *this = o; }
-
-PredictiveAccumulator& PredictiveAccumulator::operator=(const PredictiveAccumulator& o) {
-  if (this == &o) return *this;
+// Copy or move every field (O is const& or &&: std::forward moves the vectors only from an rvalue).
+template <class O>
+void PredictiveAccumulator::assignFrom(O&& o) {
   std::scoped_lock lock(m_cacheMutex, o.m_cacheMutex);
   m_numImages = o.m_numImages;
   m_numClasses = o.m_numClasses;
   m_count = o.m_count;
-  m_probSum = o.m_probSum;
-  m_maxLog = o.m_maxLog;
-  m_sumPLogP = o.m_sumPLogP;
-  m_votes = o.m_votes;
-  m_logSum = o.m_logSum;
+  m_probSum = std::forward<O>(o).m_probSum;
+  m_maxLog = std::forward<O>(o).m_maxLog;
+  m_sumPLogP = std::forward<O>(o).m_sumPLogP;
+  m_votes = std::forward<O>(o).m_votes;
+  m_logSum = std::forward<O>(o).m_logSum;
   m_logSumValid = o.m_logSumValid;
+}
+
+PredictiveAccumulator::PredictiveAccumulator(const PredictiveAccumulator& o) { assignFrom(o); }
+
+PredictiveAccumulator& PredictiveAccumulator::operator=(const PredictiveAccumulator& o) {
+  if (this != &o) assignFrom(o);
   return *this;
 }
 
-PredictiveAccumulator::PredictiveAccumulator(PredictiveAccumulator&& o) noexcept { *this = std::move(o); }
+PredictiveAccumulator::PredictiveAccumulator(PredictiveAccumulator&& o) noexcept { assignFrom(std::move(o)); }
 
 PredictiveAccumulator& PredictiveAccumulator::operator=(PredictiveAccumulator&& o) noexcept {
-  if (this == &o) return *this;
-  std::scoped_lock lock(m_cacheMutex, o.m_cacheMutex);
-  m_numImages = o.m_numImages;
-  m_numClasses = o.m_numClasses;
-  m_count = o.m_count;
-  m_probSum = std::move(o.m_probSum);
-  m_maxLog = std::move(o.m_maxLog);
-  m_sumPLogP = std::move(o.m_sumPLogP);
-  m_votes = std::move(o.m_votes);
-  m_logSum = std::move(o.m_logSum);
-  m_logSumValid = o.m_logSumValid;
+  if (this != &o) assignFrom(std::move(o));
   return *this;
 }
 

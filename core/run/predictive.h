@@ -68,6 +68,9 @@ class PredictiveAccumulator {
   bool setState(State s);
 
  private:
+  template <class O>
+  void assignFrom(O&& o);
+
   int64_t m_numImages = 0;
   int m_numClasses = 0;
   int64_t m_count = 0;
